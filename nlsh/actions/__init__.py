@@ -1,0 +1,1 @@
+"""Planners for the intents that change the system: a sentence's parse → a ``Plan``."""

@@ -1,0 +1,1 @@
+"""Handlers for read-only intents: a parse → an ``Answer`` built from the live system."""

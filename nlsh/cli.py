@@ -1,0 +1,267 @@
+"""The ``nlsh`` command: one-shot sentences, stdin batches, or the REPL.
+
+This is a thin front end: it reads options, builds a ``Context`` and a ``Confirmer``,
+calls :func:`nlsh.pipeline.run`, and prints. It is also the one place where failures
+become exit codes (see :mod:`nlsh.errors`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import IO, Any, NoReturn
+
+import click
+
+from nlsh import __version__
+from nlsh.errors import ExitStatus, NlshError, UsageError
+from nlsh.stages import Parse, Response, Status
+
+EXAMPLES = """\b
+Examples:
+  nlsh "what's using the most memory"
+  nlsh "kill whatever is on port 8080"
+  nlsh --dry-run --json "make the backup job lower priority"
+  nlsh -y "clear pip and npm caches"
+  nlsh "why is my laptop so slow"
+  nlsh                      (opens the interactive shell)
+  printf 'disk usage\\nmemory status\\n' | nlsh --json
+"""
+
+MAX_SENTENCE_CHARS = 1000
+
+_STATUS_EXIT = {
+    Status.DONE: ExitStatus.OK,
+    Status.PLANNED: ExitStatus.OK,
+    Status.NOTHING_TO_DO: ExitStatus.NOTHING_DONE,
+    Status.CLARIFY: ExitStatus.NOTHING_DONE,
+    Status.REFUSED: ExitStatus.NOTHING_DONE,
+    Status.OUT_OF_SCOPE: ExitStatus.NOTHING_DONE,
+    Status.CANCELLED: ExitStatus.NOTHING_DONE,
+    Status.FAILED: ExitStatus.FAILED,
+    Status.INTERRUPTED: ExitStatus.INTERRUPTED,
+}
+
+
+def exit_status_for(response: Response) -> ExitStatus:
+    """The spec's exit code for a response."""
+    return _STATUS_EXIT[response.status]
+
+
+@dataclass(frozen=True)
+class Options:
+    dry_run: bool
+    as_json: bool
+    yes: bool
+    explain: bool
+    traceback: bool
+
+
+def clean_sentence(raw: str) -> str:
+    """The sentence as the language layer should see it; UsageError for unusable input."""
+    if len(raw) > MAX_SENTENCE_CHARS:
+        raise UsageError(f"sentence too long ({len(raw)} characters; the limit is "
+                         f"{MAX_SENTENCE_CHARS})")
+    # Control characters (NUL, escapes) are never meaningful in a request: read them as spaces.
+    cleaned = "".join(" " if (ord(c) < 32 or 0x7F <= ord(c) < 0xA0) else c for c in raw)
+    cleaned = " ".join(cleaned.split())
+    if not cleaned:
+        raise UsageError("nothing to do: say what you want, e.g. nlsh \"show memory usage\"")
+    return cleaned
+
+
+def _stdout_console(options: Options) -> Any:
+    from rich.console import Console
+
+    return Console(file=sys.stdout, highlight=False, soft_wrap=False)
+
+
+def _stderr(message: str) -> None:
+    from nlsh.render.safe import printable
+
+    sys.stderr.write(f"nlsh: {printable(message)}\n")
+    sys.stderr.flush()
+
+
+@contextmanager
+def _progress_to_stderr(title: str) -> Iterator[Any]:
+    """A rich progress bar on stderr when it is a terminal; quiet otherwise."""
+    from nlsh.render.progress import terminal_progress
+
+    with terminal_progress(title, sys.stderr) as progress:
+        yield progress
+
+
+def _understand() -> Any:
+    from nlsh.language import understander
+
+    return understander(progress=_progress_to_stderr)
+
+
+def _emit_json(response: Response, options: Options, out: IO[str]) -> None:
+    out.write(json.dumps(response.to_json(explain=options.explain), ensure_ascii=False,
+                         default=str) + "\n")
+    out.flush()
+
+
+def _error_json(text: str, message: str, status: ExitStatus) -> dict[str, Any]:
+    return {"text": text, "intent": None, "confidence": 0.0, "slots": {}, "status": "error",
+            "message": message, "exit_code": int(status)}
+
+
+def _confirmer(options: Options, interactive: bool, console: Any) -> Any:
+    from nlsh.pipeline import AcceptAll, DeclineAll
+
+    if options.yes:
+        return AcceptAll()
+    if interactive:
+        from nlsh.confirm import TerminalConfirmer
+
+        return TerminalConfirmer(console, ask=console.input)
+    return DeclineAll()
+
+
+def _context(options: Options, interactive: bool) -> Any:
+    from nlsh.context import Context
+
+    if interactive and not options.as_json:
+        return Context.from_environment(dry_run=options.dry_run, interactive=True,
+                                        progress=_progress_to_stderr)
+    return Context.from_environment(dry_run=options.dry_run, interactive=interactive)
+
+
+def _show(response: Response, options: Options, console: Any) -> None:
+    if options.as_json:
+        _emit_json(response, options, sys.stdout)
+        return
+    from nlsh.render.response import response_view
+
+    console.print(response_view(response, explain=options.explain))
+
+
+def _one_shot(sentence: str, options: Options) -> ExitStatus:
+    from nlsh.pipeline import run
+
+    text = clean_sentence(sentence)
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    console = _stdout_console(options)
+    ctx = _context(options, interactive)
+    response = run(text, ctx, _understand(), _confirmer(options, interactive, console))
+    _show(response, options, console)
+    for warning in ctx.journal.warnings:
+        _stderr(f"warning: {warning}")
+    return exit_status_for(response)
+
+
+def _batch(options: Options) -> ExitStatus:
+    """One sentence a line from stdin; never asks (nothing changes without --yes)."""
+    from nlsh.pipeline import run
+
+    console = _stdout_console(options)
+    ctx = _context(options, interactive=False)
+    understand = _understand()
+    confirmer = _confirmer(options, False, console)
+    worst = ExitStatus.OK
+    for raw in _stdin_lines():
+        if not raw.strip():
+            continue
+        try:
+            text = clean_sentence(raw)
+        except UsageError as error:
+            code: ExitStatus = error.exit_status
+            if options.as_json:
+                sys.stdout.write(json.dumps(_error_json(raw[:200], str(error), code)) + "\n")
+            else:
+                _stderr(str(error))
+        else:
+            response = run(text, ctx, understand, confirmer)
+            _show(response, options, console)
+            code = exit_status_for(response)
+        worst = max(worst, code, key=_severity)
+    for warning in ctx.journal.warnings:
+        _stderr(f"warning: {warning}")
+    return worst
+
+
+def _stdin_lines() -> Iterator[str]:
+    stream = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else None
+    if stream is None:
+        yield from sys.stdin
+        return
+    for raw in stream:
+        yield raw.decode("utf-8", errors="replace").rstrip("\r\n")
+
+
+def _severity(status: ExitStatus) -> int:
+    """Which exit code a batch reports: the most serious of its lines."""
+    order = [ExitStatus.OK, ExitStatus.NOTHING_DONE, ExitStatus.USAGE, ExitStatus.FAILED,
+             ExitStatus.INTERRUPTED]
+    return order.index(status)
+
+
+def _fail(error: BaseException, options: Options) -> NoReturn:
+    if options.traceback:
+        raise error
+    if isinstance(error, NlshError):
+        _stderr(str(error))
+        sys.exit(int(error.exit_status))
+    _stderr(f"internal error: {type(error).__name__}: {error} (run with --traceback for details)")
+    sys.exit(int(ExitStatus.FAILED))
+
+
+@click.command(
+    context_settings={"help_option_names": ["-h", "--help"], "ignore_unknown_options": True},
+    epilog=EXAMPLES,
+)
+@click.argument("sentence", nargs=-1, type=click.UNPROCESSED)
+@click.option("--dry-run", is_flag=True, help="Show the plan; change nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per request.")
+@click.option("-y", "--yes", is_flag=True,
+              help="Answer yes to confirmations (refusals stay refusals).")
+@click.option("--explain", is_flag=True,
+              help="Show what was understood: intent, confidence, alternatives, slots.")
+@click.option("--traceback", is_flag=True, help="Show Python tracebacks on internal errors.")
+@click.version_option(__version__, "--version", prog_name="nlsh")
+def command(sentence: tuple[str, ...], dry_run: bool, as_json: bool, yes: bool,
+            explain: bool, traceback: bool) -> None:
+    """nlsh: say what you want done to processes, memory, disk or network.
+
+    nlsh understands the sentence on this machine (no network), shows exactly which
+    processes, files and bytes it will touch, asks before changing anything, journals
+    what it did, and can undo it where possible.
+    """
+    options = Options(dry_run=dry_run, as_json=as_json, yes=yes, explain=explain,
+                      traceback=traceback)
+    try:
+        if sentence:
+            status = _one_shot(" ".join(sentence), options)
+        elif not sys.stdin.isatty():
+            status = _batch(options)
+        else:
+            from nlsh.repl import run_repl
+
+            status = run_repl(options)
+    except KeyboardInterrupt:
+        _stderr("interrupted")
+        sys.exit(int(ExitStatus.INTERRUPTED))
+    except BrokenPipeError:
+        # The reader went away (nlsh ... | head): not an error worth a message.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(int(ExitStatus.OK))
+    except Exception as error:
+        _fail(error, options)
+    sys.exit(int(status))
+
+
+def main() -> None:
+    command(prog_name="nlsh")
+
+
+def parse_only(text: str) -> Parse:
+    """The language layer's reading of ``text`` (for scripts and tests)."""
+    return _understand()(clean_sentence(text))  # type: ignore[no-any-return]

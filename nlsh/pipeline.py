@@ -1,0 +1,161 @@
+"""The one pipeline every front end calls: sentence → Response.
+
+    understand ─► handler (answer | reply | plan) ─► policy ─► confirm ─► execute ─► journal
+
+Front ends differ only in how they ask for confirmation (a ``Confirmer``) and how they
+show the ``Response``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from nlsh.context import Context
+from nlsh.handlers import READ_ONLY, handler_for
+from nlsh.stages import Answer, Choice, Outcome, Parse, Plan, Reply, Response, Status
+
+Understand = Callable[[str], Parse]
+
+MAX_SENTENCE_CHARS = 1000
+
+
+class Confirmer(Protocol):
+    """How a front end asks the user before anything changes."""
+
+    def select(self, plan: Plan) -> Plan | None:
+        """Let the user pick which groups of a selectable plan to act on (None: no choice)."""
+        ...
+
+    def confirm(self, plan: Plan) -> bool:
+        """Ask once, and again for each of ``plan.confirmations``; True to go ahead."""
+        ...
+
+
+class DeclineAll:
+    """The confirmer for non-interactive use without ``--yes``: nothing ever runs."""
+
+    reason = "not run: this changes the system and needs confirmation (use --yes, or a terminal)"
+
+    def select(self, plan: Plan) -> Plan | None:
+        return None
+
+    def confirm(self, plan: Plan) -> bool:
+        return False
+
+
+class AcceptAll:
+    """``--yes``: yes to every confirmation — but it never chooses targets for the user."""
+
+    def select(self, plan: Plan) -> Plan | None:
+        return None
+
+    def confirm(self, plan: Plan) -> bool:
+        return True
+
+
+def clarify_intent(parse: Parse) -> Response:
+    """Ask which reading was meant instead of guessing."""
+    from nlsh.language.catalog import describe_intent
+
+    choices = tuple(
+        Choice(label=describe_intent(alt.intent), sentence=parse.text, intent=alt.intent,
+               confidence=alt.confidence)
+        for alt in parse.alternatives
+        if alt.intent is not None
+    )
+    return Response(parse=parse, status=Status.CLARIFY,
+                    message="Not sure what you mean. Did you want one of these?",
+                    choices=choices[:3])
+
+
+def run(
+    text: str,
+    ctx: Context,
+    understand: Understand,
+    confirmer: Confirmer,
+    *,
+    parse: Parse | None = None,
+) -> Response:
+    """Carry one sentence through the whole pipeline and journal what happened.
+
+    ``parse`` skips the language layer (the user already chose an intent in a clarify).
+    """
+    parse = parse or understand(text)
+    response = _respond(parse, ctx, confirmer)
+    if response.outcome is None:  # executed plans journal themselves step by step
+        ctx.journal.record(
+            "request", ctx.journal.new_id(), text=parse.text, intent=parse.intent,
+            slots=dict(parse.slots), status=response.status.value, message=response.message,
+            dry_run=ctx.dry_run,
+        )
+    return response
+
+
+def _respond(parse: Parse, ctx: Context, confirmer: Confirmer) -> Response:
+    if parse.intent is None:
+        return Response(parse=parse, status=Status.OUT_OF_SCOPE, message=_out_of_scope_message())
+    if parse.uncertain:
+        return clarify_intent(parse)
+
+    handled = handler_for(parse.intent)(parse, ctx)
+    if isinstance(handled, Answer):
+        return Response(parse=parse, status=Status.DONE, message=handled.message, answer=handled)
+    if isinstance(handled, Reply):
+        return Response(parse=parse, status=handled.status, message=handled.message,
+                        choices=handled.choices, rule=handled.rule)
+    assert parse.intent not in READ_ONLY, f"{parse.intent} is read-only but returned a plan"
+    return _carry_out(parse, handled, ctx, confirmer)
+
+
+def _carry_out(parse: Parse, plan: Plan, ctx: Context, confirmer: Confirmer) -> Response:
+    from nlsh.execution import execute
+    from nlsh.policy import review
+
+    reviewed = review(plan, ctx)
+    if isinstance(reviewed, Reply):
+        return Response(parse=parse, status=reviewed.status, message=reviewed.message,
+                        rule=reviewed.rule, choices=reviewed.choices)
+    plan = reviewed
+    if plan.selectable:
+        chosen = None if ctx.dry_run else confirmer.select(plan)
+        if chosen is None:
+            return Response(parse=parse, status=Status.CLARIFY, plan=plan,
+                            message=plan.selection_question or "Which of these?",
+                            choices=plan.selection_choices())
+        reviewed = review(chosen, ctx)
+        if isinstance(reviewed, Reply):
+            return Response(parse=parse, status=reviewed.status, message=reviewed.message,
+                            rule=reviewed.rule)
+        plan = reviewed
+    if ctx.dry_run:
+        return Response(parse=parse, status=Status.PLANNED, message=plan.summary, plan=plan)
+    if not confirmer.confirm(plan):
+        reason = getattr(confirmer, "reason", "cancelled: nothing was changed")
+        return Response(parse=parse, status=Status.CANCELLED, message=reason, plan=plan)
+    outcome = execute(plan, ctx, text=parse.text)
+    return Response(parse=parse, status=_status_of(outcome), message=_summarise(plan, outcome),
+                    plan=plan, outcome=outcome)
+
+
+def _status_of(outcome: Outcome) -> Status:
+    if outcome.interrupted:
+        return Status.INTERRUPTED
+    return Status.FAILED if outcome.failed else Status.DONE
+
+
+def _summarise(plan: Plan, outcome: Outcome) -> str:
+    total = len(outcome.results)
+    if outcome.interrupted:
+        return f"Interrupted after {outcome.done} of {total} step(s); the rest were not run"
+    if outcome.failed:
+        failed = sum(r.status.value == "failed" for r in outcome.results)
+        return f"{plan.summary}: {outcome.done} done, {failed} failed"
+    skipped = total - outcome.done
+    suffix = f" ({skipped} skipped)" if skipped else ""
+    return f"Done: {plan.summary}{suffix}"
+
+
+def _out_of_scope_message() -> str:
+    return ("That is not something nlsh does. It manages processes, memory, disk, network "
+            "and system status; type 'help' for examples.")

@@ -1,0 +1,389 @@
+"""The typed values that pass between pipeline stages.
+
+sentence ─► Parse ─► (Answer | Reply | Plan) ─► policy ─► Plan ─► Outcome ─► Response
+
+Everything here is immutable and JSON-ready through ``to_json``; only the executor
+acts on the system, and only the front ends print.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from typing import Any
+
+SlotValue = int | str | bool
+JSON = dict[str, Any]
+
+
+class Status(str, Enum):
+    """What happened to a request (``status`` in the JSON output)."""
+
+    # from the spec
+    PLANNED = "planned"
+    NOTHING_TO_DO = "nothing_to_do"
+    CLARIFY = "clarify"
+    REFUSED = "refused"
+    OUT_OF_SCOPE = "out_of_scope"
+    # extensions (docs/json.md): what became of a request that was not a dry run
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    INTERRUPTED = "interrupted"
+
+
+class Risk(str, Enum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+# ── language layer ─────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """Another reading of the sentence, with its calibrated probability."""
+
+    intent: str | None
+    confidence: float
+
+    def to_json(self) -> JSON:
+        return {"intent": self.intent, "confidence": round(self.confidence, 4)}
+
+
+@dataclass(frozen=True)
+class SlotSpan:
+    """A piece of the sentence the extractor labelled, and what it resolved to."""
+
+    slot: str
+    text: str
+    start: int
+    end: int
+    value: SlotValue | None
+    problem: str | None = None
+
+    def to_json(self) -> JSON:
+        data: JSON = {"slot": self.slot, "text": self.text, "start": self.start, "end": self.end}
+        data["value"] = self.value
+        if self.problem:
+            data["problem"] = self.problem
+        return data
+
+
+@dataclass(frozen=True)
+class Parse:
+    """The language layer's reading of one sentence.
+
+    ``intent`` is None when the sentence is out of scope. ``uncertain`` is set when the
+    calibrated confidence is below the model's clarify threshold: the pipeline then asks
+    instead of guessing. ``slots`` holds resolved canonical values only; slots that were
+    not said are absent.
+    """
+
+    text: str
+    intent: str | None
+    confidence: float
+    slots: Mapping[str, SlotValue] = field(default_factory=dict)
+    alternatives: tuple[Alternative, ...] = ()
+    spans: tuple[SlotSpan, ...] = ()
+    source: str = "model"
+    uncertain: bool = False
+
+    def slot(self, name: str) -> SlotValue | None:
+        return self.slots.get(name)
+
+    def with_intent(self, intent: str) -> Parse:
+        """The same sentence read as ``intent`` (a user's choice after a clarify)."""
+        return Parse(
+            text=self.text,
+            intent=intent,
+            confidence=1.0,
+            slots=self.slots,
+            alternatives=self.alternatives,
+            spans=self.spans,
+            source="user",
+        )
+
+
+# ── what handlers return ───────────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option offered when nlsh asks the user to clarify.
+
+    ``sentence`` is something nlsh understands that carries out the option, so a front
+    end (or a script) can run it as-is.
+    """
+
+    label: str
+    sentence: str
+    intent: str | None = None
+    confidence: float | None = None
+
+    def to_json(self) -> JSON:
+        data: JSON = {"label": self.label, "sentence": self.sentence}
+        if self.intent is not None:
+            data["intent"] = self.intent
+        if self.confidence is not None:
+            data["confidence"] = round(self.confidence, 4)
+        return data
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The result of a read-only intent: structured data plus a one-line message.
+
+    ``kind`` names the view that renders ``result`` (see ``nlsh.render``).
+    """
+
+    kind: str
+    message: str
+    result: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A handler's answer when there is no plan: nothing to do, a question, a refusal."""
+
+    status: Status
+    message: str
+    choices: tuple[Choice, ...] = ()
+    rule: str | None = None
+
+
+# ── plans ──────────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class ProcessRef:
+    """A process as it was when the plan was made; ``create_time`` pins its identity."""
+
+    pid: int
+    create_time: float
+    name: str
+    username: str | None = None
+    cmdline: tuple[str, ...] = ()
+    rss: int | None = None
+    uss: int | None = None
+    ppid: int | None = None
+    status: str | None = None
+
+    def to_json(self) -> JSON:
+        data: JSON = {"pid": self.pid, "name": self.name}
+        if self.username is not None:
+            data["user"] = self.username
+        data["create_time"] = self.create_time
+        if self.cmdline:
+            data["cmdline"] = list(self.cmdline)
+        if self.rss is not None:
+            data["rss"] = self.rss
+        if self.uss is not None:
+            data["uss"] = self.uss
+        return data
+
+
+@dataclass(frozen=True)
+class FileRef:
+    """A file or directory as it was when the plan was made.
+
+    ``device`` and ``inode`` pin its identity; ``size`` is the bytes it frees
+    (the whole tree for a directory).
+    """
+
+    path: str
+    size: int
+    is_dir: bool = False
+    device: int | None = None
+    inode: int | None = None
+    mtime: float | None = None
+
+    def to_json(self) -> JSON:
+        data: JSON = {"path": self.path, "bytes": self.size}
+        if self.is_dir:
+            data["is_dir"] = True
+        return data
+
+
+Target = ProcessRef | FileRef
+
+
+@dataclass(frozen=True)
+class Step:
+    """One concrete action on one concrete object.
+
+    ``action`` is one of the executor's verbs (``terminate``, ``kill``, ``suspend``,
+    ``resume``, ``renice``, ``ionice``, ``trash``, ``delete``, ``restore``,
+    ``needs_root``); ``params`` carries what the verb needs (``{"nice": 10}``).
+    """
+
+    action: str
+    target: Target | None
+    detail: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    group: str | None = None
+    needs_root: bool = False
+
+    def to_json(self) -> JSON:
+        data: JSON = {"action": self.action}
+        if self.target is not None:
+            data.update(self.target.to_json())
+        data["detail"] = self.detail
+        if self.params:
+            data["params"] = dict(self.params)
+        if self.group is not None:
+            data["group"] = self.group
+        if self.needs_root:
+            data["needs_root"] = True
+        return data
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Steps on concrete objects, shown to the user before anything runs.
+
+    ``confirmations`` are reasons to ask again (added by the policy layer: root-owned
+    targets, many objects, an irreversible deletion); ``notes`` are facts worth showing
+    that need no answer.
+    """
+
+    intent: str
+    summary: str
+    steps: tuple[Step, ...]
+    risk: Risk
+    reversible: bool
+    confirmations: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    selectable: bool = False
+    selection_question: str | None = None
+    choices: tuple[Choice, ...] = ()
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        """The step groups in plan order (an application's processes, a cleaner's files)."""
+        seen: dict[str, None] = {}
+        for step in self.steps:
+            if step.group is not None:
+                seen.setdefault(step.group, None)
+        return tuple(seen)
+
+    def narrowed_to(self, groups: set[str], summary: str) -> Plan:
+        """The same plan keeping only the steps of ``groups``; no longer a selection."""
+        return replace(self, steps=tuple(s for s in self.steps if s.group in groups),
+                       summary=summary, selectable=False, selection_question=None, choices=())
+
+    def selection_choices(self) -> tuple[Choice, ...]:
+        return self.choices
+
+    @property
+    def total_bytes(self) -> int:
+        return sum(s.target.size for s in self.steps if isinstance(s.target, FileRef))
+
+    def to_json(self) -> JSON:
+        data: JSON = {
+            "steps": [s.to_json() for s in self.steps],
+            "risk": self.risk.value,
+            "reversible": self.reversible,
+        }
+        if self.confirmations:
+            data["confirmations"] = list(self.confirmations)
+        if self.notes:
+            data["notes"] = list(self.notes)
+        if any(isinstance(s.target, FileRef) for s in self.steps):
+            data["bytes"] = self.total_bytes
+        if self.selectable:
+            data["selectable"] = True
+        return data
+
+
+# ── outcomes ───────────────────────────────────────────────────────────────
+
+
+class StepStatus(str, Enum):
+    DONE = "done"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+    NOT_RUN = "not_run"
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """What became of one step; ``undo`` holds what reversing it needs, if it can be."""
+
+    step: Step
+    status: StepStatus
+    message: str
+    undo: Mapping[str, Any] | None = None
+
+    def to_json(self) -> JSON:
+        data = self.step.to_json()
+        data["status"] = self.status.value
+        data["message"] = self.message
+        return data
+
+
+@dataclass(frozen=True)
+class Outcome:
+    results: tuple[StepResult, ...]
+    interrupted: bool = False
+
+    @property
+    def failed(self) -> bool:
+        return any(r.status is StepStatus.FAILED for r in self.results)
+
+    @property
+    def done(self) -> int:
+        return sum(r.status is StepStatus.DONE for r in self.results)
+
+    def to_json(self) -> JSON:
+        data: JSON = {"steps": [r.to_json() for r in self.results]}
+        if self.interrupted:
+            data["interrupted"] = True
+        return data
+
+
+# ── the whole response ─────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class Response:
+    """Everything a front end needs to show or serialise one request."""
+
+    parse: Parse
+    status: Status
+    message: str
+    plan: Plan | None = None
+    answer: Answer | None = None
+    outcome: Outcome | None = None
+    choices: tuple[Choice, ...] = ()
+    rule: str | None = None
+
+    def to_json(self, explain: bool = False) -> JSON:
+        data: JSON = {
+            "text": self.parse.text,
+            "intent": self.parse.intent,
+            "confidence": round(self.parse.confidence, 4),
+            "slots": dict(self.parse.slots),
+            "status": self.status.value,
+            "message": self.message,
+        }
+        if self.plan is not None and self.status in (Status.PLANNED, Status.DONE, Status.FAILED,
+                                                     Status.CANCELLED, Status.INTERRUPTED):
+            data["plan"] = self.plan.to_json()
+        if self.answer is not None:
+            data["result"] = dict(self.answer.result)
+        if self.outcome is not None:
+            data["outcome"] = self.outcome.to_json()
+        if self.choices:
+            data["choices"] = [c.to_json() for c in self.choices]
+        if self.rule is not None:
+            data["rule"] = self.rule
+        if explain:
+            data["explain"] = {
+                "source": self.parse.source,
+                "alternatives": [a.to_json() for a in self.parse.alternatives],
+                "spans": [s.to_json() for s in self.parse.spans],
+            }
+        return data
