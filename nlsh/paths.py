@@ -25,18 +25,23 @@ class Paths:
     cache: Path
     data: Path
     runtime: Path | None
+    models: Path
 
     @classmethod
     def from_environment(cls) -> Paths:
         home = Path(os.environ.get("HOME") or os.path.expanduser("~"))
         runtime = os.environ.get("XDG_RUNTIME_DIR", "")
+        cache = _xdg("XDG_CACHE_HOME", ".cache", home) / "nlsh"
+        models = os.environ.get("NLSH_MODEL_CACHE", "")
         return cls(
             home=home,
             config=_xdg("XDG_CONFIG_HOME", ".config", home) / "nlsh",
             state=_xdg("XDG_STATE_HOME", ".local/state", home) / "nlsh",
-            cache=_xdg("XDG_CACHE_HOME", ".cache", home) / "nlsh",
+            cache=cache,
             data=_xdg("XDG_DATA_HOME", ".local/share", home),
             runtime=Path(runtime) / "nlsh" if runtime and os.path.isabs(runtime) else None,
+            # The trained model can live apart from the cache (tests share one build).
+            models=Path(models) if models and os.path.isabs(models) else cache / "models",
         )
 
     @property
@@ -47,10 +52,6 @@ class Paths:
     def history(self) -> Path:
         """The REPL's line history (what was typed, not what was done)."""
         return self.state / "repl_history"
-
-    @property
-    def models(self) -> Path:
-        return self.cache / "models"
 
     @property
     def trash(self) -> Path:
