@@ -326,8 +326,12 @@ class StepResult:
 
 @dataclass(frozen=True)
 class Outcome:
+    """What a plan's execution did. ``follow_up`` is a plan the user may be offered next
+    (SIGKILL for exactly the processes that survived SIGTERM)."""
+
     results: tuple[StepResult, ...]
     interrupted: bool = False
+    follow_up: Plan | None = None
 
     @property
     def failed(self) -> bool:
@@ -341,6 +345,9 @@ class Outcome:
         data: JSON = {"steps": [r.to_json() for r in self.results]}
         if self.interrupted:
             data["interrupted"] = True
+        if self.follow_up is not None:
+            data["follow_up"] = {"message": self.follow_up.summary,
+                                 **self.follow_up.to_json()}
         return data
 
 

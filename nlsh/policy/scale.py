@@ -1,0 +1,26 @@
+"""Plans that touch many objects or many bytes are listed in full and confirmed again."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from nlsh.context import Context
+from nlsh.render.units import human_bytes
+from nlsh.stages import Plan, ProcessRef, Reply
+
+MANY_PROCESSES = 5
+LARGE_CLEANUP_BYTES = 1024**3
+
+
+def confirm_large_plans(plan: Plan, ctx: Context) -> Plan | Reply:
+    """rule: many-objects — more than 5 processes, or a cleanup over 1 GiB, asks again."""
+    processes = sum(isinstance(s.target, ProcessRef) for s in plan.steps)
+    reasons = list(plan.confirmations)
+    if processes > MANY_PROCESSES:
+        reasons.append(f"this acts on {processes} processes (all listed above)")
+    if plan.total_bytes > LARGE_CLEANUP_BYTES:
+        reasons.append(f"this removes {human_bytes(plan.total_bytes)} "
+                       f"in {len(plan.steps)} item(s) (all listed above)")
+    if len(reasons) == len(plan.confirmations):
+        return plan
+    return replace(plan, confirmations=tuple(dict.fromkeys(reasons)))
