@@ -55,3 +55,7 @@ class TerminalConfirmer:
             if self.ask(prompt).strip().lower() != "yes":
                 return False
         return True
+
+    def offer(self, plan: Plan) -> bool:
+        self.console.print(plan_view(plan))
+        return self.ask(f"{printable(plan.summary)}? [y/N] ").strip().lower() in _YES

@@ -31,6 +31,10 @@ class Confirmer(Protocol):
         """Ask once, and again for each of ``plan.confirmations``; True to go ahead."""
         ...
 
+    def offer(self, plan: Plan) -> bool:
+        """Offer a follow-up the user did not ask for yet (SIGKILL for survivors)."""
+        ...
+
 
 class DeclineAll:
     """The confirmer for non-interactive use without ``--yes``: nothing ever runs."""
@@ -43,6 +47,9 @@ class DeclineAll:
     def confirm(self, plan: Plan) -> bool:
         return False
 
+    def offer(self, plan: Plan) -> bool:
+        return False
+
 
 class AcceptAll:
     """``--yes``: yes to every confirmation — but it never chooses targets for the user."""
@@ -52,6 +59,9 @@ class AcceptAll:
 
     def confirm(self, plan: Plan) -> bool:
         return True
+
+    def offer(self, plan: Plan) -> bool:
+        return False  # --yes agreed to the plan shown, not to escalating it
 
 
 def clarify_intent(parse: Parse) -> Response:
@@ -134,6 +144,11 @@ def _carry_out(parse: Parse, plan: Plan, ctx: Context, confirmer: Confirmer) -> 
         reason = getattr(confirmer, "reason", "cancelled: nothing was changed")
         return Response(parse=parse, status=Status.CANCELLED, message=reason, plan=plan)
     outcome = execute(plan, ctx, text=parse.text)
+    if outcome.follow_up is not None and not outcome.interrupted:
+        follow_up = review(outcome.follow_up, ctx)
+        if isinstance(follow_up, Plan) and confirmer.offer(follow_up):
+            second = execute(follow_up, ctx, text=parse.text)
+            outcome = Outcome(outcome.results + second.results, interrupted=second.interrupted)
     return Response(parse=parse, status=_status_of(outcome), message=_summarise(plan, outcome),
                     plan=plan, outcome=outcome)
 

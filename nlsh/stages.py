@@ -335,7 +335,15 @@ class Outcome:
 
     @property
     def failed(self) -> bool:
-        return any(r.status is StepStatus.FAILED for r in self.results)
+        """A step failed and no later step succeeded on the same target (SIGKILL after a
+        SIGTERM that did not end the process makes the pair a success)."""
+        for index, result in enumerate(self.results):
+            if result.status is StepStatus.FAILED and not any(
+                later.status is StepStatus.DONE and later.step.target == result.step.target
+                for later in self.results[index + 1:]
+            ):
+                return True
+        return False
 
     @property
     def done(self) -> int:
