@@ -244,6 +244,10 @@ class Step:
 class Plan:
     """Steps on concrete objects, shown to the user before anything runs.
 
+    A *selectable* plan (memory.free without a named target) asks the user to pick
+    groups first: ``choices[i]`` describes ``groups[i]``. ``undoes`` is the journal id of
+    the request an undo plan reverses.
+
     ``confirmations`` are reasons to ask again (added by the policy layer: root-owned
     targets, many objects, an irreversible deletion); ``notes`` are facts worth showing
     that need no answer.
@@ -259,6 +263,7 @@ class Plan:
     selectable: bool = False
     selection_question: str | None = None
     choices: tuple[Choice, ...] = ()
+    undoes: str | None = None
 
     @property
     def groups(self) -> tuple[str, ...]:

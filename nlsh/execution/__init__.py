@@ -54,7 +54,8 @@ def execute(plan: Plan, ctx: Context, text: str) -> Outcome:
                            "and this action must be journaled")
     request = ctx.journal.new_id()
     ctx.journal.record("request", request, text=text, intent=plan.intent, status="running",
-                       message=plan.summary, steps=len(plan.steps), reversible=plan.reversible)
+                       message=plan.summary, steps=len(plan.steps), reversible=plan.reversible,
+                       undoes=plan.undoes)
     results: list[StepResult] = []
     interrupted = False
     try:
@@ -82,7 +83,7 @@ def execute(plan: Plan, ctx: Context, text: str) -> Outcome:
     final = "interrupted" if interrupted else ("failed" if outcome.failed else "done")
     ctx.journal.record("finish", request, intent=plan.intent, status=final,
                        done=outcome.done, reversible=plan.reversible,
-                       undo=[dict(r.undo) for r in results if r.undo])
+                       undo=[dict(r.undo) for r in results if r.undo], undoes=plan.undoes)
     return outcome
 
 
