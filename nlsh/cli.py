@@ -44,6 +44,7 @@ _STATUS_EXIT = {
     Status.CANCELLED: ExitStatus.NOTHING_DONE,
     Status.FAILED: ExitStatus.FAILED,
     Status.INTERRUPTED: ExitStatus.INTERRUPTED,
+    Status.INVALID: ExitStatus.USAGE,
 }
 
 

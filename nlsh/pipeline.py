@@ -107,6 +107,8 @@ def _respond(parse: Parse, ctx: Context, confirmer: Confirmer) -> Response:
         return Response(parse=parse, status=Status.OUT_OF_SCOPE, message=_out_of_scope_message())
     if parse.uncertain:
         return clarify_intent(parse)
+    if parse.rejected_values:
+        return Response(parse=parse, status=Status.INVALID, message=parse.rejected_values[0])
 
     handled = handler_for(parse.intent)(parse, ctx)
     if isinstance(handled, Answer):

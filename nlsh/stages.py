@@ -31,6 +31,7 @@ class Status(str, Enum):
     FAILED = "failed"
     CANCELLED = "cancelled"
     INTERRUPTED = "interrupted"
+    INVALID = "invalid"
 
 
 class Risk(str, Enum):
@@ -63,6 +64,7 @@ class SlotSpan:
     end: int
     value: SlotValue | None
     problem: str | None = None
+    rejected: bool = False  # the user gave a value that is not allowed (port 70000)
 
     def to_json(self) -> JSON:
         data: JSON = {"slot": self.slot, "text": self.text, "start": self.start, "end": self.end}
@@ -90,6 +92,11 @@ class Parse:
     spans: tuple[SlotSpan, ...] = ()
     source: str = "model"
     uncertain: bool = False
+
+    @property
+    def rejected_values(self) -> tuple[str, ...]:
+        """Why values the user gave cannot be used ("port must be in 1–65535 (got 0)")."""
+        return tuple(s.problem for s in self.spans if s.rejected and s.problem)
 
     def slot(self, name: str) -> SlotValue | None:
         return self.slots.get(name)

@@ -13,7 +13,7 @@ One file per intent, Rasa-style inline annotations in the examples::
 
 ``[span](slot)`` labels a span; ``[span](slot:value)`` also states the canonical value the
 resolver must produce for it (checked on load, so annotations and resolvers never drift).
-``_slots.yaml`` declares slot types, ``_out_of_scope.yaml`` holds negative examples.
+``_slots.yaml`` declares slot types; ``_out_of_scope*.yaml`` files hold negative examples.
 Every problem is reported as ``file: item: what is wrong``.
 """
 
@@ -31,7 +31,7 @@ from typing import Any
 from nlsh.errors import CatalogError
 
 SLOT_TYPES = ("name", "integer", "path", "flag", "enum", "size", "days")
-OUT_OF_SCOPE_FILE = "_out_of_scope.yaml"
+OUT_OF_SCOPE_PREFIX = "_out_of_scope"  # _out_of_scope.yaml, _out_of_scope_external.yaml
 SLOTS_FILE = "_slots.yaml"
 
 _ANNOTATION = re.compile(r"\[(?P<text>[^\[\]]+)\]\((?P<slot>[a-z_]+)(?::(?P<value>[^()]*))?\)")
@@ -161,7 +161,7 @@ def load_catalog(directory: Path | None = None, extra: Path | None = None) -> Ca
         if path.name == SLOTS_FILE:
             continue
         document = _read_yaml(yaml, path)
-        if path.name == OUT_OF_SCOPE_FILE:
+        if path.name.startswith(OUT_OF_SCOPE_PREFIX):
             out_of_scope.extend(_load_examples(path, document, None, (), slot_types))
             continue
         spec = _load_intent(path, document, slot_types)

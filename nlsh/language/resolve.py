@@ -19,6 +19,10 @@ class ResolutionError(ValueError):
     """The span cannot be turned into a valid value; the message says why, for the user."""
 
 
+class OutOfRange(ResolutionError):
+    """The user clearly gave a value, and it is not allowed (port 70000, nice -100)."""
+
+
 class SlotTypeLike(Protocol):
     @property
     def name(self) -> str: ...
@@ -101,7 +105,7 @@ def _check_range(value: int, slot_type: SlotTypeLike) -> None:
     low, high = slot_type.minimum, slot_type.maximum
     if (low is not None and value < low) or (high is not None and value > high):
         bounds = f"{low if low is not None else '…'}–{high if high is not None else '…'}"
-        raise ResolutionError(f"{slot_type.name} must be in {bounds} (got {value})")
+        raise OutOfRange(f"{slot_type.name} must be in {bounds} (got {value})")
 
 
 def _words(text: str) -> list[str]:

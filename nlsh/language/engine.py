@@ -1,0 +1,208 @@
+"""The runtime language engine: ONNX Runtime + tokenizers, no torch.
+
+``Engine.from_path(directory)`` loads a built model (``meta.json``, ``model.onnx``,
+``tokenizer.json``) and refuses a model of another format loudly. ``parse(text)``
+returns a ``Parse``: calibrated intent probabilities (temperature-scaled softmax),
+out-of-scope as a first-class class, a clarify flag below the calibrated threshold,
+and slots decoded with a constrained Viterbi pass (valid BIO, only the slots the
+intent can carry) and then resolved to canonical values.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nlsh.errors import ModelError
+from nlsh.language.catalog import SlotType
+from nlsh.language.resolve import OutOfRange, ResolutionError, resolve
+from nlsh.language.tokens import OUTSIDE, Encoded, from_encoding, load_tokenizer, tag_spans
+from nlsh.stages import Alternative, Parse, SlotSpan, SlotValue
+
+MODEL_FORMAT = 3
+OUT_OF_SCOPE = "_oos"
+MODEL_FILE = "model.onnx"
+META_FILE = "meta.json"
+TOKENIZER_FILE = "tokenizer.json"
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """What ``meta.json`` holds: labels, calibration and the slot catalogue."""
+
+    format: int
+    key: str
+    intents: tuple[str, ...]
+    tags: tuple[str, ...]
+    temperature: float
+    clarify_threshold: float
+    max_tokens: int
+    slot_types: Mapping[str, SlotType]
+    intent_slots: Mapping[str, tuple[str, ...]]
+    metrics: Mapping[str, Any]
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ModelInfo:
+        types = {
+            name: SlotType(name=name, kind=body["kind"], minimum=body.get("min"),
+                           maximum=body.get("max"),
+                           synonyms={k: tuple(v) for k, v in body.get("synonyms", {}).items()})
+            for name, body in data["slot_types"].items()
+        }
+        return cls(format=int(data["format"]), key=str(data["key"]),
+                   intents=tuple(data["intents"]), tags=tuple(data["tags"]),
+                   temperature=float(data["temperature"]),
+                   clarify_threshold=float(data["clarify_threshold"]),
+                   max_tokens=int(data["max_tokens"]), slot_types=types,
+                   intent_slots={k: tuple(v) for k, v in data["intent_slots"].items()},
+                   metrics=data.get("metrics", {}))
+
+
+@dataclass(frozen=True)
+class RawOutput:
+    """The network's outputs for one sentence, before any decision."""
+
+    encoded: Encoded
+    intent_logits: np.ndarray
+    slot_logits: np.ndarray  # [tokens, tags]
+
+
+def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
+    scaled = logits / temperature
+    scaled = scaled - scaled.max(axis=-1, keepdims=True)
+    exp = np.exp(scaled)
+    result: np.ndarray = exp / exp.sum(axis=-1, keepdims=True)
+    return result
+
+
+def viterbi(emissions: np.ndarray, tags: Sequence[str], allowed: set[str] | None) -> list[str]:
+    """The best valid BIO tag sequence (I-x only after B-x/I-x; only ``allowed`` slots)."""
+    words, count = emissions.shape
+    if words == 0:
+        return []
+    slot_of = [t[2:] if t != OUTSIDE else None for t in tags]
+    blocked = np.array([s is not None and allowed is not None and s not in allowed
+                        for s in slot_of])
+    scores = np.where(blocked, -np.inf, emissions)
+    inside = np.array([t.startswith("I-") for t in tags])
+    # transition[i, j] is 0 when tag j may follow tag i, else -inf
+    transition = np.zeros((count, count))
+    for j, tag in enumerate(tags):
+        if tag.startswith("I-"):
+            for i, previous in enumerate(tags):
+                if slot_of[i] != slot_of[j]:
+                    transition[i, j] = -np.inf
+    best = np.where(inside, -np.inf, scores[0])
+    back = np.zeros((words, count), dtype=int)
+    for w in range(1, words):
+        candidates = best[:, None] + transition
+        back[w] = candidates.argmax(axis=0)
+        best = candidates.max(axis=0) + scores[w]
+    path = [int(best.argmax())]
+    for w in range(words - 1, 0, -1):
+        path.append(int(back[w, path[-1]]))
+    return [tags[i] for i in reversed(path)]
+
+
+class Engine:
+    """A loaded model. Thread-compatible, cheap to call (a few milliseconds a sentence)."""
+
+    def __init__(self, info: ModelInfo, tokenizer: Any, session: Any) -> None:
+        self.info = info
+        self._tokenizer = tokenizer
+        self._session = session
+        self._oos = info.intents.index(OUT_OF_SCOPE)
+
+    @classmethod
+    def from_path(cls, directory: Path, threads: int = 1) -> Engine:
+        try:
+            info = ModelInfo.from_json(json.loads((directory / META_FILE).read_text()))
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise ModelError(f"model metadata unreadable in {directory}: {error}") from None
+        if info.format != MODEL_FORMAT:
+            raise ModelError(f"model in {directory} has format {info.format}, "
+                             f"this nlsh needs {MODEL_FORMAT}")
+        import onnxruntime
+
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        try:
+            session = onnxruntime.InferenceSession(str(directory / MODEL_FILE), options,
+                                                   providers=["CPUExecutionProvider"])
+            tokenizer = load_tokenizer(str(directory / TOKENIZER_FILE), info.max_tokens)
+        except Exception as error:  # onnxruntime raises its own exception types
+            raise ModelError(f"model files unreadable in {directory}: {error}") from None
+        return cls(info, tokenizer, session)
+
+    # ── raw outputs ──
+
+    def run(self, texts: Sequence[str]) -> list[RawOutput]:
+        """Network outputs for a batch of sentences."""
+        encodings = [from_encoding(e) for e in self._tokenizer.encode_batch(list(texts))]
+        width = max(len(e.ids) for e in encodings)
+        ids = np.zeros((len(encodings), width), dtype=np.int64)
+        mask = np.zeros((len(encodings), width), dtype=np.int64)
+        for row, encoded in enumerate(encodings):
+            ids[row, :len(encoded.ids)] = encoded.ids
+            mask[row, :len(encoded.ids)] = 1
+        intent_logits, slot_logits = self._session.run(
+            None, {"input_ids": ids, "attention_mask": mask})
+        return [RawOutput(e, intent_logits[i], slot_logits[i, :len(e.ids)])
+                for i, e in enumerate(encodings)]
+
+    # ── decisions ──
+
+    def parse(self, text: str) -> Parse:
+        return self.decide(text, self.run([text])[0])
+
+    def decide(self, text: str, raw: RawOutput) -> Parse:
+        info = self.info
+        probabilities = softmax(raw.intent_logits, info.temperature)
+        order = np.argsort(-probabilities)
+        alternatives = tuple(
+            Alternative(None if info.intents[i] == OUT_OF_SCOPE else info.intents[i],
+                        float(probabilities[i]))
+            for i in order[:4]
+        )
+        top = int(order[0])
+        if top == self._oos:
+            return Parse(text=text, intent=None, confidence=float(probabilities[top]),
+                         alternatives=alternatives)
+        intent = info.intents[top]
+        spans, slots = self.extract(text, raw, intent)
+        confidence = float(probabilities[top])
+        return Parse(text=text, intent=intent, confidence=confidence, slots=slots,
+                     alternatives=alternatives, spans=spans,
+                     uncertain=confidence < info.clarify_threshold)
+
+    def extract(self, text: str, raw: RawOutput,
+                intent: str | None) -> tuple[tuple[SlotSpan, ...], dict[str, SlotValue]]:
+        """Slot spans (constrained to ``intent``'s slots) and their resolved values."""
+        encoded = raw.encoded
+        if encoded.words == 0:
+            return (), {}
+        emissions = np.log(softmax(raw.slot_logits[list(encoded.word_starts)]) + 1e-12)
+        allowed = set(self.info.intent_slots.get(intent, ())) if intent else None
+        tags = viterbi(emissions, self.info.tags, allowed)
+        spans: list[SlotSpan] = []
+        slots: dict[str, SlotValue] = {}
+        for slot, start, end in tag_spans(tags, encoded):
+            piece = text[start:end]
+            rejected = False
+            try:
+                value: SlotValue | None = resolve(self.info.slot_types[slot], piece)
+                problem = None
+            except ResolutionError as error:
+                value, problem, rejected = None, str(error), isinstance(error, OutOfRange)
+            spans.append(SlotSpan(slot=slot, text=piece, start=start, end=end, value=value,
+                                  problem=problem, rejected=rejected))
+            if value is not None and slot not in slots:
+                slots[slot] = value
+        return tuple(spans), slots

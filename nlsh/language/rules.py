@@ -1,0 +1,126 @@
+"""The deterministic front parser: rigid command-like forms need no model.
+
+People type ``kill -9 1234``, ``df -h`` or ``lsof -i :8080`` out of habit. Each form
+here is matched against the *whole* sentence, so "top 5 cpu hogs" is left to the model
+while "top" alone is not. A match is a ``Parse`` with confidence 1.0 and
+``source="rules"``; values are range-checked like the model's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from nlsh.stages import Alternative, Parse, SlotSpan, SlotValue
+
+_NAME = r"(?P<name>[A-Za-z0-9_.+@-][A-Za-z0-9_.+@:-]*)"
+_PID = r"(?P<pid>\d{1,10})"
+_FORCE_SIGNALS = {"9", "kill", "sigkill"}
+_STOP_SIGNALS = {"stop", "sigstop", "19", "tstp", "sigtstp"}
+_CONT_SIGNALS = {"cont", "sigcont", "18"}
+_TERM_SIGNALS = {"15", "term", "sigterm", "", "2", "int", "sigint", "1", "hup", "sighup"}
+
+Build = Callable[[re.Match[str]], tuple[str, dict[str, SlotValue]] | None]
+
+
+@dataclass(frozen=True)
+class Form:
+    pattern: re.Pattern[str]
+    build: Build
+
+
+def _fixed(intent: str, **slots: SlotValue) -> Build:
+    return lambda _match: (intent, dict(slots))
+
+
+def _kill_pid(match: re.Match[str]) -> tuple[str, dict[str, SlotValue]] | None:
+    signal = (match.group("signal") or "").lower().lstrip("-").removeprefix("s ")
+    signal = signal.removeprefix("n ").strip()
+    pid = int(match.group("pid"))
+    if signal in _STOP_SIGNALS:
+        return "process.suspend", {"pid": pid}
+    if signal in _CONT_SIGNALS:
+        return "process.resume", {"pid": pid}
+    if signal in _FORCE_SIGNALS:
+        return "process.kill", {"pid": pid, "force": True}
+    if signal in _TERM_SIGNALS:
+        return "process.kill", {"pid": pid}
+    return None
+
+
+def _kill_name(match: re.Match[str]) -> tuple[str, dict[str, SlotValue]] | None:
+    signal = (match.group("signal") or "").lower().lstrip("-")
+    slots: dict[str, SlotValue] = {"process": match.group("name").lower()}
+    if signal in _FORCE_SIGNALS:
+        slots["force"] = True
+    elif signal not in _TERM_SIGNALS:
+        return None
+    return "process.kill", slots
+
+
+def _with(intent: str, slot: str, convert: Callable[[str], SlotValue] = str,
+          **fixed: SlotValue) -> Build:
+    def build(match: re.Match[str]) -> tuple[str, dict[str, SlotValue]]:
+        return intent, {**fixed, slot: convert(match.group(slot))}
+    return build
+
+
+def _renice(match: re.Match[str]) -> tuple[str, dict[str, SlotValue]] | None:
+    return "process.renice", {"nice": int(match.group("nice")), "pid": int(match.group("pid"))}
+
+
+_SIGNAL = r"(?:-(?:s\s+|n\s+)?(?P<signal>[A-Za-z0-9]+)\s+)?"
+FORMS: tuple[Form, ...] = tuple(Form(re.compile(p, re.IGNORECASE), b) for p, b in (
+    (rf"kill\s+{_SIGNAL}{_PID}", _kill_pid),
+    (rf"(?:pkill|killall)\s+{_SIGNAL}{_NAME}", _kill_name),
+    (r"ps(?:\s+(?:aux|-ef|-e|-A|ax|-aux|auxf|faux))?", _fixed("process.list")),
+    (r"(?:top|htop|btop|atop)", _fixed("process.list", sort_by="cpu")),
+    (rf"(?:pgrep|pidof)\s+{_NAME}", _with("process.find", "name")),
+    (r"(?:lsof\s+-i\s*(?:tcp|udp)?|fuser(?:\s+-n\s+(?:tcp|udp))?)\s*:?(?P<port>\d{1,5})"
+     r"(?:/(?:tcp|udp))?", _with("process.find", "port", int)),
+    (r"df(?:\s+-[hHTikml]+)*", _fixed("disk.usage")),
+    (r"df(?:\s+-[hHTikml]+)*\s+(?P<path>[~/.][^\s]*)", _with("disk.usage", "path")),
+    (r"(?:du(?:\s+-[shcaxdk0-9]+)*|ncdu|dust|gdu)\s+(?P<path>[~/.][^\s]*)",
+     _with("disk.largest", "path")),
+    (r"free(?:\s+-[hmgkbtw]+)*", _fixed("memory.status")),
+    (r"uptime", _fixed("system.status", topic="uptime")),
+    (r"sensors", _fixed("system.status", topic="temperature")),
+    (r"(?:ss|netstat)\s+-[tulpnae]+", _fixed("network.connections")),
+    (r"(?:help|\?|--help|-h|man nlsh)", _fixed("help")),
+    (r"undo", _fixed("undo")),
+    (r"history", _fixed("history")),
+    (rf"renice\s+(?:-n\s+)?(?P<nice>[+-]?\d{{1,3}})\s+(?:-p\s+)?{_PID}", _renice),
+))
+
+_LIMITS = {"pid": (1, 4194304), "port": (1, 65535), "nice": (-20, 19)}
+
+
+def parse_rigid(text: str) -> Parse | None:
+    """A ``Parse`` when ``text`` is exactly one of the rigid forms, else None."""
+    sentence = text.strip().rstrip(";")
+    if not sentence or len(sentence) > 200:
+        return None
+    for form in FORMS:
+        match = form.pattern.fullmatch(sentence)
+        if match is None:
+            continue
+        built = form.build(match)
+        if built is None:
+            continue
+        intent, raw_slots = built
+        slots = {("process" if k == "name" else k): v for k, v in raw_slots.items()}
+        spans = []
+        for name, value in slots.items():
+            bounds = _LIMITS.get(name)
+            problem = None
+            if bounds and isinstance(value, int) and not bounds[0] <= value <= bounds[1]:
+                problem = f"{name} must be in {bounds[0]}–{bounds[1]} (got {value})"
+            spans.append(SlotSpan(slot=name, text=str(value), start=0, end=0,
+                                  value=None if problem else value, problem=problem,
+                                  rejected=problem is not None))
+        valid = {s.slot: s.value for s in spans if s.value is not None}
+        return Parse(text=text, intent=intent, confidence=1.0, slots=valid,
+                     alternatives=(Alternative(intent, 1.0),), spans=tuple(spans),
+                     source="rules")
+    return None
