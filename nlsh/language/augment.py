@@ -75,9 +75,37 @@ def from_segments(segments: Sequence[Segment], intent: str) -> Annotated:
 
 # ── slot substitution ──────────────────────────────────────────────────────
 
+_ONSETS = ["b", "c", "d", "f", "g", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "br",
+           "cl", "dr", "fl", "gr", "kr", "pl", "sn", "st", "tr", "x", "qu", "sh", "ch", "w"]
+_VOWELS = ["a", "e", "i", "o", "u", "y", "ai", "ea", "io", "oo", "ou"]
+_CODAS = ["", "", "", "n", "r", "s", "x", "m", "l", "d", "t", "k", "ck", "ng"]
+_NAME_SHAPES = ["{a}", "{a}", "{a}{b}", "{a}-{b}", "{a}_{b}", "{a}-{b}-{c}", "{a}.py",
+                "{a}_{b}.py", "{a}.sh", "{a}-{b}.sh", "{a}.js", "{a}{n}", "{a}-{n}",
+                "{a}d", "{a}.out", "{a}.{b}", "{a}_{b}_{c}", "{a}{b}-{c}", "lib{a}",
+                "{a}-daemon", "{a}-server", "{a}-worker", "{a}ctl", "{a}.bin"]
+_LOGIN_SHAPES = ["{a}", "{a}", "{a}{n}", "{a}_{b}", "{a}-{b}", "svc_{a}", "{a}.{b}", "_{a}"]
+
+
+def _pseudo_word(rng: random.Random) -> str:
+    syllables = rng.choice([1, 2, 2])
+    return "".join(rng.choice(_ONSETS) + rng.choice(_VOWELS) + rng.choice(_CODAS)
+                   for _ in range(syllables))
+
+
+def synthetic_name(rng: random.Random, login: bool = False) -> str:
+    """A made-up program (or login) name in the shapes real ones take: tracker-style
+    hyphenation, snake_case scripts, versioned binaries. Teaches the tagger that the
+    *position* makes a process name, not familiarity with the word."""
+    shape = rng.choice(_LOGIN_SHAPES if login else _NAME_SHAPES)
+    return shape.format(a=_pseudo_word(rng), b=_pseudo_word(rng), c=_pseudo_word(rng),
+                        n=rng.randint(0, 99))
+
+
 
 def sample_value(slot: str, kind: str, samples: Sequence[str], rng: random.Random) -> str | None:
     """A fresh surface form for ``slot``; None when the slot has nothing to vary."""
+    if kind == "name" and rng.random() < 0.5:
+        return synthetic_name(rng, login=slot == "user")
     if samples and kind in ("name", "path"):
         return rng.choice(list(samples))
     if slot == "pid":

@@ -109,6 +109,20 @@ def viterbi(emissions: np.ndarray, tags: Sequence[str], allowed: set[str] | None
     return [tags[i] for i in reversed(path)]
 
 
+# Values that are single shell-like tokens: the pre-tokenizer splits "www-data", "-5",
+# "csp_build.py" at punctuation and the tagger may stop early, so a span is widened to
+# the whitespace-delimited token(s) it touches (the resolver trims trailing punctuation).
+_WHOLE_TOKEN_KINDS = frozenset({"name", "integer", "path"})
+
+
+def _whole_token(text: str, start: int, end: int) -> tuple[int, int]:
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return start, end
+
+
 class Engine:
     """A loaded model. Thread-compatible, cheap to call (a few milliseconds a sentence)."""
 
@@ -116,7 +130,8 @@ class Engine:
         self.info = info
         self._tokenizer = tokenizer
         self._session = session
-        self._oos = info.intents.index(OUT_OF_SCOPE)
+        # Benchmark corpora without negatives have no out-of-scope class.
+        self._oos = info.intents.index(OUT_OF_SCOPE) if OUT_OF_SCOPE in info.intents else -1
 
     @classmethod
     def from_path(cls, directory: Path, threads: int = 1) -> Engine:
@@ -194,6 +209,8 @@ class Engine:
         spans: list[SlotSpan] = []
         slots: dict[str, SlotValue] = {}
         for slot, start, end in tag_spans(tags, encoded):
+            if self.info.slot_types[slot].kind in _WHOLE_TOKEN_KINDS:
+                start, end = _whole_token(text, start, end)
             piece = text[start:end]
             rejected = False
             try:

@@ -172,6 +172,8 @@ def _words_to_number(words: list[str]) -> float | None:
     negative = False
     if words and words[0] in ("minus", "negative"):
         negative, words = True, words[1:]
+    if len(words) > 1:  # "a dozen", "a hundred": the article is not a number of its own
+        words = [w for w in words if w not in ("a", "an")]
     total, current, seen = 0, 0, False
     for word in words:
         if word in _UNITS:
@@ -219,15 +221,18 @@ def parse_size(text: str) -> int:
 
 def parse_days(text: str) -> int:
     """"a week" → 7, "2 months" → 60, "48 hours" → 2, "yesterday" → 1 (whole days, ≥ 1)."""
-    lowered = text.lower()
+    lowered = re.sub(r"(\d)([a-z])", r"\1 \2", text.lower())  # "10d" → "10 d"
     for word, days in _DAY_WORDS.items():
         if re.search(rf"\b{word}\b", lowered):
             return max(days, 1)
     words = _words(lowered)
     unit_positions = [i for i, w in enumerate(words) if w in _DAY_UNITS]
     if not unit_positions:
+        # A bare number is days ("older than 30"); "4GB" or "3 files" is not an age.
         number = parse_number(lowered)
-        if number is None:
+        if number is None or re.search(r"\d\s*[a-z]|[a-z]\s*\d", lowered) or any(
+                w.isalpha() and w not in _UNITS and w not in _TENS and w not in _SCALES
+                and w not in _NUMBER_FILLER for w in words):
             raise ResolutionError(f"{text.strip()!r} is not an age (say e.g. 7 days or a week)")
         return max(int(round(number)), 1)
     total = 0.0

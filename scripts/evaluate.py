@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""Score nlsh's language layer on the held-out test set (and a perturbed copy of it).
+
+Prints per-intent precision/recall/F1, intent accuracy, slot F1 (canonical values),
+frame accuracy, out-of-scope false-accept, in-scope false-reject, clarify rate,
+expected calibration error, and the accuracy drop on the perturbed copy.
+
+Usage: python scripts/evaluate.py [--file tests/data/heldout.yaml] [--errors] [--json]
+The model is the one nlsh uses (built into the cache on first use).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from nlsh.language import Understander  # noqa: E402
+from nlsh.language.evaluation import Item, evaluate, load_items, perturb  # noqa: E402
+from nlsh.paths import Paths  # noqa: E402
+from nlsh.render.progress import terminal_progress  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--file", type=Path, default=REPO / "tests" / "data" / "heldout.yaml")
+    parser.add_argument("--seed", type=int, default=2026, help="seed of the perturbed copy")
+    parser.add_argument("--errors", action="store_true", help="list the misread sentences")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args()
+
+    items = load_items(args.file)
+    understand = Understander(Paths.from_environment(),
+                              lambda title: terminal_progress(title, sys.stderr))
+    clean = evaluate(items, understand)
+    rng = random.Random(args.seed)
+    noisy_items: list[Item] = [perturb(item, rng) for item in items]
+    noisy = evaluate(noisy_items, understand)
+    meta = understand.engine.info
+
+    if args.json:
+        print(json.dumps({"clean": clean.as_dict(), "perturbed": noisy.as_dict(),
+                          "model": meta.key, "temperature": meta.temperature,
+                          "clarify_threshold": meta.clarify_threshold}, indent=1))
+        return 0
+    print(f"held-out file: {args.file.relative_to(REPO) if args.file.is_relative_to(REPO) else args.file}"
+          f"  ({clean.in_scope} in scope, {clean.out_of_scope} out of scope)")
+    print(f"model {meta.key}  temperature {meta.temperature:.2f}  "
+          f"clarify below {meta.clarify_threshold:.2f}\n")
+    print(f"{'intent':22} {'prec':>6} {'rec':>6} {'f1':>6} {'n':>4}")
+    for label, row in sorted(clean.per_intent.items()):
+        name = "(out of scope)" if label == "None" else label
+        print(f"{name:22} {row['precision']:6.3f} {row['recall']:6.3f} {row['f1']:6.3f} "
+              f"{int(row['support']):4d}")
+    print()
+    figures = [
+        ("intent accuracy (in scope)", clean.intent_accuracy, "≥ 0.97"),
+        ("slot F1 (canonical values)", clean.slot_f1, "≥ 0.95"),
+        ("frame accuracy", clean.frame_accuracy, "≥ 0.92"),
+        ("out-of-scope false-accept", clean.false_accept, "≤ 0.03"),
+        ("in-scope false-reject", clean.false_reject, "≤ 0.03"),
+        ("expected calibration error", clean.ece, "≤ 0.05"),
+        ("clarify rate", clean.clarify_rate, ""),
+        ("perturbed intent accuracy", noisy.intent_accuracy, ""),
+        ("robustness drop (points)", 100 * (clean.intent_accuracy - noisy.intent_accuracy),
+         "≤ 3"),
+    ]
+    for name, value, target in figures:
+        print(f"{name:30} {value:8.4f}   {target}")
+    if args.errors:
+        print("\nmisread:")
+        for error in clean.errors:
+            print(" ", json.dumps(error, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

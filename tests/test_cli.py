@@ -1,0 +1,53 @@
+"""The command line as a user meets it: options, bad input, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from nlsh import __version__
+from tests.conftest import run_nlsh
+
+
+def test_version() -> None:
+    run = run_nlsh("--version")
+    assert (run.returncode, run.stdout.strip()) == (0, f"nlsh, version {__version__}")
+
+
+def test_help_shows_examples_and_options() -> None:
+    run = run_nlsh("--help")
+    assert run.returncode == 0
+    for expected in ("--dry-run", "--json", "--yes", "--explain", "kill whatever is on port"):
+        assert expected in run.stdout
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("",), "nothing to do"),
+    (("   \t ",), "nothing to do"),
+    (("x" * 1001,), "sentence too long (1001 characters; the limit is 1000)"),
+])
+def test_unusable_sentences_are_usage_errors(args: tuple[str, ...], message: str) -> None:
+    run = run_nlsh(*args)
+    assert run.returncode == 2
+    assert message in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in run.stderr + run.stdout
+
+
+@pytest.mark.parametrize(("sentence", "message"), [
+    ("kill 0", "pid must be in 1–4194304 (got 0)"),
+    ("lsof -i :70000", "port must be in 1–65535 (got 70000)"),
+    ("renice -100 -p 5", "nice must be in -20–19 (got -100)"),
+])
+def test_invalid_values_exit_2_with_the_allowed_range(sentence: str, message: str) -> None:
+    run = run_nlsh("--json", sentence)
+    assert run.returncode == 2, run.stderr
+    data = json.loads(run.stdout)
+    assert (data["status"], data["message"]) == ("invalid", message)
+
+
+def test_unknown_dash_words_are_part_of_the_sentence_not_options() -> None:
+    run = run_nlsh("--dry-run", "--json", "kill", "-9", "999999")
+    data = json.loads(run.stdout)
+    assert (data["intent"], data["slots"]) == ("process.kill", {"pid": 999999, "force": True})

@@ -1,0 +1,57 @@
+"""Rigid command-like forms are understood without the model, exactly."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlsh.language.rules import parse_rigid
+
+
+@pytest.mark.parametrize(("text", "intent", "slots"), [
+    ("kill 4312", "process.kill", {"pid": 4312}),
+    ("kill -9 4312", "process.kill", {"pid": 4312, "force": True}),
+    ("kill -KILL 4312", "process.kill", {"pid": 4312, "force": True}),
+    ("kill -s STOP 77", "process.suspend", {"pid": 77}),
+    ("kill -CONT 77", "process.resume", {"pid": 77}),
+    ("pkill firefox", "process.kill", {"process": "firefox"}),
+    ("killall -9 Chrome", "process.kill", {"process": "chrome", "force": True}),
+    ("ps aux", "process.list", {}),
+    ("top", "process.list", {"sort_by": "cpu"}),
+    ("pgrep nginx", "process.find", {"process": "nginx"}),
+    ("lsof -i :8080", "process.find", {"port": 8080}),
+    ("fuser 5432/tcp", "process.find", {"port": 5432}),
+    ("df -h", "disk.usage", {}),
+    ("df -h /home", "disk.usage", {"path": "/home"}),
+    ("du -sh ~/Downloads", "disk.largest", {"path": "~/Downloads"}),
+    ("free -m", "memory.status", {}),
+    ("uptime", "system.status", {"topic": "uptime"}),
+    ("ss -tlnp", "network.connections", {}),
+    ("help", "help", {}),
+    ("undo", "undo", {}),
+    ("history", "history", {}),
+    ("renice 10 -p 4312", "process.renice", {"nice": 10, "pid": 4312}),
+])
+def test_rigid_forms(text: str, intent: str, slots: dict[str, object]) -> None:
+    parse = parse_rigid(text)
+    assert parse is not None
+    assert (parse.intent, dict(parse.slots), parse.confidence, parse.source) == (
+        intent, slots, 1.0, "rules")
+
+
+@pytest.mark.parametrize("text", [
+    "top 5 cpu hogs", "kill firefox", "free up memory", "show me the history of rome",
+    "help me kill chrome", "ps is slow", "kill -9", "df -h and then reboot",
+])
+def test_sentences_are_left_to_the_model(text: str) -> None:
+    assert parse_rigid(text) is None
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("kill 0", "pid must be in 1–4194304 (got 0)"),
+    ("lsof -i :70000", "port must be in 1–65535 (got 70000)"),
+    ("renice -100 -p 5", "nice must be in -20–19 (got -100)"),
+])
+def test_out_of_range_numbers_are_rejected(text: str, problem: str) -> None:
+    parse = parse_rigid(text)
+    assert parse is not None
+    assert parse.rejected_values == (problem,)
