@@ -105,7 +105,7 @@ def read_filesystems() -> Filesystems:
     seen_ids: set[int] = set()
     partitions = sorted(psutil.disk_partitions(all=True), key=lambda p: len(p.mountpoint))
     for part in partitions:
-        if not _is_real(part.fstype, part.mountpoint, block_types):
+        if not is_real_filesystem(part.fstype, part.mountpoint, block_types):
             continue
         if part.device.startswith("/dev/") and part.device in seen_devices:
             continue
@@ -155,7 +155,12 @@ def _mount_root(path: str) -> str:
     return str(current)
 
 
-def _is_real(fstype: str, mountpoint: str, block_types: frozenset[str] | None) -> bool:
+def is_real_filesystem(fstype: str, mountpoint: str,
+                       block_types: frozenset[str] | None) -> bool:
+    """Whether a mount is one a user can fill up (the rules in the module docstring).
+
+    ``block_types``: the kernel's device-backed types; None when they could not be read.
+    """
     if fstype in NETWORK_TYPES:
         return True
     if fstype == "tmpfs":
