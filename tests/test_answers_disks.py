@@ -34,8 +34,8 @@ def _usage(**slots: Any) -> Answer | Reply:
     return disk_usage(_parse("disk.usage", **slots), Context.from_environment())
 
 
-def _largest(ctx: Context | None = None, **slots: Any) -> Answer | Reply:
-    return disk_largest(_parse("disk.largest", **slots), ctx or Context.from_environment())
+def _largest(**slots: Any) -> Answer | Reply:
+    return disk_largest(_parse("disk.largest", **slots), Context.from_environment())
 
 
 def _allocated(*paths: Path) -> int:
@@ -290,7 +290,7 @@ def test_progress_reports_each_child_and_never_raw_names(tree: Path) -> None:
         yield Recorder()
 
     ctx = Context.from_environment(progress=recording)
-    answer = _largest(ctx, path="~/data")
+    answer = disk_largest(_parse("disk.largest", path="~/data"), ctx)
     assert isinstance(answer, Answer)
     children = answer.result["children_total"]
     assert updates[0][0] == "Scanning ~/data"

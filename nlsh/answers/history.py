@@ -24,6 +24,7 @@ class _Request:
 
     id: str
     ts: float
+    order: int
     text: str = ""
     intent: str | None = None
     status: str = "unknown"
@@ -44,7 +45,7 @@ def show_history(parse: Parse, ctx: Context) -> Answer:
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         limit = DEFAULT_LIMIT
     requests = fold(ctx.journal.entries())
-    newest = sorted(requests, key=lambda r: r.ts, reverse=True)
+    newest = sorted(requests, key=lambda r: (r.ts, r.order), reverse=True)
     rows = [request_json(r) for r in newest[:limit]]
     result: dict[str, Any] = {"requests": rows, "total": len(requests), "limit": limit,
                               "warnings": list(ctx.journal.warnings)}
@@ -58,10 +59,12 @@ def fold(entries: Iterable[Mapping[str, Any]]) -> list[_Request]:
         request_id = entry.get("request")
         if not isinstance(request_id, str):
             continue
-        ts = entry.get("ts")
-        request = requests.setdefault(
-            request_id, _Request(id=request_id, ts=float(ts) if isinstance(ts, int | float)
-                                 and not isinstance(ts, bool) else 0.0))
+        request = requests.get(request_id)
+        if request is None:
+            ts = entry.get("ts")
+            request = requests[request_id] = _Request(
+                id=request_id, order=len(requests),
+                ts=float(ts) if isinstance(ts, int | float) and ts is not True else 0.0)
         event = entry.get("event")
         if event == "request":
             _take_request(request, entry)

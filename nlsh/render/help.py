@@ -27,7 +27,8 @@ def help_view(result: Mapping[str, Any]) -> RenderableType:
             for example in entry["examples"]:
                 table.add_row("", Text.assemble(("  “", "dim"), text(example, style="cyan"),
                                                 ("”", "dim")))
-        parts.extend([Text(""), text(area.capitalize(), style="bold underline"), table])
+        title = area if area.startswith("nlsh") else area.capitalize()  # nlsh is lower-case
+        parts.extend([Text(""), text(title, style="bold underline"), table])
 
     options = Table.grid(padding=(0, 2))
     options.add_column(style="bold")
