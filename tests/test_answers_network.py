@@ -128,17 +128,21 @@ def test_a_hidden_owner_is_said_so_not_guessed(listener: socket.socket) -> None:
         pytest.skip("needs root to hold a socket an unprivileged reader cannot attribute")
     port = listener.getsockname()[1]
 
-    def look_as_nobody() -> tuple[Any, str]:
+    def look_as_nobody() -> tuple[Any, str, Any]:
         listener.close()  # the child's copy; the root-owned parent still listens
         answer = _ask(port=port)
-        return answer.result, answer.message
+        by_name = _ask(port=port, process=ME.name())
+        return answer.result, answer.message, by_name.result
 
-    result, message = run_weakened(become_nobody, look_as_nobody)
+    result, message, by_name = run_weakened(become_nobody, look_as_nobody)
     [row] = result["connections"]
     assert (row["pid"], row["name"], row["owner"]) == (None, None, "hidden")
     assert any("run as root" in note for note in result["notes"])
     assert "hidden owner" in message
     assert "owner hidden (run as root)" in render_text(connections_view(result))
+    # Asked by name, the hidden socket is not claimed for the program, nor silently dropped.
+    assert by_name["connections"] == []
+    assert any(f"may also belong to {ME.name().lower()}" in note for note in by_name["notes"])
 
 
 def test_view_shows_addresses_states_and_escaped_names(listener: socket.socket) -> None:

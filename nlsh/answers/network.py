@@ -22,10 +22,10 @@ def network_connections(parse: Parse, ctx: Context) -> Answer:
     listening_only = parse.slot("listening") is True
 
     reading = read_connections()
-    rows = [c for c in reading.connections
-            if (not listening_only or c.listening)
-            and (wanted_port is None or wanted_port in (c.local_port, c.remote_port))
-            and (wanted is None or owned_by(c, wanted))]
+    scoped = [c for c in reading.connections
+              if (not listening_only or c.listening)
+              and (wanted_port is None or wanted_port in (c.local_port, c.remote_port))]
+    rows = [c for c in scoped if wanted is None or owned_by(c, wanted)]
     rows.sort(key=lambda c: (not c.listening, c.local_port or 0, c.proto, c.remote_port or 0))
 
     hidden = sum(c.owner.pid is None for c in rows)
@@ -37,12 +37,10 @@ def network_connections(parse: Parse, ctx: Context) -> Answer:
         if count:
             notes.append(_owner_note(template, count))
     if wanted is not None:
-        hidden_elsewhere = sum(
-            c.owner.visibility == "hidden" for c in reading.connections
-            if (not listening_only or c.listening)
-            and (wanted_port is None or wanted_port in (c.local_port, c.remote_port)))
-        if hidden_elsewhere:
-            notes.append(f"{hidden_elsewhere} more socket(s) have a hidden owner and may also "
+        # A hidden owner never matches a name, but it might be that program: say so.
+        unknown = sum(c.owner.visibility == "hidden" for c in scoped)
+        if unknown:
+            notes.append(f"{unknown} more socket(s) have a hidden owner and may also "
                          f"belong to {wanted}; run as root to be sure")
     programs = sorted({c.owner.name for c in rows if c.owner.name})
     summary = {
