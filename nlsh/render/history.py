@@ -1,0 +1,66 @@
+"""The history view: newest request first, with what became of it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from nlsh.render.safe import printable, text
+
+_STATUS_STYLE = {"done": "green", "planned": "cyan", "failed": "bold red",
+                 "interrupted": "bold red", "incomplete": "bold red", "refused": "red",
+                 "cancelled": "yellow", "nothing_to_do": "yellow", "clarify": "yellow",
+                 "out_of_scope": "dim"}
+
+
+def _when(ts: float) -> str:
+    if not ts:
+        return "?"
+    moment = dt.datetime.fromtimestamp(ts)
+    if moment.date() == dt.date.today():
+        return moment.strftime("%H:%M:%S")
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def _outcome(row: Mapping[str, Any]) -> Text:
+    outcome = text(row["message"])
+    if row.get("steps") is not None and row.get("done") is not None:
+        outcome.append(f"  [{row['done']}/{row['steps']} steps done]", style="dim")
+    if row.get("undone"):
+        outcome.append("  undone later", style="magenta")
+    elif row.get("undo_status"):
+        outcome.append(f"  undo {printable(row['undo_status'])}", style="magenta")
+    if row.get("undoes"):
+        outcome.append(f"  (undid {printable(row['undoes'])})", style="dim")
+    return outcome
+
+
+def history_view(result: Mapping[str, Any]) -> RenderableType:
+    rows = result["requests"]
+    parts: list[RenderableType] = []
+    if not rows:
+        parts.append(Text("Nothing yet: nlsh has not been asked to do anything here.",
+                          style="yellow"))
+    else:
+        table = Table(show_edge=False, pad_edge=False, header_style="bold")
+        for heading in ("when", "request", "intent", "status", "result"):
+            table.add_column(heading)
+        for row in rows:
+            status = str(row["status"])
+            status_text = Text(status, style=_STATUS_STYLE.get(status, ""))
+            if row.get("dry_run"):
+                status_text.append(" (dry run)", style="dim")
+            table.add_row(_when(float(row["ts"] or 0)), text(row["text"]),
+                          text(row["intent"] or "—"), status_text, _outcome(row))
+        parts.append(table)
+        if result["total"] > len(rows):
+            parts.append(Text(f"{len(rows)} of {result['total']} requests shown "
+                              "(ask for more, e.g. 'show the last 50 actions')", style="dim"))
+    for warning in result.get("warnings", []):
+        parts.append(Text.assemble(("warning: ", "bold yellow"), printable(warning)))
+    return Group(*parts)

@@ -1,0 +1,196 @@
+"""What takes the space under a folder: a ``du``-like walk that only reads.
+
+The walk never follows symlinks and never crosses into another filesystem; it counts
+allocated bytes (``st_blocks * 512``, so sparse files count what they occupy) and a
+file with several hard links once. Folders it may not read and entries that vanish
+while it runs are skipped and counted.
+"""
+
+from __future__ import annotations
+
+import heapq
+import os
+import stat
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+# Unreadable folders remembered by path (the rest are only counted).
+KEEP_UNREADABLE = 20
+# How often (in entries) the walk reports progress.
+PROGRESS_EVERY = 5000
+
+ReportProgress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class SpaceEntry:
+    """An immediate child of the scanned folder; ``bytes`` is its whole tree for a folder.
+
+    ``kind`` is ``dir``, ``file``, ``symlink`` (its own size only, never followed),
+    ``mount`` (another filesystem mounted there: not scanned) or ``other``.
+    """
+
+    name: str
+    path: str
+    kind: str
+    bytes: int
+    files: int = 0
+
+
+@dataclass(frozen=True)
+class LargeFile:
+    path: str
+    bytes: int
+
+
+@dataclass(frozen=True)
+class SpaceScan:
+    root: str
+    total_bytes: int
+    files: int
+    dirs: int
+    children: tuple[SpaceEntry, ...]
+    largest_files: tuple[LargeFile, ...]
+    unreadable: int
+    vanished: int
+    unreadable_paths: tuple[str, ...]
+    mounts_skipped: tuple[str, ...]
+
+
+@dataclass
+class _Tally:
+    bytes: int = 0
+    files: int = 0
+    dirs: int = 0
+    unreadable: int = 0
+    vanished: int = 0
+    unreadable_paths: list[str] = field(default_factory=list)
+    mounts: list[str] = field(default_factory=list)
+    linked: set[tuple[int, int]] = field(default_factory=set)
+    largest: list[tuple[int, str]] = field(default_factory=list)  # a min-heap
+    entries: int = 0
+
+
+def scan_space(root: str, keep_files: int = 10,
+               progress: ReportProgress | None = None) -> SpaceScan:
+    """Walk the folder ``root`` (an existing directory, already resolved).
+
+    Args:
+        keep_files: how many of the largest individual files to keep.
+        progress: called as ``progress(folder, children_done, children_total)``.
+
+    Raises:
+        OSError: ``root`` itself cannot be read.
+    """
+    top = os.stat(root)
+    device = top.st_dev
+    with os.scandir(root) as listing:
+        children = sorted(listing, key=lambda e: e.name)
+    tally = _Tally(bytes=top.st_blocks * 512, dirs=1)
+    summaries: list[SpaceEntry] = []
+    for done, entry in enumerate(children):
+        if progress is not None:
+            progress(entry.path, done, len(children))
+        before_bytes, before_files = tally.bytes, tally.files
+        kind = _count(entry, device, tally, keep_files, progress, (done, len(children)))
+        if kind is None:
+            continue
+        summaries.append(SpaceEntry(name=entry.name, path=entry.path, kind=kind,
+                                    bytes=tally.bytes - before_bytes,
+                                    files=tally.files - before_files))
+    if progress is not None:
+        progress(root, len(children), len(children))
+    summaries.sort(key=lambda s: (-s.bytes, s.name))
+    largest = tuple(LargeFile(path, size) for size, path in
+                    sorted(tally.largest, key=lambda item: (-item[0], item[1])))
+    return SpaceScan(root=root, total_bytes=tally.bytes, files=tally.files, dirs=tally.dirs,
+                     children=tuple(summaries), largest_files=largest,
+                     unreadable=tally.unreadable, vanished=tally.vanished,
+                     unreadable_paths=tuple(tally.unreadable_paths),
+                     mounts_skipped=tuple(tally.mounts))
+
+
+def _count(entry: os.DirEntry[str], device: int, tally: _Tally, keep_files: int,
+           progress: ReportProgress | None, position: tuple[int, int]) -> str | None:
+    """Add ``entry`` (and, for a folder, everything under it) to ``tally``; its kind."""
+    try:
+        info = entry.stat(follow_symlinks=False)
+    except FileNotFoundError:
+        tally.vanished += 1
+        return None
+    except OSError:
+        _unreadable(tally, entry.path)
+        return None
+    mode = info.st_mode
+    if stat.S_ISDIR(mode):
+        if info.st_dev != device:
+            tally.mounts.append(entry.path)
+            return "mount"
+        tally.bytes += info.st_blocks * 512
+        tally.dirs += 1
+        _walk(entry.path, device, tally, keep_files, progress, position)
+        return "dir"
+    _add_file(entry.path, info, tally, keep_files)
+    if stat.S_ISLNK(mode):
+        return "symlink"
+    return "file" if stat.S_ISREG(mode) else "other"
+
+
+def _walk(folder: str, device: int, tally: _Tally, keep_files: int,
+          progress: ReportProgress | None, position: tuple[int, int]) -> None:
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            with os.scandir(current) as listing:
+                entries = list(listing)
+        except FileNotFoundError:
+            tally.vanished += 1
+            continue
+        except OSError:
+            _unreadable(tally, current)
+            continue
+        for entry in entries:
+            tally.entries += 1
+            if progress is not None and tally.entries % PROGRESS_EVERY == 0:
+                progress(current, *position)
+            try:
+                info = entry.stat(follow_symlinks=False)
+            except FileNotFoundError:
+                tally.vanished += 1
+                continue
+            except OSError:
+                _unreadable(tally, entry.path)
+                continue
+            if stat.S_ISDIR(info.st_mode):
+                if info.st_dev != device:
+                    tally.mounts.append(entry.path)
+                    continue
+                tally.bytes += info.st_blocks * 512
+                tally.dirs += 1
+                pending.append(entry.path)
+            else:
+                _add_file(entry.path, info, tally, keep_files)
+
+
+def _add_file(path: str, info: os.stat_result, tally: _Tally, keep_files: int) -> None:
+    if info.st_nlink > 1:
+        key = (info.st_dev, info.st_ino)
+        if key in tally.linked:
+            return  # another name of a file already counted
+        tally.linked.add(key)
+    size = info.st_blocks * 512
+    tally.bytes += size
+    tally.files += 1
+    if keep_files <= 0 or not stat.S_ISREG(info.st_mode):
+        return
+    if len(tally.largest) < keep_files:
+        heapq.heappush(tally.largest, (size, path))
+    elif size > tally.largest[0][0]:
+        heapq.heapreplace(tally.largest, (size, path))
+
+
+def _unreadable(tally: _Tally, path: str) -> None:
+    tally.unreadable += 1
+    if len(tally.unreadable_paths) < KEEP_UNREADABLE:
+        tally.unreadable_paths.append(path)
