@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 
 from nlsh.diagnosis import suggestions
-from nlsh.diagnosis.finding import Culprit, Finding, Severity, graded
+from nlsh.diagnosis.finding import Culprit, Finding, Severity, graded_below
 from nlsh.diagnosis.snapshot import FilesystemUsage, Snapshot
 from nlsh.render.units import human_bytes
 
@@ -23,7 +24,7 @@ def filesystem_nearly_full(snapshot: Snapshot) -> Finding | None:
     graded_filesystems = [
         (grade, fs) for fs in snapshot.filesystems
         if fs.free_bytes < PLENTY_FREE_BYTES
-        and (grade := graded(fs.used_percent, FULL_WARNING_PERCENT, FULL_CRITICAL_PERCENT))]
+        and (grade := _fullness(fs.used_percent, FULL_WARNING_PERCENT, FULL_CRITICAL_PERCENT))]
     if not graded_filesystems:
         return None
     (severity, score), fs = max(graded_filesystems, key=lambda g: (g[0][0].rank, g[0][1]))
@@ -44,8 +45,8 @@ def inodes_nearly_exhausted(snapshot: Snapshot) -> Finding | None:
     """A filesystem running out of inodes: too many small files, whatever the free bytes."""
     graded_filesystems = [
         (grade, fs) for fs in snapshot.filesystems if fs.inodes_used_percent is not None
-        and (grade := graded(fs.inodes_used_percent, INODES_WARNING_PERCENT,
-                             INODES_CRITICAL_PERCENT))]
+        and (grade := _fullness(fs.inodes_used_percent, INODES_WARNING_PERCENT,
+                                INODES_CRITICAL_PERCENT))]
     if not graded_filesystems:
         return None
     (severity, score), fs = max(graded_filesystems, key=lambda g: (g[0][0].rank, g[0][1]))
@@ -86,7 +87,22 @@ def deleted_files_held_open(snapshot: Snapshot) -> Finding | None:
         evidence=evidence,
         processes=tuple(Culprit(pid, names[pid], {"deleted_bytes": held[pid]})
                         for pid in holders[:5]),
-        suggestion=suggestions.kill_pid(top), score=total / DELETED_WARNING_BYTES)
+        suggestion=suggestions.kill_pid(top), score=_deleted_score(total, filesystem))
+
+
+def _fullness(used_percent: float, warning: float,
+              critical: float) -> tuple[Severity, float] | None:
+    # Graded on the room left, so the score keeps growing as the last percent fills
+    # (99.9% full is a hundred times past a 10%-free threshold, not 1.1 times).
+    return graded_below(100.0 - used_percent, 100.0 - warning, 100.0 - critical)
+
+
+def _deleted_score(total: int, filesystem: FilesystemUsage | None) -> float:
+    if filesystem is not None and filesystem.used_percent >= FULL_WARNING_PERCENT:
+        # As urgent as the filesystem it keeps full, scored the way _fullness does.
+        return (100.0 - FULL_WARNING_PERCENT) / max(100.0 - filesystem.used_percent, 0.1)
+    # Held space grows without bound; compressed so 10 GiB does not drown a busy CPU.
+    return 1 + math.log10(total / DELETED_WARNING_BYTES)
 
 
 def _space_suggestion(fs: FilesystemUsage) -> str:

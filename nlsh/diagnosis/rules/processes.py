@@ -22,8 +22,8 @@ def runaway_processes(snapshot: Snapshot) -> Finding | None:
         return None
     top = runaways[0]
     others = len(runaways) - 1
-    summary = f"{top.name} (pid {top.pid}) kept a CPU core {top.cpu_percent:.0f}% busy " \
-              "for the whole sample"
+    summary = f"{top.name} (pid {top.pid}) kept a CPU core busy for the whole sample " \
+              f"({top.cpu_percent:.0f}% of a core)"
     if others:
         summary += f", and {others} other process{'es' if others != 1 else ''} did too"
     return Finding(
