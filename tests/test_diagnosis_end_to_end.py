@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ import psutil
 import pytest
 
 from nlsh import pipeline
-from nlsh.context import Context
+from nlsh.context import Context, Progress, silent_progress
 from nlsh.diagnosis.collect import take_snapshot
 from nlsh.stages import Parse, Response, Status
 
@@ -150,6 +151,19 @@ def test_nlsh_never_blames_itself_for_the_cpu_it_uses(ctx: Context) -> None:
     assert next(p for p in measured.processes if p.pid == os.getpid()).cpu_percent >= 50.0
     for finding in findings_of(response):
         assert ctx.self_pid not in [p["pid"] for p in finding["processes"]], finding
+
+
+def test_the_sample_runs_under_a_progress_display(private_home: Path) -> None:
+    titles: list[str] = []
+
+    @contextmanager
+    def recording(title: str) -> Iterator[Progress]:
+        titles.append(title)
+        yield silent
+    with silent_progress("") as silent:
+        response = diagnose(Context.from_environment(progress=recording))
+    assert titles == ["Sampling the system…"]
+    assert response.to_json()["result"]["sampled_seconds"] >= 1.0
 
 
 # ── the machine left alone ─────────────────────────────────────────────────

@@ -276,6 +276,7 @@ def test_processes_stuck_in_uninterruptible_sleep(stuck: int, expected: Severity
     ((94.9, 80.0, 100.0), WARNING), ((95.0, 80.0, 100.0), CRITICAL),
     ((89.9, None, None), None), ((90.0, None, None), WARNING),
     ((89.9, 0.0, 0.0), None),  # limits of 0 °C are a driver's placeholder, not limits
+    ((89.9, 5.0, 15.0), None), ((90.0, 5.0, 15.0), WARNING),
 ])
 def test_temperature_thresholds(temperature: tuple[float, float | None, float | None],
                                 expected: Severity | None) -> None:

@@ -149,3 +149,15 @@ def test_only_a_process_in_disk_sleep_at_both_readings_counts_as_stuck() -> None
 def test_a_cpu_figure_never_exceeds_every_core() -> None:
     samples = process_samples({1: reading(1, 0.0)}, {1: reading(1, 9.0)}, 200.0, 1.0, cores=2)
     assert samples[0].cpu_percent == 200.0
+
+
+def test_read_only_filesystems_are_not_checked_for_space(
+        monkeypatch: pytest.MonkeyPatch, private_home: Path) -> None:
+    real = psutil.disk_partitions(all=False)
+    if not real:
+        pytest.skip("psutil lists no partitions here")
+    as_read_only = [part._replace(opts="ro," + part.opts) for part in real]
+    monkeypatch.setattr(psutil, "disk_partitions", lambda all=False: as_read_only)
+    assert take_snapshot(0.1, home=private_home).filesystems == ()
+    monkeypatch.setattr(psutil, "disk_partitions", lambda all=False: real)
+    assert take_snapshot(0.1, home=private_home).filesystems != ()

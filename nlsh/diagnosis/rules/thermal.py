@@ -45,9 +45,8 @@ def overheating(snapshot: Snapshot) -> Finding | None:
 
 
 def _temperature_grade(sensor: Temperature) -> tuple[Severity, float] | None:
-    high = sensor.high_c if sensor.high_c and sensor.high_c > PLAUSIBLE_LIMIT_C else None
-    critical = (sensor.critical_c if sensor.critical_c and sensor.critical_c > PLAUSIBLE_LIMIT_C
-                else None)
+    high = _plausible(sensor.high_c)
+    critical = _plausible(sensor.critical_c)
     if high is None and critical is None:
         return graded(sensor.current_c, FALLBACK_HOT_C, float("inf"))
     near_high = (graded(sensor.current_c, high - HIGH_MARGIN_C, float("inf"))
@@ -56,3 +55,7 @@ def _temperature_grade(sensor: Temperature) -> tuple[Severity, float] | None:
                             critical - CRITICAL_MARGIN_C)
                      if critical is not None else None)
     return worst(near_high, near_critical)
+
+
+def _plausible(limit: float | None) -> float | None:
+    return limit if limit is not None and limit > PLAUSIBLE_LIMIT_C else None
