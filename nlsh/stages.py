@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 SlotValue = int | str | bool
 JSON = dict[str, Any]
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """What happened to a request (``status`` in the JSON output)."""
 
     # from the spec
@@ -34,7 +34,7 @@ class Status(str, Enum):
     INVALID = "invalid"
 
 
-class Risk(str, Enum):
+class Risk(StrEnum):
     LOW = "low"
     MEDIUM = "medium"
     HIGH = "high"
@@ -313,7 +313,7 @@ class Plan:
 # ── outcomes ───────────────────────────────────────────────────────────────
 
 
-class StepStatus(str, Enum):
+class StepStatus(StrEnum):
     DONE = "done"
     SKIPPED = "skipped"
     FAILED = "failed"

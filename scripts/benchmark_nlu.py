@@ -173,7 +173,7 @@ def benchmark_clinc(config: TrainConfig) -> dict[str, float]:
             top = p.argmax(1)
             return np.where((top == oos) | (p.max(1) < threshold), oos, top)
 
-        val_rows = [(t, i) for t, i in data["val"]] + [(t, OUT_OF_SCOPE) for t, _ in data["oos_val"]]
+        val_rows = [*map(tuple, data["val"]), *((t, OUT_OF_SCOPE) for t, _ in data["oos_val"])]
         val_p = probabilities(val_rows)
         val_gold = np.array([labels.index(i) for _, i in val_rows])
         best = (0.0, -1.0)
@@ -184,7 +184,8 @@ def benchmark_clinc(config: TrainConfig) -> dict[str, float]:
             recall = (chosen[~inside] == oos).mean()
             if accuracy >= 0.95 and recall > best[1]:
                 best = (float(threshold), float(recall))
-        test_rows = [(t, i) for t, i in data["test"]] + [(t, OUT_OF_SCOPE) for t, _ in data["oos_test"]]
+        test_rows = [*map(tuple, data["test"]),
+                     *((t, OUT_OF_SCOPE) for t, _ in data["oos_test"])]
         test_p = probabilities(test_rows)
         gold = np.array([labels.index(i) for _, i in test_rows])
         results = {}

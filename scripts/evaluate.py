@@ -48,8 +48,9 @@ def main() -> int:
                           "model": meta.key, "temperature": meta.temperature,
                           "clarify_threshold": meta.clarify_threshold}, indent=1))
         return 0
-    print(f"held-out file: {args.file.relative_to(REPO) if args.file.is_relative_to(REPO) else args.file}"
-          f"  ({clean.in_scope} in scope, {clean.out_of_scope} out of scope)")
+    shown = args.file.relative_to(REPO) if args.file.is_relative_to(REPO) else args.file
+    print(f"held-out file: {shown}  ({clean.in_scope} in scope, "
+          f"{clean.out_of_scope} out of scope)")
     print(f"model {meta.key}  temperature {meta.temperature:.2f}  "
           f"clarify below {meta.clarify_threshold:.2f}\n")
     print(f"{'intent':22} {'prec':>6} {'rec':>6} {'f1':>6} {'n':>4}")

@@ -112,14 +112,14 @@ def sample_value(slot: str, kind: str, samples: Sequence[str], rng: random.Rando
         return str(rng.choice([rng.randint(2, 999), rng.randint(1000, 99999),
                                rng.randint(100000, 4194304)]))
     if slot == "port":
-        return str(rng.choice(_COMMON_PORTS + [rng.randint(1024, 65535)]))
+        return str(rng.choice([*_COMMON_PORTS, rng.randint(1024, 65535)]))
     if slot == "nice":
         value = rng.randint(-20, 19)
         return str(value)
     if slot == "limit":
         if rng.random() < 0.35:
             return rng.choice(_NUMBER_WORDS[:11])
-        return str(rng.choice(_NUMBER_VALUES + [rng.randint(3, 40)]))
+        return str(rng.choice([*_NUMBER_VALUES, rng.randint(3, 40)]))
     if kind == "size":
         amount = rng.choice(["1", "2", "5", "10", "100", "250", "500", "1.5", "20", "a"])
         unit = rng.choice(_SIZE_UNITS)

@@ -94,7 +94,7 @@ def viterbi(emissions: np.ndarray, tags: Sequence[str], allowed: set[str] | None
     transition = np.zeros((count, count))
     for j, tag in enumerate(tags):
         if tag.startswith("I-"):
-            for i, previous in enumerate(tags):
+            for i in range(count):
                 if slot_of[i] != slot_of[j]:
                     transition[i, j] = -np.inf
     best = np.where(inside, -np.inf, scores[0])

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Protocol
 
 SlotValue = int | str | bool
 
@@ -174,7 +174,9 @@ def _words_to_number(words: list[str]) -> float | None:
         negative, words = True, words[1:]
     if len(words) > 1:  # "a dozen", "a hundred": the article is not a number of its own
         words = [w for w in words if w not in ("a", "an")]
-    total, current, seen = 0, 0, False
+    total: float = 0
+    current: float = 0
+    seen = False
     for word in words:
         if word in _UNITS:
             current += _UNITS[word]
@@ -213,7 +215,7 @@ def parse_size(text: str) -> int:
         amount = number * (0.5 if "half" in words else 1)
     if unit not in _SIZE_UNITS:
         raise ResolutionError(f"unknown size unit {unit!r} in {text.strip()!r}")
-    value = int(round(amount * _SIZE_UNITS[unit]))
+    value = round(amount * _SIZE_UNITS[unit])
     if value <= 0:
         raise ResolutionError(f"size must be positive (got {text.strip()!r})")
     return value
@@ -234,7 +236,7 @@ def parse_days(text: str) -> int:
                 w.isalpha() and w not in _UNITS and w not in _TENS and w not in _SCALES
                 and w not in _NUMBER_FILLER for w in words):
             raise ResolutionError(f"{text.strip()!r} is not an age (say e.g. 7 days or a week)")
-        return max(int(round(number)), 1)
+        return max(round(number), 1)
     total = 0.0
     start = 0
     for position in unit_positions:
@@ -244,20 +246,4 @@ def parse_days(text: str) -> int:
             raise ResolutionError(f"{text.strip()!r} is not an age (say e.g. 7 days or a week)")
         total += amount * _DAY_UNITS[words[position]]
         start = position + 1
-    return max(int(math.ceil(total - 1e-9)) if total < 1 else int(round(total)), 1)
-
-
-def resolve_slots(spans: list[tuple[str, str]], slot_types: Mapping[str, Any]
-                  ) -> tuple[dict[str, SlotValue], list[tuple[str, str, SlotValue | None, str | None]]]:
-    """Resolve (slot, text) pairs; the first valid value of each slot wins."""
-    values: dict[str, SlotValue] = {}
-    report: list[tuple[str, str, SlotValue | None, str | None]] = []
-    for slot, text in spans:
-        try:
-            value = resolve(slot_types[slot], text)
-        except ResolutionError as error:
-            report.append((slot, text, None, str(error)))
-            continue
-        report.append((slot, text, value, None))
-        values.setdefault(slot, value)
-    return values, report
+    return max(math.ceil(total - 1e-9) if total < 1 else round(total), 1)

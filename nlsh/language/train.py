@@ -141,8 +141,8 @@ def load_encoder(encoder_dir: Path) -> Any:
     from transformers import AutoModel
     from transformers.utils import logging as hf_logging
 
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()
+    hf_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
+    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
     return AutoModel.from_pretrained(str(encoder_dir), attn_implementation="eager")
 
 
@@ -264,7 +264,8 @@ def export_onnx(model: TrainedModel, path: Path, quantize: bool = True) -> None:
     float_path.unlink()
 
 
-def torch_logits(model: TrainedModel, encoded: Sequence[Encoded]) -> tuple[np.ndarray, list[np.ndarray]]:
+def torch_logits(model: TrainedModel,
+                 encoded: Sequence[Encoded]) -> tuple[np.ndarray, list[np.ndarray]]:
     """Intent logits and per-sentence slot logits from the torch model (for checks)."""
     with torch.no_grad():
         ids = _pad([e.ids for e in encoded], 0)

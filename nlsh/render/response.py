@@ -31,8 +31,8 @@ def explain_view(parse: Parse) -> RenderableType:
         table.add_row("alternatives", ", ".join(
             f"{a.intent or 'out of scope'} {a.confidence:.2f}" for a in parse.alternatives))
     for span in parse.spans:
-        value = "unresolved: " + (span.problem or "?") if span.value is None else repr(span.value)
-        table.add_row(f"slot {span.slot}", text(f"{span.text!r} → {value}"))
+        shown = "unresolved: " + (span.problem or "?") if span.value is None else repr(span.value)
+        table.add_row(f"slot {span.slot}", text(f"{span.text!r} → {shown}"))
     if not parse.spans and parse.slots:
         for name, value in parse.slots.items():
             table.add_row(f"slot {name}", text(repr(value)))

@@ -1,0 +1,126 @@
+"""The intent catalog: complete, valid, documented, and kept apart from the test set."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from nlsh.errors import CatalogError
+from nlsh.handlers import HANDLERS, READ_ONLY
+from nlsh.language.catalog import load_catalog, parse_annotated
+from tests.conftest import REPO
+
+SPEC_INTENTS = {
+    "process.list", "process.find", "process.kill", "process.suspend", "process.resume",
+    "process.renice", "process.ionice", "memory.status", "memory.free", "disk.usage",
+    "disk.largest", "disk.cleanup", "network.connections", "system.status",
+    "system.diagnose", "help", "undo", "history",
+}
+CATALOG = load_catalog(REPO / "intents")
+
+
+def test_catalog_has_exactly_the_spec_intents_each_with_a_handler() -> None:
+    assert set(CATALOG.intents) == SPEC_INTENTS == set(HANDLERS)
+
+
+@pytest.mark.parametrize("name", sorted(SPEC_INTENTS))
+def test_each_intent_has_enough_varied_examples(name: str) -> None:
+    spec = CATALOG.intents[name]
+    assert len(spec.examples) >= 30
+    assert spec.changes_system == (name not in READ_ONLY)
+
+
+def test_out_of_scope_examples_are_plentiful() -> None:
+    assert len(CATALOG.out_of_scope) >= 200
+
+
+def test_no_sentence_is_in_two_places() -> None:
+    seen: dict[str, str] = {}
+    for example in CATALOG.examples:
+        key = example.text.lower()
+        assert key not in seen, f"{example.text!r} in {example.source} and {seen[key]}"
+        seen[key] = example.source
+
+
+def test_held_out_sentences_never_appear_in_training_data() -> None:
+    training = {re.sub(r"\W+", " ", e.text.lower()).strip() for e in CATALOG.examples}
+    held_out = yaml.safe_load((REPO / "tests" / "data" / "heldout.yaml").read_text())
+    leaked = [i["text"] for i in held_out
+              if re.sub(r"\W+", " ", i["text"].lower()).strip() in training]
+    assert leaked == []
+
+
+def test_intents_doc_is_generated_from_the_catalog() -> None:
+    check = subprocess.run([sys.executable, "scripts/intents_doc.py", "--check"], cwd=REPO)
+    assert check.returncode == 0, "docs/intents.md is stale: run scripts/intents_doc.py"
+
+
+def test_annotations_parse_into_spans() -> None:
+    text, spans = parse_annotated("stop [the backup job](process:backup) on [:3000](port)")
+    assert text == "stop the backup job on :3000"
+    assert [(s.slot, text[s.start:s.end], s.value) for s in spans] == [
+        ("process", "the backup job", "backup"), ("port", ":3000", None)]
+
+
+def _write_catalog(tmp_path: Path, body: str, name: str = "process.kill") -> Path:
+    directory = tmp_path / "intents"
+    directory.mkdir()
+    (directory / "_slots.yaml").write_text((REPO / "intents" / "_slots.yaml").read_text())
+    (directory / f"{name}.yaml").write_text(body)
+    return directory
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ("intent: process.kill\nsummary: End\nslots: [process]\nexamples:\n  - kill [x](proces)\n",
+     "process.kill.yaml: examples[0] 'kill [x](proces)': unknown slot 'proces'"),
+    ("intent: process.kill\nsummary: End\nslots: [process]\nexamples:\n  - kill [80](port)\n",
+     "slot 'port' is not declared for process.kill (declared: process)"),
+    ("intent: process.kill\nsummary: End\nslots: [pid]\nexamples:\n  - kill [0](pid)\n",
+     "pid must be in 1–4194304 (got 0)"),
+    ("intent: process.kill\nsummary: End\nslots: [process]\nexamples:\n"
+     "  - stop [the nginx job](process:backup)\n",
+     "process resolves to 'nginx', but the annotation says 'backup'"),
+    ("intent: process.kill\nsummary: End\nslots: [process]\nexamples:\n  - kill [x(process)\n",
+     "malformed annotation"),
+    ("intent: process.kill\nsummary: End\nexamples:\n  - kill it\n  - Kill it\n",
+     "examples[1] 'Kill it': duplicate example"),
+    ("intent: process.kill\nsummary: End\nslots: [colour]\nexamples:\n  - kill it\n",
+     "slots: colour: unknown slot type"),
+    ("intent: process.kill\nexamples:\n  - kill it\n", "summary: expected a one-line summary"),
+    ("intent: process.kill\nsummary: End\nexamples: [\n", "not valid YAML"),
+])
+def test_invalid_catalogs_are_reported_with_file_and_item(tmp_path: Path, body: str,
+                                                          message: str) -> None:
+    directory = _write_catalog(tmp_path, body)
+    with pytest.raises(CatalogError) as raised:
+        load_catalog.__wrapped__(directory)
+    assert message in str(raised.value)
+    assert str(directory) in str(raised.value)
+
+
+def test_file_name_must_match_intent(tmp_path: Path) -> None:
+    directory = _write_catalog(tmp_path, "intent: process.list\nsummary: x\nexamples: [a]\n")
+    with pytest.raises(CatalogError, match="must be named process.list.yaml"):
+        load_catalog.__wrapped__(directory)
+
+
+def test_user_examples_extend_catalog_intents(tmp_path: Path) -> None:
+    extra = tmp_path / "mine"
+    extra.mkdir()
+    (extra / "more.yaml").write_text(
+        "intent: process.kill\nexamples:\n  - zap [firefox](process)\n")
+    catalog = load_catalog.__wrapped__(REPO / "intents", extra)
+    assert "zap firefox" in {e.text for e in catalog.intents["process.kill"].examples}
+
+
+def test_user_examples_for_unknown_intents_are_rejected(tmp_path: Path) -> None:
+    extra = tmp_path / "mine"
+    extra.mkdir()
+    (extra / "more.yaml").write_text("intent: coffee.make\nexamples:\n  - brew\n")
+    with pytest.raises(CatalogError, match="'coffee.make' is not a catalog intent"):
+        load_catalog.__wrapped__(REPO / "intents", extra)
