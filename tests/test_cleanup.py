@@ -16,21 +16,28 @@ from nlsh.confirm import TerminalConfirmer
 from nlsh.context import Context
 from nlsh.execution.trash import move_to_trash
 from nlsh.stages import FileRef, Plan, Reply, Risk, Status
-from tests.support.files import (  # noqa: F401  (fixtures)
+from tests.support.files import (
     age,
     carry_out,
-    ctx,
     du,
     finishes,
     parse,
     plan,
-    policy_chain,
     snapshot,
     step_paths,
+    use_present_policy_rules,
     write,
 )
 
-pytestmark = pytest.mark.usefixtures("policy_chain")
+
+@pytest.fixture(autouse=True)
+def policy_chain(monkeypatch: pytest.MonkeyPatch) -> None:
+    use_present_policy_rules(monkeypatch)
+
+
+@pytest.fixture
+def ctx(private_home: Path) -> Context:
+    return Context.from_environment()
 
 
 @pytest.fixture

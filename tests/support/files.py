@@ -20,13 +20,7 @@ from nlsh.stages import Parse, Plan, Reply, Response, SlotValue
 DAY = 86400
 
 
-@pytest.fixture
-def ctx(private_home: Path) -> Context:
-    return Context.from_environment()
-
-
-@pytest.fixture
-def policy_chain(monkeypatch: pytest.MonkeyPatch) -> None:
+def use_present_policy_rules(monkeypatch: pytest.MonkeyPatch) -> None:
     """The real policy chain, minus rule modules that do not exist on this branch yet.
 
     The process rules come from the processes branch; a module that exists but fails to
@@ -78,8 +72,12 @@ def snapshot(path: Path) -> dict[str, bytes | str]:
     return found
 
 
-def parse(intent: str = "disk.cleanup", text: str = "clean up disk space",
-          **slots: SlotValue) -> Parse:
+def parse(**slots: SlotValue) -> Parse:
+    """A fixed reading of a cleanup request (the language model is not involved)."""
+    return request("disk.cleanup", "clean up disk space", **slots)
+
+
+def request(intent: str, text: str, **slots: SlotValue) -> Parse:
     return Parse(text=text, intent=intent, confidence=1.0, slots=slots)
 
 
@@ -89,9 +87,9 @@ def plan(ctx: Context, **slots: SlotValue) -> Plan | Reply:
     return plan_cleanup(parse(**slots), ctx)
 
 
-def carry_out(ctx: Context, request: Parse, confirmer: Confirmer | None = None) -> Response:
+def carry_out(ctx: Context, fixed: Parse, confirmer: Confirmer | None = None) -> Response:
     """The whole pipeline (policy, confirmation, executor, journal) for a fixed parse."""
-    return run(request.text, ctx, understand=lambda _text: request,
+    return run(fixed.text, ctx, understand=lambda _text: fixed,
                confirmer=confirmer or AcceptAll())
 
 
