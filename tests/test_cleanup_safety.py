@@ -23,6 +23,7 @@ from nlsh.render.units import human_bytes
 from nlsh.stages import FileRef, Plan, Reply, Status, StepStatus
 from tests.conftest import Sleepers
 from tests.support.files import (
+    Mounts,
     age,
     carry_out,
     du,
@@ -81,26 +82,11 @@ class Before(AcceptAll):
         return True
 
 
-Mount = Callable[[list[str], Path], None]
-
-
 @pytest.fixture
-def mount() -> Iterator[Mount]:
-    mounted: list[Path] = []
-
-    def do(options: list[str], point: Path) -> None:
-        point.mkdir(parents=True, exist_ok=True)
-        if not shutil.which("mount"):
-            pytest.skip("no mount command: the mount-point guarantee is untested here")
-        done = subprocess.run(["mount", *options, str(point)], capture_output=True, text=True)
-        if done.returncode != 0:
-            pytest.skip(f"cannot mount here ({done.stderr.strip()}): the mount-point "
-                        "guarantee is untested on this machine")
-        mounted.append(point)
-
-    yield do
-    for point in reversed(mounted):
-        subprocess.run(["umount", "-l", str(point)], check=False)
+def mount() -> Iterator[Mounts]:
+    mounts = Mounts()
+    yield mounts
+    mounts.release()
 
 
 def _hold_open(sleepers: Sleepers, path: Path) -> None:
@@ -212,7 +198,7 @@ def test_a_folder_swapped_for_a_link_mid_plan_is_unlinked_not_followed(
 
 
 def test_mount_points_inside_a_cache_are_never_crossed(
-        home: Path, documents: Path, ctx: Context, mount: Mount) -> None:
+        home: Path, documents: Path, ctx: Context, mount: Mounts) -> None:
     app = home / ".cache/app"
     plain = write(app / "plain.bin", 20_000)
     mount(["-t", "tmpfs", "tmpfs"], app / "mnt")
@@ -233,7 +219,7 @@ def test_mount_points_inside_a_cache_are_never_crossed(
 
 
 def test_a_mount_appearing_after_planning_is_not_crossed(
-        home: Path, ctx: Context, mount: Mount) -> None:
+        home: Path, ctx: Context, mount: Mounts) -> None:
     sub = write(home / ".cache/app/sub/x.bin", 10_000).parent
 
     def mount_over() -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -101,3 +103,24 @@ def step_paths(result: Plan | Reply) -> list[str]:
     assert isinstance(result, Plan), result
     return [s.target.path for s in result.steps if s.target is not None
             and hasattr(s.target, "path")]
+
+
+class Mounts:
+    """Real mounts for a test (the machine runs tests as root); skips when it cannot mount."""
+
+    def __init__(self) -> None:
+        self.points: list[Path] = []
+
+    def __call__(self, options: list[str], point: Path) -> None:
+        point.mkdir(parents=True, exist_ok=True)
+        if not shutil.which("mount"):
+            pytest.skip("no mount command: this mount-point guarantee is untested here")
+        done = subprocess.run(["mount", *options, str(point)], capture_output=True, text=True)
+        if done.returncode != 0:
+            pytest.skip(f"cannot mount here ({done.stderr.strip()}): this mount-point "
+                        "guarantee is untested on this machine")
+        self.points.append(point)
+
+    def release(self) -> None:
+        for point in reversed(self.points):
+            subprocess.run(["umount", "-l", str(point)], check=False)
