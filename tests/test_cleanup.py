@@ -96,6 +96,9 @@ def _log_items(home: Path, temp: Path) -> list[Path]:
     for name in ("app.log.1", "app.log.2.gz", "app.1.log", "app.log-20240501"):
         write(logs / name, 4_000)
     write(home / ".local/share/xorg/Xorg.0.log.old", 3_000)
+    write(logs / "app.log", 4_000)  # the live log
+    write(logs / "history.1", 4_000)  # numbered, but not a log
+    write(home / ".local/state/nlsh/journal.log.1", 4_000)  # nlsh's own audit trail
     return [*(logs / n for n in ("app.1.log", "app.log-20240501", "app.log.1",
                                  "app.log.2.gz")),
             home / ".local/share/xorg/Xorg.0.log.old"]
@@ -147,6 +150,8 @@ def test_each_cleaner_previews_the_bytes_it_removes(target: str, home: Path, tem
         assert planned.reversible
     else:
         assert not planned.reversible
+    if target == "trash":
+        assert not os.listdir(Path(os.environ["XDG_DATA_HOME"]) / "Trash/info")
 
 
 def test_cargo_binaries_and_the_registry_index_are_never_part_of_it(home: Path,
@@ -243,6 +248,28 @@ def test_a_temp_folder_with_anything_recent_inside_is_left_whole(temp: Path,
 
     assert isinstance(result, Reply) and result.status is Status.NOTHING_TO_DO
     assert "modified in the last 7 days: 1" in result.message
+
+
+def test_live_session_entries_in_temp_are_never_listed(temp: Path, ctx: Context) -> None:
+    for name in ("systemd-private-abc-colord.service-x", "tmux-1000", ".X11-unix", ".X0-lock",
+                 "ssh-XXXXabcd", f".Trash-{os.geteuid()}", "hsperfdata_me"):
+        write(temp / name / "x")
+        age(temp / name, 30)
+
+    result = plan(ctx, target="temp")
+
+    assert isinstance(result, Reply) and result.status is Status.NOTHING_TO_DO
+
+
+def test_trash_age_counts_from_when_it_was_trashed(home: Path, temp: Path,
+                                                   ctx: Context) -> None:
+    old, recent = _trash_items(home, temp)
+    info = old.parent.parent / "info" / (old.name + ".trashinfo")
+    info.write_text(info.read_text().replace(
+        info.read_text().split("DeletionDate=")[1].strip(), "2001-01-01T10:00:00"))
+    age(recent, 400)  # modified long ago, but trashed just now
+
+    assert step_paths(plan(ctx, target="trash", older_than_days=30)) == [str(old)]
 
 
 def test_temp_files_of_other_users_are_not_listed(temp: Path, ctx: Context) -> None:

@@ -372,3 +372,19 @@ def test_previewed_items_carry_identity(home: Path, ctx: Context) -> None:
     info = os.lstat(blob)
     assert (step.target.device, step.target.inode) == (info.st_dev, info.st_ino)
     assert step.target.mtime == info.st_mtime
+
+
+def test_a_temp_file_written_to_after_planning_is_not_trashed(temp: Path, ctx: Context) -> None:
+    notes = write(temp / "notes.txt", 1_000)
+    age(notes, 30)
+
+    def keep_writing() -> None:
+        with notes.open("a") as handle:
+            handle.write("one more line\n")
+
+    response = carry_out(ctx, parse(target="temp"), Before(keep_writing))
+
+    assert response.outcome is not None
+    (result,) = response.outcome.results
+    assert result.status is StepStatus.SKIPPED and "modified since" in result.message
+    assert notes.read_bytes().endswith(b"one more line\n")
