@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import signal
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from nlsh.context import Context
 from nlsh.stages import FileRef, Plan, ProcessRef, Reply, Status, Step, StepStatus
 from tests.conftest import Sleepers
 from tests.support.files import (
+    Mounts,
     age,
     carry_out,
     finishes,
@@ -250,3 +252,36 @@ def test_a_dry_run_shows_the_restore_plan_and_changes_nothing(ctx: Context, temp
     (step,) = response.to_json()["plan"]["steps"]
     assert step["action"] == "restore" and step["path"] == str(old)
     assert not old.exists()
+
+
+@pytest.fixture
+def mount() -> Iterator[Mounts]:
+    mounts = Mounts()
+    yield mounts
+    mounts.release()
+
+
+def test_temp_files_on_their_own_filesystem_use_its_trash_and_come_back(
+        ctx: Context, tmp_path: Path, mount: Mounts, monkeypatch: pytest.MonkeyPatch) -> None:
+    temp = tmp_path / "tmpfs-temp"
+    mount(["-t", "tmpfs", "tmpfs"], temp)
+    monkeypatch.setenv("NLSH_TEMP_DIRS", str(temp))
+    old = write(temp / "old.iso", 8_000)
+    age(old, 30)
+    content = old.read_bytes()
+    age(old, 30)
+
+    planned = carry_out(ctx, parse(target="temp"))
+
+    topdir_trash = temp / f".Trash-{os.geteuid()}"
+    assert planned.status is Status.DONE
+    assert (topdir_trash / "files/old.iso").read_bytes() == content
+    assert not (ctx.paths.trash / "files").exists()  # never copied to the home trash
+    ctx.dry_run = True
+    emptying = carry_out(ctx, parse(target="trash"))
+    assert [s["path"] for s in emptying.to_json()["plan"]["steps"]] == [
+        str(topdir_trash / "files/old.iso")]
+    ctx.dry_run = False
+
+    assert carry_out(ctx, UNDO).status is Status.DONE
+    assert old.read_bytes() == content and not os.listdir(topdir_trash / "files")
