@@ -303,6 +303,11 @@ def test_a_path_inside_a_root_narrows_the_plan_to_it(home: Path, ctx: Context) -
     write(home / ".cache/other/b.bin")
 
     assert step_paths(plan(ctx, path="~/.cache/app")) == [str(home / ".cache/app")]
+    trashed = _trash_items(home, home)
+    assert sorted(step_paths(plan(ctx, path="~/.local/share/Trash"))) == sorted(
+        str(p) for p in trashed)
+    assert isinstance(plan(ctx, path="~"), Plan)
+    assert not any("Trash" in p for p in step_paths(plan(ctx, path="~")))
     assert sorted(step_paths(plan(ctx, path="~/.cache"))) == [
         str(home / ".cache/app"), str(home / ".cache/other")]
 

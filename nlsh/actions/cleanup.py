@@ -87,8 +87,9 @@ def _scope(catalogued: tuple[Cleaner, ...], target: object, path: str | None,
         return Reply(Status.REFUSED, f"Refused: {reason}; nlsh never cleans there", rule=RULE)
     scope: Scope = {}
     for cleaner in chosen:
-        starts = [(root, resolved) for root in cleaner.roots
-                  if root == resolved or is_inside(resolved, root)]
+        starts = [(root, root if resolved in _anchors(cleaner, root) else resolved)
+                  for root in cleaner.roots
+                  if resolved in _anchors(cleaner, root) or is_inside(resolved, root)]
         if not starts and (target or cleaner.in_safe_set):
             starts = [(root, root) for root in cleaner.roots if is_inside(root, resolved)]
         if starts:
@@ -101,6 +102,11 @@ def _scope(catalogued: tuple[Cleaner, ...], target: object, path: str | None,
     if not os.path.lexists(resolved):
         return Reply(Status.NOTHING_TO_DO, f"{path} does not exist")
     return scope
+
+
+def _anchors(cleaner: Cleaner, root: str) -> tuple[str, ...]:
+    """Paths that name a root as a whole: the root, and for a trash its trash directory."""
+    return (root, os.path.dirname(root)) if cleaner.items is Items.TRASHED else (root,)
 
 
 def _expand(path: str, home: Path) -> str:

@@ -11,12 +11,20 @@ import datetime as dt
 import os
 import stat
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from nlsh.actions.cleaners import ROTATED_LOG, Cleaner, Disposal, Items, RootCleaner
 from nlsh.system.trash import entries, trash_dir_for
-from nlsh.system.trees import PROTECTED_NAMES, Keep, TreeRules, TreeSize, allocated, measure
+from nlsh.system.trees import (
+    PROTECTED_NAMES,
+    Keep,
+    TreeRules,
+    TreeSize,
+    allocated,
+    identities,
+    measure,
+)
 
 DAY = 86400
 
@@ -60,16 +68,9 @@ class Findings:
 
 def rules_for(cleaner: Cleaner, scan: Scan) -> TreeRules:
     """The rules that decide what of this cleaner's trees may go (the executor's too)."""
-    excluded = set()
-    for path in cleaner.excluded:
-        try:
-            info = os.lstat(path)
-        except OSError:
-            continue
-        excluded.add((info.st_dev, info.st_ino))
     return TreeRules(uid=scan.uid, open_files=scan.open_files, mounts=scan.mounts,
-                     excluded=frozenset(excluded), modified_before=modified_before(cleaner,
-                                                                                   scan))
+                     excluded=identities(cleaner.excluded),
+                     modified_before=modified_before(cleaner, scan))
 
 
 def modified_before(cleaner: Cleaner, scan: Scan) -> float | None:
@@ -118,7 +119,7 @@ def _item(cleaner: Cleaner, root: str, path: str, rules: TreeRules, device: int,
     if cleaner.items is Items.WHOLE and (info.st_uid != scan.uid or _live_temp(path)):
         return None  # not the user's own temp file
     if whole_only:
-        rules = TreeRules(rules.uid, rules.open_files, rules.mounts, rules.excluded)
+        rules = replace(rules, modified_before=None)  # age is judged on the whole item
     top_reason = rules.keep(path, info, device)
     if top_reason is not None:
         if top_reason is not Keep.EXCLUDED:

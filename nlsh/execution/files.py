@@ -15,7 +15,7 @@ from pathlib import Path
 from nlsh.context import Context
 from nlsh.render.units import human_bytes
 from nlsh.stages import FileRef, Step, StepResult, StepStatus
-from nlsh.system.trees import Keep, TreeRules
+from nlsh.system.trees import Keep, TreeRules, identities
 
 
 def _skip(step: Step, why: str) -> StepResult:
@@ -43,17 +43,10 @@ def _recheck(step: Step, ctx: Context) -> tuple[FileRef, TreeRules] | StepResult
         return _skip(step, "it was replaced since the plan was made")
     cleaner = find_cleaner(ctx, str(step.params.get("cleaner")))
     assert cleaner is not None  # the guard checked it
-    excluded = set()
-    for path in cleaner.excluded:
-        try:
-            excluded_info = os.lstat(path)
-        except OSError:
-            continue
-        excluded.add((excluded_info.st_dev, excluded_info.st_ino))
     cutoff = step.params.get("modified_before")
     # A fresh /proc scan per step: a file opened after planning must still be noticed.
     rules = TreeRules(uid=os.geteuid(), open_files=open_files(), mounts=guard.mounts,
-                      excluded=frozenset(excluded),
+                      excluded=identities(cleaner.excluded),
                       modified_before=float(cutoff) if cutoff is not None else None)
     return ref, rules
 

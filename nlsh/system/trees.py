@@ -11,7 +11,7 @@ import os
 import re
 import stat
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -84,6 +84,18 @@ class TreeRules:
         if self.modified_before is not None and info.st_mtime >= self.modified_before:
             return Keep.RECENT
         return None
+
+
+def identities(paths: Iterable[str]) -> frozenset[tuple[int, int]]:
+    """(device, inode) of each path that exists, links not followed (for ``excluded``)."""
+    found = set()
+    for path in paths:
+        try:
+            info = os.lstat(path)
+        except OSError:
+            continue
+        found.add((info.st_dev, info.st_ino))
+    return frozenset(found)
 
 
 def allocated(info: os.stat_result) -> int:
