@@ -104,7 +104,7 @@ def delete(step: Step, ctx: Context) -> StepResult:
             pass
     message = f"freed {human_bytes(removal.freed)} ({removal.removed} entries removed)"
     if removal.kept:
-        message += "; left in place: " + _reasons(removal.kept)
+        message += f"; left in place ({_reasons(removal.kept)})"
     if removal.errors:
         failed = ", ".join(f"{path} ({why})" for path, why in removal.errors[:3])
         more = f" and {len(removal.errors) - 3} more" if len(removal.errors) > 3 else ""
@@ -116,7 +116,7 @@ def delete(step: Step, ctx: Context) -> StepResult:
 
 
 def _reasons(kept: Counter[Keep]) -> str:
-    return ", ".join(f"{n} {reason.value}" for reason, n in kept.most_common())
+    return "; ".join(f"{reason.value}: {n}" for reason, n in kept.most_common())
 
 
 def restore(step: Step, ctx: Context) -> StepResult:
