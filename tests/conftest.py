@@ -1,6 +1,8 @@
 """Shared fixtures: a private HOME per test, no network, the real nlsh, real child processes.
 
-* Every test gets a fresh temporary HOME with its own XDG config/state/cache/data dirs.
+* Every test gets a fresh temporary HOME with its own XDG config/state/cache/data dirs,
+  and its own temp directory for disk cleanup (``NLSH_TEMP_DIRS``), so no test ever
+  sweeps the machine's real /tmp.
 * The trained model lives in one cache shared by the whole run (``NLSH_MODEL_CACHE``),
   built once on first use, so tests exercise the real model without rebuilding it.
 * Non-loopback connections fail, in this process and in every ``nlsh`` subprocess
@@ -45,6 +47,9 @@ def private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     for sub in (".config", ".local/state", ".cache", ".local/share"):
         (home / sub).mkdir(parents=True)
     netlog = tmp_path / "netguard.log"
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setenv("NLSH_TEMP_DIRS", str(temp))
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local/state"))

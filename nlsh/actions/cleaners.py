@@ -1,0 +1,186 @@
+"""The catalogue of cleaners: where disk space can be reclaimed, and how.
+
+Each cleaner serves one ``target`` of the spec (cache, trash, temp, logs, thumbnails,
+packages), owns its roots, and says how its items go: regenerable data is deleted, the
+user's own files are moved to the Trash (restorable with ``undo``). Cleanups that need
+root are :class:`RootCleaner` entries: nlsh names the command and never runs it.
+
+Decisions: rotated logs are looked for under ``$XDG_STATE_HOME`` and
+``$XDG_DATA_HOME/xorg`` (``~/.cache`` belongs to the cache cleaner); only files whose
+name says they are rotated logs (``app.log.1``, ``app.1.log``, ``Xorg.0.log.old``,
+``app.log.2.gz``) qualify. The temp directories are ``/tmp`` and ``/var/tmp``, or the
+absolute paths in ``NLSH_TEMP_DIRS`` (``:``-separated), which the test suite uses so it
+never touches the machine's real temp files.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from nlsh.context import Context
+from nlsh.stages import Risk
+
+TARGETS = ("cache", "trash", "temp", "logs", "thumbnails", "packages")
+
+DEFAULT_TEMP_AGE_DAYS = 7
+
+ROTATED_LOG = re.compile(
+    r"\.log(?:\.\d+|-\d{8})(?:\.(?:gz|xz|bz2|zst))?$"  # app.log.1, app.log-20240501.gz
+    r"|\.log(?:\.\d+)?\.old$"                           # Xorg.0.log.old
+    r"|\.log\.(?:gz|xz|bz2|zst)$"                        # app.log.gz
+    r"|\.\d+\.log(?:\.(?:gz|xz|bz2|zst))?$"              # app.1.log
+)
+
+
+class Disposal(StrEnum):
+    """How a cleaner's items go; the value is the executor's verb."""
+
+    DELETE = "delete"  # regenerable: removed outright
+    TRASH = "trash"  # the user's own files: moved to the Trash, restorable
+
+
+class Items(StrEnum):
+    """How a cleaner's roots split into the items a plan lists."""
+
+    CHILDREN = "children"  # each entry in a root; entries that must stay are left in place
+    WHOLE = "whole"  # each entry in a root, only when nothing inside it must stay
+    ROTATED_LOGS = "rotated_logs"  # rotated log files anywhere below a root
+    TRASHED = "trashed"  # each item in a trash's files/, with its .trashinfo
+
+
+@dataclass(frozen=True)
+class Cleaner:
+    name: str
+    target: str
+    roots: tuple[str, ...]
+    disposal: Disposal
+    risk: Risk
+    items: Items
+    why: str
+    in_safe_set: bool = True
+    excluded: tuple[str, ...] = ()
+    min_age_days: int | None = None
+
+    def root_of(self, path: str) -> str | None:
+        """The root that holds ``path`` (strictly inside it), if any."""
+        for root in self.roots:
+            if is_inside(path, root):
+                return root
+        return None
+
+
+@dataclass(frozen=True)
+class RootCleaner:
+    """A system-wide cleanup only root can do; nlsh names its command and never runs it."""
+
+    name: str
+    target: str
+    command: tuple[str, ...]
+    tool: str
+    paths: tuple[str, ...]
+    older_than_days: int | None = None
+
+
+ROOT_CLEANERS: tuple[RootCleaner, ...] = (
+    RootCleaner("system journal", "logs", ("journalctl", "--vacuum-time=2weeks"), "journalctl",
+                ("/var/log/journal",), older_than_days=14),
+    RootCleaner("apt package cache", "packages", ("apt-get", "clean"), "apt-get",
+                ("/var/cache/apt/archives",)),
+    RootCleaner("dnf package cache", "packages", ("dnf", "clean", "packages"), "dnf",
+                ("/var/cache/dnf",)),
+    RootCleaner("pacman package cache", "packages", ("pacman", "-Sc"), "pacman",
+                ("/var/cache/pacman/pkg",)),
+)
+
+
+def is_inside(path: str, root: str) -> bool:
+    """Whether ``path`` lies strictly below ``root`` (both absolute and normalised)."""
+    return path != root and path.startswith(root.rstrip("/") + "/")
+
+
+def temp_dirs() -> tuple[str, ...]:
+    configured = [p for p in os.environ.get("NLSH_TEMP_DIRS", "").split(os.pathsep)
+                  if os.path.isabs(p)]
+    return tuple(configured) if configured else ("/tmp", "/var/tmp")
+
+
+def _root(base: str | os.PathLike[str], below: str = "") -> str | None:
+    """``base`` resolved (the user's own configuration may use links), then ``below`` it
+    with no link allowed: a cache folder that is a link is not a root to clean."""
+    current = os.path.realpath(base)
+    for part in filter(None, below.split("/")):
+        current = os.path.join(current, part)
+        if os.path.islink(current):
+            return None
+    return current
+
+
+def _both_forms(path: str | os.PathLike[str]) -> tuple[str, ...]:
+    """A path as configured and resolved: a link to nlsh's cache is kept as well as its target."""
+    return tuple(dict.fromkeys((os.path.normpath(path), os.path.realpath(path))))
+
+
+def catalogue(ctx: Context) -> tuple[Cleaner, ...]:
+    """Every cleaner, with roots resolved for this user (roots that do not exist are empty)."""
+    from nlsh.system.trash import topdir_trashes
+
+    home = ctx.paths.home
+    cache_home = ctx.paths.cache.parent
+    cargo = os.environ.get("CARGO_HOME", "")
+    cargo_home = cargo if os.path.isabs(cargo) else str(home / ".cargo")
+    uid = os.geteuid()
+    trashes = [str(ctx.paths.trash), *topdir_trashes(list(temp_dirs()), uid)]
+
+    def roots(*places: tuple[str | os.PathLike[str], str]) -> tuple[str, ...]:
+        found = (_root(base, below) for base, below in places)
+        return tuple(dict.fromkeys(r for r in found if r is not None))
+
+    others = (
+        Cleaner("thumbnails", "thumbnails", roots((cache_home, "thumbnails"),
+                                                  (home, ".thumbnails")),
+                Disposal.DELETE, Risk.LOW, Items.CHILDREN, "thumbnail cache, regenerated"),
+        Cleaner("pip cache", "packages", roots((cache_home, "pip")),
+                Disposal.DELETE, Risk.LOW, Items.CHILDREN, "downloaded packages, re-fetched"),
+        Cleaner("npm cache", "packages", roots((home, ".npm/_cacache")),
+                Disposal.DELETE, Risk.LOW, Items.CHILDREN, "downloaded packages, re-fetched"),
+        Cleaner("yarn cache", "packages", roots((cache_home, "yarn"),
+                                                (home, ".yarn/berry/cache")),
+                Disposal.DELETE, Risk.LOW, Items.CHILDREN, "downloaded packages, re-fetched"),
+        Cleaner("pnpm store", "packages", roots((ctx.paths.data, "pnpm/store"),
+                                                (cache_home, "pnpm")),
+                Disposal.DELETE, Risk.LOW, Items.CHILDREN, "downloaded packages, re-fetched"),
+        # Registry downloads and git checkouts only: never ~/.cargo/bin or the git database.
+        Cleaner("cargo cache", "packages", roots((cargo_home, "registry/cache"),
+                                                 (cargo_home, "git/checkouts")),
+                Disposal.DELETE, Risk.LOW, Items.CHILDREN, "downloaded crates, re-fetched"),
+        Cleaner("temp files", "temp", roots(*((t, "") for t in temp_dirs())),
+                Disposal.TRASH, Risk.MEDIUM, Items.WHOLE, "your temp file",
+                min_age_days=DEFAULT_TEMP_AGE_DAYS),
+        Cleaner("rotated logs", "logs", roots((ctx.paths.state.parent, ""),
+                                              (ctx.paths.data, "xorg")),
+                Disposal.TRASH, Risk.LOW, Items.ROTATED_LOGS, "rotated log",
+                in_safe_set=False, excluded=_both_forms(ctx.paths.state)),
+        Cleaner("Trash", "trash", roots(*((t, "files") for t in trashes)),
+                Disposal.DELETE, Risk.HIGH, Items.TRASHED, "in the Trash", in_safe_set=False),
+    )
+    # The user cache leaves alone nlsh's own cache and what other cleaners own.
+    cache_root = os.path.realpath(cache_home)
+    owned_elsewhere = tuple(root for cleaner in others for root in cleaner.roots
+                            if is_inside(root, cache_root))
+    user_cache = Cleaner("user cache", "cache", (cache_root,), Disposal.DELETE, Risk.LOW,
+                         Items.CHILDREN, "regenerable cache",
+                         excluded=(*_both_forms(ctx.paths.cache),
+                                   *_both_forms(ctx.paths.models), *owned_elsewhere))
+    return (user_cache, *others)
+
+
+def find_cleaner(ctx: Context, name: str) -> Cleaner | None:
+    return next((c for c in catalogue(ctx) if c.name == name), None)
+
+
+def known_roots(ctx: Context) -> tuple[str, ...]:
+    """Every directory cleanup may act inside."""
+    return tuple(root for cleaner in catalogue(ctx) for root in cleaner.roots)

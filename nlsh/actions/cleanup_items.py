@@ -1,0 +1,235 @@
+"""Finding what each cleaner would remove: the items a cleanup plan lists, measured.
+
+Reads only. Every walk stays on the root's filesystem, never follows a symbolic link,
+and applies the same :class:`~nlsh.system.trees.TreeRules` the executor applies, so
+what is previewed is what goes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import stat
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from nlsh.actions.cleaners import ROTATED_LOG, Cleaner, Disposal, Items, RootCleaner
+from nlsh.system.trash import entries, trash_dir_for
+from nlsh.system.trees import (
+    PROTECTED_NAMES,
+    Keep,
+    TreeRules,
+    TreeSize,
+    allocated,
+    identities,
+    measure,
+)
+
+DAY = 86400
+
+# Entries in a temp directory that belong to the session or to services, whoever owns them.
+_LIVE_TEMP_PREFIXES = ("systemd-private-", ".Trash", "snap-private-tmp", "tmux-",
+                       "hsperfdata_", "ssh-", "pulse-", ".X", "krb5cc")
+
+
+@dataclass(frozen=True)
+class Scan:
+    """Facts gathered once per plan."""
+
+    uid: int
+    open_files: frozenset[tuple[int, int]]
+    mounts: frozenset[str]
+    now: float
+    older_than_days: int | None
+    home_trash: Path
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing a cleaner would remove, as measured now."""
+
+    cleaner: Cleaner
+    root: str
+    path: str
+    info: os.stat_result
+    size: TreeSize
+    bytes: int
+    info_file: str | None = None
+    trash_dir: str | None = None  # where a trashed item goes, when that is not the home trash
+    origin: str | None = None  # where an item in the Trash came from
+
+
+@dataclass
+class Findings:
+    items: list[Item] = field(default_factory=list)
+    kept: Counter[str] = field(default_factory=Counter)  # entries left in place, by reason
+
+
+def rules_for(cleaner: Cleaner, scan: Scan) -> TreeRules:
+    """The rules that decide what of this cleaner's trees may go (the executor's too)."""
+    return TreeRules(uid=scan.uid, open_files=scan.open_files, mounts=scan.mounts,
+                     excluded=identities(cleaner.excluded),
+                     modified_before=modified_before(cleaner, scan))
+
+
+def modified_before(cleaner: Cleaner, scan: Scan) -> float | None:
+    """Files modified after this stay (whole items: the item's newest entry decides)."""
+    days = scan.older_than_days if scan.older_than_days is not None else cleaner.min_age_days
+    if days is None or cleaner.items is Items.TRASHED:
+        return None
+    return scan.now - days * DAY
+
+
+def find_items(cleaner: Cleaner, starts: list[tuple[str, str]], scan: Scan) -> Findings:
+    """The items of ``cleaner`` under each (root, start); start is the root or inside it."""
+    findings = Findings()
+    rules = rules_for(cleaner, scan)
+    for root, start in starts:
+        try:
+            device = os.lstat(root).st_dev
+        except OSError:
+            continue
+        if cleaner.items is Items.ROTATED_LOGS:
+            candidates = _rotated_logs(start, rules, device, findings)
+        else:
+            candidates = _children(start) if start == root else [start]
+        for path in candidates:
+            item = _item(cleaner, root, path, rules, device, scan, findings)
+            if item is not None:
+                findings.items.append(item)
+    return findings
+
+
+def _children(directory: str) -> list[str]:
+    try:
+        with os.scandir(directory) as listing:
+            return sorted(entry.path for entry in listing)
+    except OSError:
+        return []
+
+
+def _item(cleaner: Cleaner, root: str, path: str, rules: TreeRules, device: int, scan: Scan,
+          findings: Findings) -> Item | None:
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    whole_only = cleaner.disposal is Disposal.TRASH  # a move takes everything or nothing
+    if cleaner.items is Items.WHOLE and (info.st_uid != scan.uid or _live_temp(path)):
+        return None  # not the user's own temp file
+    if whole_only:
+        rules = replace(rules, modified_before=None)  # age is judged on the whole item
+    top_reason = rules.keep(path, info, device)
+    if top_reason is not None:
+        if top_reason is not Keep.EXCLUDED:
+            findings.kept[top_reason.value] += 1
+        return None
+    size = measure(path, rules, device)
+    if whole_only:
+        if not size.whole:
+            reason = next(iter(size.kept), Keep.UNREADABLE).value
+            findings.kept[f"something inside is {reason}" if stat.S_ISDIR(info.st_mode)
+                          else reason] += 1
+            return None
+        cutoff = modified_before(cleaner, scan)
+        if cutoff is not None and size.newest_mtime >= cutoff:
+            findings.kept[f"modified in the last {round((scan.now - cutoff) / DAY)} days"] += 1
+            return None
+    else:
+        findings.kept.update({k.value: n for k, n in size.kept.items() if k is not Keep.EXCLUDED})
+    if size.entries == 0:
+        return None
+    if cleaner.items is Items.TRASHED:
+        return _trashed_item(cleaner, root, path, info, size, scan, findings)
+    trash_dir = None
+    if cleaner.disposal is Disposal.TRASH:
+        destination = trash_dir_for(path, scan.home_trash, scan.uid)
+        trash_dir = None if destination == str(scan.home_trash) else destination
+    return Item(cleaner, root, path, info, size, size.bytes, trash_dir=trash_dir)
+
+
+def _trashed_item(cleaner: Cleaner, root: str, path: str, info: os.stat_result, size: TreeSize,
+                  scan: Scan, findings: Findings) -> Item | None:
+    if os.path.dirname(path) != root:  # something inside a trashed folder
+        return Item(cleaner, root, path, info, size, size.bytes)
+    entry = next((e for e in entries(os.path.dirname(root)) if e.trash_file == path), None)
+    if scan.older_than_days is not None:
+        deleted = _deletion_time(entry.deleted if entry else None) or info.st_ctime
+        if deleted >= scan.now - scan.older_than_days * DAY:
+            findings.kept["put in the Trash recently"] += 1
+            return None
+    info_file, extra = None, 0
+    if entry is not None:
+        try:
+            info_stat = os.lstat(entry.info_file)
+        except OSError:
+            info_stat = None
+        if info_stat is not None and info_stat.st_uid == scan.uid and size.whole:
+            info_file, extra = entry.info_file, allocated(info_stat)
+    return Item(cleaner, root, path, info, size, size.bytes + extra, info_file=info_file,
+                origin=entry.original if entry else None)
+
+
+def _deletion_time(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return dt.datetime.fromisoformat(value).timestamp()
+    except ValueError:
+        return None
+
+
+def _live_temp(path: str) -> bool:
+    name = os.path.basename(path)
+    return name.startswith(_LIVE_TEMP_PREFIXES) or name.endswith("-unix")
+
+
+def _rotated_logs(start: str, rules: TreeRules, device: int, findings: Findings) -> list[str]:
+    """Rotated log files below ``start``, without entering links, mounts or excluded trees."""
+    if not os.path.isdir(start) or os.path.islink(start):
+        return [start] if ROTATED_LOG.search(os.path.basename(start)) else []
+    found: list[str] = []
+    for directory, subdirs, files in os.walk(start):
+        keep_going = []
+        for name in subdirs:
+            path = os.path.join(directory, name)
+            try:
+                info = os.lstat(path)
+            except OSError:
+                continue
+            if name in PROTECTED_NAMES or stat.S_ISLNK(info.st_mode):
+                continue
+            if rules.keep(path, info, device) is None:
+                keep_going.append(name)
+        subdirs[:] = keep_going
+        found.extend(os.path.join(directory, f) for f in sorted(files) if ROTATED_LOG.search(f))
+    return found
+
+
+def root_estimate(cleaner: RootCleaner, now: float) -> int:
+    """Bytes the root-only command would free: readable files it would remove."""
+    total = 0
+    cutoff = now - cleaner.older_than_days * DAY if cleaner.older_than_days else None
+    for base in cleaner.paths:
+        try:
+            device = os.lstat(base).st_dev
+        except OSError:
+            continue
+        for directory, subdirs, files in os.walk(base):
+            subdirs[:] = [d for d in subdirs if _same_device(os.path.join(directory, d), device)]
+            for name in files:
+                try:
+                    info = os.lstat(os.path.join(directory, name))
+                except OSError:
+                    continue
+                if stat.S_ISREG(info.st_mode) and (cutoff is None or info.st_mtime < cutoff):
+                    total += allocated(info)
+    return total
+
+
+def _same_device(path: str, device: int) -> bool:
+    try:
+        return os.lstat(path).st_dev == device
+    except OSError:
+        return False
