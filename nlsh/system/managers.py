@@ -20,8 +20,14 @@ _RUNTIME = {"docker": "docker", "libpod": "podman", "crio": "crio",
             "cri-containerd": "containerd"}
 _USER_MANAGER = re.compile(r"^user@\d+\.service$")
 # Processes that exist only to serve a container: signalling them breaks it, never stops it.
-_CONTAINER_HELPERS = {"docker-proxy": "docker", "conmon": "podman", "rootlessport": "podman",
-                      "slirp4netns": "podman", "podman": "podman"}
+# Each with the runtime and the flags naming its container, best first.
+_CONTAINER_HELPERS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "docker-proxy": ("docker", ()),
+    "conmon": ("podman", ("-n", "--name", "-c", "--cid")),
+    "rootlessport": ("podman", ()),
+    "slirp4netns": ("podman", ()),
+    "containerd-shim": ("containerd", ("-id",)),
+}
 
 
 @dataclass(frozen=True)
@@ -104,11 +110,11 @@ def _flag(cmdline: tuple[str, ...], *flags: str) -> str | None:
 def manager_of(info: ProcessInfo) -> Manager | None:
     """What manages ``info``: its container (helpers first), else its systemd unit."""
     name = info.name.lower()
-    runtime = _CONTAINER_HELPERS.get(name)
-    if name.startswith("containerd-shim"):
-        runtime = "containerd"
-    if runtime is not None:
-        container = _flag(info.cmdline, "-n", "--name", "-id", "-c", "--cid")
+    helper = _CONTAINER_HELPERS.get("containerd-shim" if name.startswith("containerd-shim")
+                                    else name)
+    if helper is not None:
+        runtime, flags = helper
+        container = _flag(info.cmdline, *flags)
         return Manager(runtime, container[:64] if container else None)
     path = cgroup_path(info.pid)
     return manager_from_cgroup(path) if path else None
