@@ -6,6 +6,7 @@ import socket
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import psutil
 import pytest
@@ -110,7 +111,7 @@ def test_declining_changes_nothing(sleepers: Sleepers) -> None:
 
 @pytest.mark.parametrize("slots", [{}, {"process": "it"}, {"process": "  "}, {"pid": "12"},
                                    {"port": 70000}, {"pid": True}])
-def test_a_missing_or_malformed_target_is_a_question(slots: dict[str, object]) -> None:
+def test_a_missing_or_malformed_target_is_a_question(slots: dict[str, Any]) -> None:
     assert request("process.kill", dry_run=True, **slots).status is Status.CLARIFY
 
 

@@ -311,3 +311,39 @@ def step_pids(items: Any) -> list[int]:
         assert isinstance(target, ProcessRef)
         pids.append(target.pid)
     return pids
+
+
+# Code run by ``run_unprivileged``: the policy chain of this branch, a child with threads,
+# and a helper that carries a fixed parse through the pipeline. Ends with ``emit(...)``.
+UNPRIVILEGED_PRELUDE = '''
+import importlib.util, json, os, subprocess, sys, time
+import nlsh.policy
+nlsh.policy.RULES = tuple(r for r in nlsh.policy.RULES
+                          if importlib.util.find_spec(r.partition(":")[0]) is not None)
+from nlsh.context import Context
+from nlsh.pipeline import AcceptAll, run
+from nlsh.stages import Parse, Step
+from nlsh.system.processes import read_process
+
+def spawn_threaded():
+    code = ("import threading, time\\n"
+            "for _ in range(3):\\n"
+            "    threading.Thread(target=time.sleep, args=(300,), daemon=True).start()\\n"
+            "time.sleep(300)")
+    child = subprocess.Popen([sys.executable, "-c", code])
+    deadline = time.monotonic() + 20
+    while len(os.listdir(f"/proc/{child.pid}/task")) < 4 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return child
+
+def nices(pid):
+    return {t: os.getpriority(os.PRIO_PROCESS, int(t)) for t in os.listdir(f"/proc/{pid}/task")}
+
+def ask(intent, **slots):
+    parse = Parse(text=intent, intent=intent, confidence=1.0, slots=slots)
+    return run(parse.text, Context.from_environment(), understand=lambda _: parse,
+               confirmer=AcceptAll()).to_json()
+
+def emit(value):
+    print(json.dumps(value, default=str))
+'''
