@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,8 +26,13 @@ def started(create_time: float, now: dt.datetime | None = None) -> str:
 
 
 def _command(row: Mapping[str, Any]) -> str:
-    argv = row.get("cmdline") or []
-    return shorten(" ".join(str(a) for a in argv) if argv else f"[{row['name']}]", COMMAND_WIDTH)
+    """The command line, program by its basename (the arguments say more than its folder)."""
+    argv = [str(a) for a in row.get("cmdline") or []]
+    if not argv:
+        return f"[{printable(row['name'])}]"  # a kernel thread, or a zombie
+    if argv[0].startswith("/"):
+        argv[0] = os.path.basename(argv[0])
+    return shorten(" ".join(argv), COMMAND_WIDTH)
 
 
 def process_table(result: Mapping[str, Any]) -> RenderableType:

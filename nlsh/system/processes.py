@@ -23,8 +23,9 @@ import psutil
 from nlsh.journal.redact import redact_argv
 from nlsh.stages import ProcessRef
 
-# Creation times are kept in clock ticks (10 ms); a reused pid is never that close in time.
-SAME_PROCESS_TOLERANCE = 0.05
+# Creation times count clock ticks (10 ms) since boot: the same process always reads the
+# same; half a tick absorbs float rounding only.
+SAME_PROCESS_TOLERANCE = 0.005
 
 _ATTRS = ("pid", "ppid", "name", "exe", "cmdline", "username", "uids", "create_time",
           "status", "memory_info")
