@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
 import subprocess
 import time
@@ -232,3 +234,14 @@ def test_a_port_published_by_a_container_is_not_signalled(children: Children,
     assert response.status is Status.REFUSED and response.rule == "managed-process"
     assert f"docker ps --filter publish={port}" in response.message
     assert alive(proxy)
+
+
+def test_a_paused_process_is_woken_to_act_on_sigterm(sleepers: Sleepers,
+                                                     short_grace: None) -> None:
+    child = sleepers.spawn()
+    os.kill(child.pid, signal.SIGSTOP)
+    while psutil.Process(child.pid).status() != psutil.STATUS_STOPPED:
+        time.sleep(0.01)
+    done = request("process.kill", AcceptAll(), pid=child.pid)
+    assert done.status is Status.DONE, done.message
+    assert [r.message for r in done.outcome.results] == ["exited after SIGTERM"]

@@ -134,3 +134,11 @@ def test_nlsh_its_ancestors_and_other_users_are_never_candidates(children: Child
 def test_a_bad_limit_is_a_question(limit: object) -> None:
     answer = plan(limit=limit)
     assert isinstance(answer, Reply) and answer.status is Status.CLARIFY
+
+
+def test_the_question_carries_available_memory(sleepers: Sleepers) -> None:
+    sleepers.spawn()
+    asked = request("memory.free", dry_run=True)
+    assert asked.status is Status.CLARIFY
+    assert asked.message.startswith("Available memory: ") and "iB of " in asked.message
+    assert "Which applications should nlsh close?" in asked.message

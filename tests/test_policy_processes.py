@@ -98,7 +98,7 @@ def test_protected_programs_are_refused_by_name(sleepers: Sleepers, name: str,
 
 def test_an_interpreted_package_manager_is_known_by_its_script(children: Children) -> None:
     child, _ = children.script("ready()\nimport time\ntime.sleep(300)",
-                               stem="unattended-upgrade")
+                               stem="unattended-upgrade", suffix="")  # as /usr/bin has it
     response = request("process.kill", AcceptAll(), pid=child.pid)
     assert response.status is Status.REFUSED and "package manager" in response.message
     assert alive(child)
@@ -145,3 +145,10 @@ def test_root_owned_processes_always_ask_again(sleepers: Sleepers) -> None:
 def test_a_refusal_is_a_reply_naming_the_rule() -> None:
     reviewed = review(plan_for(ref_of(1)), Context.from_environment())
     assert isinstance(reviewed, Reply) and reviewed.rule == "protected-process"
+
+
+@pytest.mark.parametrize("stem", ["init", "x", "apt", "sshd"])
+def test_a_users_script_is_not_a_protected_program(children: Children, stem: str) -> None:
+    child, _ = children.script("ready()\nimport time\ntime.sleep(300)", stem=stem)
+    response = request("process.kill", dry_run=True, pid=child.pid)
+    assert response.status is Status.PLANNED, response.message

@@ -70,11 +70,14 @@ def plan_memory_free(parse: Parse, ctx: Context) -> Plan | Reply:
         return Reply(Status.NOTHING_TO_DO, "No application of yours could be closed to free "
                                            "memory")
     steps = tuple(step for c in candidates for step in c.steps())
+    notes = _memory_notes()
+    # The question is all a selection shows (terminal or --json), so it carries the figures.
+    figures = "; ".join(notes)
+    question = (f"{figures[:1].upper()}{figures[1:]}. Which applications should nlsh close? "
+                "Each frees about what is shown; unsaved work in them is lost")
     return Plan(intent="memory.free", steps=steps, risk=Risk.MEDIUM, reversible=False,
-                notes=_memory_notes(), selectable=True,
+                notes=notes, selectable=True, selection_question=question,
                 summary=f"Free memory by closing applications (pick from {len(candidates)})",
-                selection_question="Which applications should nlsh close? Each frees about what "
-                                   "is shown; unsaved work in them is lost",
                 choices=tuple(Choice(label=c.label(), sentence=f"kill {c.name}")
                               for c in candidates))
 

@@ -98,7 +98,9 @@ def find_processes(parse: Parse, ctx: Context) -> Answer | Reply:
                   "query": _query(parse), "processes": [], "notes": []}
         return Answer(kind="process_table", message=summary, result=result)
     count = len(found.processes)
-    names = ", ".join(sorted({p.name for p in found.processes}))
+    distinct = sorted({p.name for p in found.processes})
+    names = ", ".join(distinct[:5]) + (f" and {len(distinct) - 5} more" if len(distinct) > 5
+                                       else "")
     if found.port is not None:
         summary = f"Port {found.port}: {names} ({_pids(found.processes)}) listening"
     else:

@@ -47,6 +47,13 @@ def _pidfd(pid: int) -> Iterator[int | None]:
             os.close(fd)
 
 
+def _send(pid: int, fd: int | None, signum: signal.Signals) -> None:
+    if fd is not None:
+        signal.pidfd_send_signal(fd, signum)
+    else:
+        os.kill(pid, signum)
+
+
 def _signal(step: Step, signum: signal.Signals, done: str, verb: str) -> tuple[StepResult,
                                                                                 bool]:
     """Send ``signum`` to the step's process; the flag says whether it was sent."""
@@ -55,14 +62,14 @@ def _signal(step: Step, signum: signal.Signals, done: str, verb: str) -> tuple[S
         return StepResult(step, StepStatus.FAILED, "this step has no process to signal"), False
     try:
         with _pidfd(ref.pid) as fd:
-            pin(ref)
-            if fd is not None:
-                signal.pidfd_send_signal(fd, signum)
-            else:
-                os.kill(ref.pid, signum)
+            process = pin(ref)
+            _send(ref.pid, fd, signum)
+            if signum == signal.SIGTERM and process.status() == psutil.STATUS_STOPPED:
+                # A paused process acts on SIGTERM only once it runs again (as kill(1) does).
+                _send(ref.pid, fd, signal.SIGCONT)
     except Changed as change:
         return StepResult(step, StepStatus.SKIPPED, str(change)), False
-    except ProcessLookupError:
+    except (ProcessLookupError, psutil.NoSuchProcess):
         return StepResult(step, StepStatus.SKIPPED, f"pid {ref.pid} had already exited"), False
     except (PermissionError, psutil.AccessDenied):
         return StepResult(step, StepStatus.FAILED, denied(ref, verb)), False

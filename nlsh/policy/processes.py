@@ -64,7 +64,8 @@ def protection_reason(info: ProcessInfo | ProcessRef, family: Mapping[int, str])
     if info.pid == 2 or (info.ppid == 2 and not info.cmdline):
         return "a kernel thread"
     exe = info.exe if isinstance(info, ProcessInfo) else None
-    for name in sorted(names_of(info.name, exe, tuple(info.cmdline))):
+    # Exact program names only: a user's "init.py" or "x.sh" is not init or the X server.
+    for name in sorted(names_of(info.name, exe, tuple(info.cmdline), loose=False)):
         if name in PROTECTED_NAMES:
             return PROTECTED_NAMES[name]
     return None

@@ -131,8 +131,13 @@ def _interpreter(name: str, exe: str | None, cmdline: tuple[str, ...]) -> bool:
     return any(_INTERPRETER.match(c.lower()) for c in candidates if c)
 
 
-def names_of(name: str, exe: str | None, cmdline: tuple[str, ...]) -> frozenset[str]:
-    """Every lower-case name a user may call this process by."""
+def names_of(name: str, exe: str | None, cmdline: tuple[str, ...],
+             loose: bool = True) -> frozenset[str]:
+    """Every lower-case name a user may call this process by.
+
+    ``loose`` adds what users say but programs are not called: a script without its
+    extension (``backup`` for ``backup.sh``) and an interpreter without its version.
+    """
     found = {name.lower()}
     if exe:
         found.add(_basename(exe).lower())
@@ -140,13 +145,15 @@ def names_of(name: str, exe: str | None, cmdline: tuple[str, ...]) -> frozenset[
         found.add(_basename(cmdline[0]).lower())
     for candidate in list(found):
         versioned = _VERSIONED.match(candidate)
-        if versioned:  # python3.11 is also python3 and python
+        if versioned and loose:  # python3.11 is also python3 and python
             found.update({versioned.group(1), versioned.group(1) + versioned.group(2)})
     if _interpreter(name, exe, cmdline):
         script = _script(cmdline)
         if script:
             base = _basename(script).lower()
-            found.update({base, os.path.splitext(base)[0]})
+            found.add(base)
+            if loose:
+                found.add(os.path.splitext(base)[0])
     found.discard("")
     return frozenset(found)
 

@@ -63,12 +63,12 @@ class Children:
         self.children: list[subprocess.Popen[bytes]] = []
         self.public: list[Path] = []  # directories other users may read
 
-    def script(self, code: str, stem: str | None = None,
+    def script(self, code: str, stem: str | None = None, suffix: str = ".py",
                **popen: Any) -> tuple[subprocess.Popen[bytes], str]:
-        """Run ``code`` as ``<stem>.py``; the code calls ``ready()`` when set up."""
+        """Run ``code`` as ``<stem><suffix>``; the code calls ``ready()`` when set up."""
         stem = stem or f"nlshtest_{uuid.uuid4().hex[:8]}"
         marker = self.directory / f"{stem}.ready"
-        script = self.directory / f"{stem}.py"
+        script = self.directory / f"{stem}{suffix}"
         script.write_text(f"def ready():\n    open({str(marker)!r}, 'w').close()\n\n{code}\n")
         child = subprocess.Popen([sys.executable, str(script)], **popen)
         self.children.append(child)
