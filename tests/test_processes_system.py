@@ -63,6 +63,7 @@ def test_a_process_is_found_by_the_names_users_call_it(process: ProcessInfo,
     (info("firefox", "/usr/lib/firefox/firefox", ("firefox",)), "chrome"),
     (info("python3", "/usr/bin/python3", ("python3", "manage.py")), "python manage.py extra"),
     (info("bash", "/usr/bin/bash", ("bash", "backup.sh")), ""),
+    (info("bash", "/usr/bin/bash", ("bash", "/dev/fd/3")), "3"),
 ])
 def test_names_are_literal_and_whole(process: ProcessInfo, wanted: str) -> None:
     assert not matches(process, wanted)
@@ -74,6 +75,7 @@ def test_names_are_literal_and_whole(process: ProcessInfo, wanted: str) -> None:
      "firefox"),
     ("memfd:sealed-91", "/memfd:sealed-91173221 (deleted)", ("tools/backend", "--x"), "backend"),
     ("kworker/0:1", None, (), "kworker/0:1"),
+    ("bash", "/usr/bin/bash", ("bash", "/dev/fd/3"), "bash"),
 ])
 def test_app_names_group_what_users_see_as_one_program(name: str, exe: str | None,
                                                        cmdline: tuple[str, ...],

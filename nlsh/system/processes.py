@@ -131,6 +131,11 @@ def _interpreter(name: str, exe: str | None, cmdline: tuple[str, ...]) -> bool:
     return any(_INTERPRETER.match(c.lower()) for c in candidates if c)
 
 
+def _plausible(program: str) -> bool:
+    """False for names of anonymous executables (run from a memfd or a bare descriptor)."""
+    return bool(program) and not program.isdigit() and not program.startswith("memfd:")
+
+
 def names_of(name: str, exe: str | None, cmdline: tuple[str, ...],
              loose: bool = True) -> frozenset[str]:
     """Every lower-case name a user may call this process by.
@@ -149,7 +154,7 @@ def names_of(name: str, exe: str | None, cmdline: tuple[str, ...],
             found.update({versioned.group(1), versioned.group(1) + versioned.group(2)})
     if _interpreter(name, exe, cmdline):
         script = _script(cmdline)
-        if script:
+        if script and _plausible(_basename(script)):
             base = _basename(script).lower()
             found.add(base)
             if loose:
@@ -158,15 +163,10 @@ def names_of(name: str, exe: str | None, cmdline: tuple[str, ...],
     return frozenset(found)
 
 
-def _plausible(program: str) -> bool:
-    """False for names of anonymous executables (run from a memfd or a bare descriptor)."""
-    return bool(program) and not program.isdigit() and not program.startswith("memfd:")
-
-
 def app_name_of(name: str, exe: str | None, cmdline: tuple[str, ...]) -> str:
     if _interpreter(name, exe, cmdline):
         script = _script(cmdline)
-        if script and _basename(script):
+        if script and _plausible(_basename(script)):
             return _basename(script)
     for candidate in (exe, cmdline[0] if cmdline else None):
         if candidate and _plausible(_basename(candidate)):
