@@ -9,10 +9,10 @@ import pytest
 
 from nlsh.stages import ProcessRef
 from nlsh.system.managers import Manager, manager_from_cgroup, manager_of
+from nlsh.system.names import app_name_of
 from nlsh.system.ports import listeners
 from nlsh.system.processes import (
     ProcessInfo,
-    app_name_of,
     children_first,
     matches,
     process_ref_from_json,

@@ -17,10 +17,10 @@ from dataclasses import replace
 from nlsh.context import Context
 from nlsh.stages import Plan, ProcessRef, Reply, Status, Step
 from nlsh.system.managers import outside_manager
+from nlsh.system.names import names_of
 from nlsh.system.processes import (
     ProcessInfo,
     ancestor_pids,
-    names_of,
     read_process,
     same_process,
     user_name,

@@ -1,18 +1,14 @@
-"""Processes as read from the live system: a race-tolerant snapshot, and names to find them by.
+"""Processes as read from the live system: a race-tolerant snapshot and typed values.
 
 Every read tolerates a process that ends, turns into a zombie or refuses access while
 it is being read: such a process is left out (ended) or keeps ``None`` for the fields
-that could not be read. Names are matched literally (``*`` and ``?`` are characters,
-never patterns), case-insensitively, against the process name, the executable's
-basename, and the script an interpreter runs (``python manage.py`` → ``manage.py``).
+that could not be read. How processes are named and matched is in ``names.py``.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 import pwd
-import re
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -22,43 +18,18 @@ import psutil
 
 from nlsh.journal.redact import redact_argv
 from nlsh.stages import ProcessRef
+from nlsh.system.names import app_name_of, names_match, names_of
 
 # Creation times count clock ticks (10 ms) since boot: the same process always reads the
 # same; half a tick absorbs float rounding only.
 SAME_PROCESS_TOLERANCE = 0.005
 
+__all__ = ["ProcessInfo", "ancestor_pids", "children_first", "matches", "process_ref_from_json",
+           "read_info", "read_process", "same_process", "sample_cpu", "snapshot", "user_exists",
+           "user_name", "uss_of"]
+
 _ATTRS = ("pid", "ppid", "name", "exe", "cmdline", "username", "uids", "create_time",
           "status", "memory_info")
-
-# What users call a family of programs; every name in a set also finds the others.
-ALIASES: dict[str, frozenset[str]] = {
-    "browser": frozenset({"firefox", "firefox-esr", "firefox-bin", "librewolf", "waterfox",
-                          "chrome", "google-chrome", "google-chrome-stable", "chromium",
-                          "chromium-browser", "brave", "brave-browser", "vivaldi",
-                          "vivaldi-bin", "opera", "msedge", "microsoft-edge", "epiphany"}),
-    "chrome": frozenset({"chrome", "google-chrome", "google-chrome-stable", "chromium",
-                         "chromium-browser"}),
-    "firefox": frozenset({"firefox", "firefox-esr", "firefox-bin"}),
-    "edge": frozenset({"msedge", "microsoft-edge"}),
-    "brave": frozenset({"brave", "brave-browser"}),
-    "code": frozenset({"code", "code-oss", "codium"}),
-    "vscode": frozenset({"code", "code-oss", "codium"}),
-    "node": frozenset({"node", "nodejs"}),
-    "postgres": frozenset({"postgres", "postmaster"}),
-    "postgresql": frozenset({"postgres", "postmaster"}),
-    "mysql": frozenset({"mysqld", "mariadbd"}),
-    "redis": frozenset({"redis-server"}),
-    "docker": frozenset({"dockerd", "docker"}),
-}
-ALIASES["chromium"] = ALIASES["chrome"]
-
-# Interpreters whose script, not the interpreter, names the program.
-_INTERPRETER = re.compile(r"^(python|pypy|node|nodejs|deno|bun|ruby|perl|php|lua|java|bash|sh|"
-                          r"dash|zsh|ksh|fish|tclsh|rscript|osascript)(\d[\d.]*)?$")
-_VERSIONED = re.compile(r"^(python|pypy|ruby|perl|php|lua|node)(\d)[\d.]*$")
-_NO_SCRIPT = {"-c", "-e", "--eval", "-p", "--print", "-i"}
-_TAKES_VALUE = {"-cp", "-classpath", "--class-path", "-W", "-X", "-r", "--require", "-I"}
-
 
 @dataclass(frozen=True)
 class ProcessInfo:
@@ -104,92 +75,9 @@ class ProcessInfo:
                           rss=self.rss, uss=uss, ppid=self.ppid, status=self.status)
 
 
-def _basename(path: str) -> str:
-    path = path.removesuffix(" (deleted)")  # the executable was replaced on disk (upgrades)
-    if ": " in path:  # argv rewritten as "nginx: worker process", "sshd: alice@pts/0"
-        path = path.split(": ", 1)[0]
-    return os.path.basename(path).strip()
-
-
-def _script(cmdline: tuple[str, ...]) -> str | None:
-    """The script or module an interpreter command line runs, if any."""
-    args = iter(cmdline[1:])
-    for arg in args:
-        if arg in _NO_SCRIPT:
-            return None
-        if arg in ("-m", "-jar"):
-            return next(args, None)
-        if arg in _TAKES_VALUE:
-            next(args, None)
-        elif not arg.startswith("-"):
-            return arg
-    return None
-
-
-def _interpreter(name: str, exe: str | None, cmdline: tuple[str, ...]) -> bool:
-    candidates = [name, _basename(exe) if exe else "", _basename(cmdline[0]) if cmdline else ""]
-    return any(_INTERPRETER.match(c.lower()) for c in candidates if c)
-
-
-def _plausible(program: str) -> bool:
-    """False for names of anonymous executables (run from a memfd or a bare descriptor)."""
-    return bool(program) and not program.isdigit() and not program.startswith("memfd:")
-
-
-def names_of(name: str, exe: str | None, cmdline: tuple[str, ...],
-             loose: bool = True) -> frozenset[str]:
-    """Every lower-case name a user may call this process by.
-
-    ``loose`` adds what users say but programs are not called: a script without its
-    extension (``backup`` for ``backup.sh``) and an interpreter without its version.
-    """
-    found = {name.lower()}
-    if exe:
-        found.add(_basename(exe).lower())
-    if cmdline and cmdline[0]:
-        found.add(_basename(cmdline[0]).lower())
-    for candidate in list(found):
-        versioned = _VERSIONED.match(candidate)
-        if versioned and loose:  # python3.11 is also python3 and python
-            found.update({versioned.group(1), versioned.group(1) + versioned.group(2)})
-    if _interpreter(name, exe, cmdline):
-        script = _script(cmdline)
-        if script and _plausible(_basename(script)):
-            base = _basename(script).lower()
-            found.add(base)
-            if loose:
-                found.add(os.path.splitext(base)[0])
-    found.discard("")
-    return frozenset(found)
-
-
-def app_name_of(name: str, exe: str | None, cmdline: tuple[str, ...]) -> str:
-    if _interpreter(name, exe, cmdline):
-        script = _script(cmdline)
-        if script and _plausible(_basename(script)):
-            return _basename(script)
-    for candidate in (exe, cmdline[0] if cmdline else None):
-        if candidate and _plausible(_basename(candidate)):
-            return _basename(candidate)
-    return name
-
-
-def wanted_names(wanted: str) -> frozenset[str]:
-    """The names that ``wanted`` (as the user said it) stands for, aliases included."""
-    key = wanted.strip().lower()
-    return ALIASES.get(key, frozenset()) | {key}
-
-
 def matches(info: ProcessInfo, wanted: str) -> bool:
-    """Whether ``info`` is the program ``wanted``; literal, never a pattern.
-
-    Several words (``python manage.py``) must each name the process.
-    """
-    names = info.names
-    words = wanted.split()
-    if len(words) > 1:
-        return all(wanted_names(word) & names for word in words)
-    return bool(wanted_names(wanted) & names)
+    """Whether ``info`` is the program ``wanted`` (see ``names.py``)."""
+    return names_match(info.names, wanted)
 
 
 def _info(raw: Mapping[str, Any]) -> ProcessInfo | None:
