@@ -62,9 +62,9 @@ def _signal(step: Step, signum: signal.Signals, done: str, verb: str) -> tuple[S
         return StepResult(step, StepStatus.FAILED, "this step has no process to signal"), False
     try:
         with _pidfd(ref.pid) as fd:
-            process = pin(ref)
+            paused = pin(ref).status() == psutil.STATUS_STOPPED
             _send(ref.pid, fd, signum)
-            if signum == signal.SIGTERM and process.status() == psutil.STATUS_STOPPED:
+            if signum == signal.SIGTERM and paused:
                 # A paused process acts on SIGTERM only once it runs again (as kill(1) does).
                 _send(ref.pid, fd, signal.SIGCONT)
     except Changed as change:
@@ -87,7 +87,7 @@ def kill(step: Step, ctx: Context) -> StepResult:
 def suspend(step: Step, ctx: Context) -> StepResult:
     ref = step.target
     if isinstance(ref, ProcessRef):
-        with contextlib.suppress(Changed):
+        with contextlib.suppress(Changed, psutil.Error):
             if pin(ref).status() == psutil.STATUS_STOPPED:
                 return StepResult(step, StepStatus.SKIPPED, "already paused (not by this step)")
     result, sent = _signal(step, signal.SIGSTOP, "paused (SIGSTOP)", "pausing")
