@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
 import importlib.util
@@ -149,6 +150,18 @@ def nice_of_threads(pid: int) -> dict[int, int]:
 
 
 @functools.lru_cache(maxsize=1)
+def _public_checkout() -> Path:
+    """A copy of the ``nlsh`` package that any user may read (the checkout may not be)."""
+    public = Path(tempfile.mkdtemp(prefix="nlsh-code-"))
+    atexit.register(shutil.rmtree, public, True)
+    shutil.copytree(REPO / "nlsh", public / "nlsh",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    for path in [public, *public.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    return public
+
+
+@functools.lru_cache(maxsize=1)
 def _nobody_python() -> str | None:
     """A Python interpreter the nobody user may run, with this venv's packages importable."""
     candidates = [sys.executable, os.path.realpath(sys.executable),
@@ -169,9 +182,9 @@ def _nobody_python() -> str | None:
 
 
 def _nobody_env(home: str) -> dict[str, str]:
+    code = str(_public_checkout()) if os.geteuid() == 0 else str(REPO)
     site = [p for p in sys.path if p.endswith("site-packages")]
-    return {"PATH": "/usr/bin:/bin", "HOME": home, "PYTHONPATH": os.pathsep.join([str(REPO),
-                                                                                  *site]),
+    return {"PATH": "/usr/bin:/bin", "HOME": home, "PYTHONPATH": os.pathsep.join([code, *site]),
             "XDG_STATE_HOME": f"{home}/state", "XDG_DATA_HOME": f"{home}/data",
             "XDG_CACHE_HOME": f"{home}/cache", "XDG_CONFIG_HOME": f"{home}/config"}
 
@@ -179,8 +192,8 @@ def _nobody_env(home: str) -> dict[str, str]:
 def run_unprivileged(code: str) -> Any:
     """Run ``code`` as a normal user and return the JSON it printed last.
 
-    As root the code runs as ``nobody`` (skipped if no interpreter is reachable for it);
-    as a normal user it runs as that user.
+    As root the code runs as ``nobody`` (skipped when no Python interpreter and packages
+    are readable for it); as a normal user it runs as that user.
     """
     if os.geteuid() != 0:
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -188,7 +201,7 @@ def run_unprivileged(code: str) -> Any:
     else:
         python = _nobody_python()
         if python is None:
-            pytest.skip("no Python interpreter the nobody user can run here")
+            pytest.skip("no Python interpreter with psutil and rich that nobody may run here")
         home = tempfile.mkdtemp(prefix="nlsh-nobody-")
         os.chown(home, NOBODY, NOBODY)
         try:
