@@ -42,6 +42,15 @@ def ref_of(pid: int) -> ProcessRef:
     return info.ref()
 
 
+def ended_ref(sleepers: Sleepers) -> ProcessRef:
+    """The ref of a process as planned, after that process ended."""
+    child = sleepers.spawn()
+    planned = ref_of(child.pid)
+    child.kill()
+    child.wait()
+    return planned
+
+
 def untouched(pid: int) -> bool:
     process = psutil.Process(pid)
     return (process.status() != psutil.STATUS_STOPPED and process.nice() == 0
@@ -51,10 +60,7 @@ def untouched(pid: int) -> bool:
 @pytest.mark.parametrize(("action", "params"), VERBS)
 def test_a_reused_pid_is_left_alone(sleepers: Sleepers, action: str,
                                     params: dict[str, Any]) -> None:
-    old = sleepers.spawn()
-    planned = ref_of(old.pid)
-    old.kill()
-    old.wait()
+    planned = ended_ref(sleepers)
     time.sleep(0.05)  # a later clock tick, so the two creation times differ
     newcomer = sleepers.spawn()
     assert ref_of(newcomer.pid).create_time != planned.create_time
@@ -71,10 +77,7 @@ def test_a_reused_pid_is_left_alone(sleepers: Sleepers, action: str,
 @pytest.mark.parametrize(("action", "params"), VERBS)
 def test_a_process_that_exited_after_the_plan_is_skipped(sleepers: Sleepers, action: str,
                                                          params: dict[str, Any]) -> None:
-    child = sleepers.spawn()
-    planned = ref_of(child.pid)
-    child.kill()
-    child.wait()
+    planned = ended_ref(sleepers)
     outcome = execute(one_step(action, planned, params), Context.from_environment(), text="t")
     assert outcome.results[0].status is StepStatus.SKIPPED
     assert "had already exited" in outcome.results[0].message

@@ -27,7 +27,7 @@ from tests.support.processes import Children, listen_code, program_name
 def info(name: str, exe: str | None = None, cmdline: tuple[str, ...] = (), pid: int = 4242,
          ppid: int | None = 1) -> ProcessInfo:
     return ProcessInfo(pid=pid, ppid=ppid, name=name, exe=exe, cmdline=cmdline,
-                       username="alice", uid=1000, create_time=1.0, status="sleeping", rss=1)
+                       username="alice", create_time=1.0, status="sleeping", rss=1)
 
 
 @pytest.mark.parametrize(("process", "wanted"), [

@@ -28,8 +28,8 @@ __all__ = ["ProcessInfo", "ancestor_pids", "children_first", "matches", "process
            "read_info", "read_process", "same_process", "sample_cpu", "snapshot", "user_exists",
            "user_name", "uss_of"]
 
-_ATTRS = ("pid", "ppid", "name", "exe", "cmdline", "username", "uids", "create_time",
-          "status", "memory_info")
+_ATTRS = ("pid", "ppid", "name", "exe", "cmdline", "username", "create_time", "status",
+          "memory_info")
 
 @dataclass(frozen=True)
 class ProcessInfo:
@@ -41,7 +41,6 @@ class ProcessInfo:
     exe: str | None
     cmdline: tuple[str, ...]
     username: str | None
-    uid: int | None
     create_time: float
     status: str | None
     rss: int | None
@@ -84,7 +83,6 @@ def _info(raw: Mapping[str, Any]) -> ProcessInfo | None:
     create_time = raw.get("create_time")
     if create_time is None:
         return None  # without a creation time its identity cannot be pinned
-    uids = raw.get("uids")
     memory = raw.get("memory_info")
     return ProcessInfo(
         pid=int(raw["pid"]),
@@ -93,7 +91,6 @@ def _info(raw: Mapping[str, Any]) -> ProcessInfo | None:
         exe=raw.get("exe") or None,
         cmdline=tuple(raw.get("cmdline") or ()),
         username=raw.get("username"),
-        uid=getattr(uids, "real", None),
         create_time=float(create_time),
         status=raw.get("status"),
         rss=getattr(memory, "rss", None),

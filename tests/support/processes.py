@@ -11,13 +11,11 @@
 from __future__ import annotations
 
 import atexit
-import contextlib
 import functools
 import importlib.util
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -27,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.conftest import Sleepers
 
 REPO = Path(__file__).resolve().parents[2]
 NOBODY = 65534
@@ -56,12 +56,11 @@ def wait_gone(child: subprocess.Popen[bytes], timeout: float = 10.0) -> int | No
         return None
 
 
-class Children:
-    """Real Python child processes, stopped and reaped after the test."""
+class Children(Sleepers):
+    """Real Python child processes (and sleepers), stopped and reaped after the test."""
 
     def __init__(self, directory: Path) -> None:
-        self.directory = directory
-        self.children: list[subprocess.Popen[bytes]] = []
+        super().__init__(directory)
         self.public: list[Path] = []  # directories other users may read
 
     def script(self, code: str, stem: str | None = None, suffix: str = ".py",
@@ -89,15 +88,7 @@ class Children:
         return child
 
     def cleanup(self) -> None:
-        for child in self.children:
-            if child.poll() is None:
-                try:
-                    os.kill(child.pid, signal.SIGCONT)
-                    child.kill()
-                except ProcessLookupError:
-                    pass
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                child.wait(timeout=5)
+        super().cleanup()
         for directory in self.public:
             shutil.rmtree(directory, ignore_errors=True)
 
