@@ -245,3 +245,13 @@ def test_a_paused_process_is_woken_to_act_on_sigterm(sleepers: Sleepers,
     done = request("process.kill", AcceptAll(), pid=child.pid)
     assert done.status is Status.DONE, done.message
     assert [r.message for r in done.outcome.results] == ["exited after SIGTERM"]
+
+
+def test_a_near_miss_suggests_the_running_name(sleepers: Sleepers) -> None:
+    child = sleepers.spawn()
+    name = program_name(child)
+    typo = name[:-1] + ("x" if name[-1] != "x" else "y")
+    response = request("process.kill", AcceptAll(), process=typo)
+    assert response.status is Status.NOTHING_TO_DO
+    assert f"did you mean {name}" in response.message
+    assert alive(child)

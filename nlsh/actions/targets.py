@@ -91,6 +91,7 @@ def find_targets(parse: Parse, ctx: Context, what: str = "process") -> Targets |
         return Reply(Status.NOTHING_TO_DO, f"There is no user named '{user}' on this system")
 
     notes: list[str] = []
+    everyone: list[ProcessInfo] | None = None  # read once, for suggestions too
     if pid is not None:
         info = read_process(pid)
         found = [info] if info is not None else []
@@ -107,8 +108,8 @@ def find_targets(parse: Parse, ctx: Context, what: str = "process") -> Targets |
             notes.append(f"{owners.ownerless} more socket(s) on port {port} have no visible "
                          f"owner: {reason}")
     else:
-        found = list(snapshot().values())
-        description = ""
+        everyone = list(snapshot().values())
+        found, description = everyone, ""
     if name is not None:
         found = [p for p in found if matches(p, name)]
         description = f"named '{name}'" + (f" {description}" if description else "")
@@ -122,20 +123,21 @@ def find_targets(parse: Parse, ctx: Context, what: str = "process") -> Targets |
                      f"until its parent (pid {zombie.ppid}) collects it, and no signal reaches it")
     alive = [p for p in found if not p.is_zombie]
     if not alive:
-        return Reply(Status.NOTHING_TO_DO, _nothing_message(description, name, bool(zombies)))
+        return Reply(Status.NOTHING_TO_DO,
+                     _nothing_message(description, name, bool(zombies), everyone))
     return Targets(tuple(children_first(alive)), description, tuple(notes), port)
 
 
-def _nothing_message(description: str, name: str | None, zombies: bool) -> str:
+def _nothing_message(description: str, name: str | None, zombies: bool,
+                     everyone: list[ProcessInfo] | None) -> str:
     if zombies:
         return f"Every process {description} has already exited (zombies waiting for a parent)"
     if description.startswith("listening on port"):
         return f"Nothing is {description}"
     message = f"No process {description} is running"
     if name is not None:
-        close = difflib.get_close_matches(
-            name.lower(), sorted({n for p in snapshot().values() for n in p.names}), n=3,
-            cutoff=0.75)
+        known = {n for p in (everyone or snapshot().values()) for n in p.names}
+        close = difflib.get_close_matches(name.lower(), sorted(known), n=3, cutoff=0.75)
         if close:
             message += f" (did you mean {' or '.join(close)}?)"
     return message
