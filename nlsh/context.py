@@ -43,6 +43,8 @@ class Context:
     journal: Journal
     progress: ProgressFactory = silent_progress
     self_pid: int = field(default_factory=os.getpid)
+    # Whose privileges plans are made for; tests inject another uid to plan as a non-root user.
+    euid: int = field(default_factory=os.geteuid)
     dry_run: bool = False
     interactive: bool = False
 

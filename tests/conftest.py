@@ -39,6 +39,9 @@ def _install_netguard() -> None:
 
 _install_netguard()
 
+# Fixtures for the process tests (real Python children, the policy chain of this branch).
+pytest_plugins = ["tests.support.processes"]
+
 
 @pytest.fixture(autouse=True)
 def private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:

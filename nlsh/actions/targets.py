@@ -1,0 +1,148 @@
+"""The processes a request names: by process name, pid, port or user, resolved live.
+
+Shared by every process action. Slots are not trusted: a wrong type or an empty name is
+a question back to the user, never a guess. Several slots narrow each other ("python
+owned by bob"). Zombies are left out: they have already exited and no signal reaches
+them.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from nlsh.context import Context
+from nlsh.stages import Parse, Reply, Status
+from nlsh.system.ports import listeners
+from nlsh.system.processes import (
+    ProcessInfo,
+    children_first,
+    matches,
+    read_process,
+    snapshot,
+    user_exists,
+)
+
+# Words that point back at something earlier rather than naming a program.
+PRONOUNS = frozenset({"it", "them", "that", "this", "those", "these", "they"})
+
+
+@dataclass(frozen=True)
+class Targets:
+    """Live processes a request names, children before parents.
+
+    ``description`` completes a sentence: "3 processes" + " named 'firefox'".
+    """
+
+    processes: tuple[ProcessInfo, ...]
+    description: str
+    notes: tuple[str, ...] = ()
+    port: int | None = None
+
+
+def _int_slot(parse: Parse, name: str) -> int | Reply | None:
+    value = parse.slot(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        return Reply(Status.CLARIFY, f"The {name} must be a whole number, not {value!r}")
+    return value
+
+
+def _name_slot(parse: Parse, name: str) -> str | Reply | None:
+    value = parse.slot(name)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        return Reply(Status.CLARIFY, f"Which {name}? {value!r} does not name one")
+    return value.strip()
+
+
+def named_process(parse: Parse) -> str | None:
+    """The ``process`` slot, unless it is a pronoun ("resume it") or absent."""
+    value = parse.slot("process")
+    if isinstance(value, str) and value.strip() and value.strip().lower() not in PRONOUNS:
+        return value.strip()
+    return None
+
+
+def find_targets(parse: Parse, ctx: Context, what: str = "process") -> Targets | Reply:
+    """The live processes named by ``parse``'s process, pid, port and user slots.
+
+    ``what`` names the request for the question asked when no target was given.
+    """
+    pid, port = _int_slot(parse, "pid"), _int_slot(parse, "port")
+    name, user = _name_slot(parse, "process"), _name_slot(parse, "user")
+    for value in (pid, port, name, user):
+        if isinstance(value, Reply):
+            return value
+    assert not isinstance(pid, Reply) and not isinstance(port, Reply)
+    assert not isinstance(name, Reply) and not isinstance(user, Reply)
+    if name is not None and name.lower() in PRONOUNS:
+        name = None
+    if pid is None and port is None and name is None and user is None:
+        return Reply(Status.CLARIFY, f"Which {what}? Name a program, a pid, a port or a user "
+                                     "(e.g. 'firefox', 'pid 4312', 'port 8080')")
+    if port is not None and not 1 <= port <= 65535:
+        return Reply(Status.CLARIFY, f"Port {port} does not exist: ports run from 1 to 65535")
+    if pid is not None and pid <= 0:
+        return Reply(Status.CLARIFY, f"{pid} is not a process id")
+    if user is not None and not user_exists(user):
+        return Reply(Status.NOTHING_TO_DO, f"There is no user named '{user}' on this system")
+
+    notes: list[str] = []
+    everyone: list[ProcessInfo] | None = None  # read once, for suggestions too
+    if pid is not None:
+        info = read_process(pid)
+        found = [info] if info is not None else []
+        description = f"with pid {pid}"
+    elif port is not None:
+        owners = listeners(port)
+        found = [i for i in map(read_process, owners.pids) if i is not None]
+        description = f"listening on port {port}"
+        if owners.ownerless or not owners.complete:
+            reason = owners.ownerless_reason(ctx.euid)
+            if not found:
+                return Reply(Status.NOTHING_TO_DO,
+                             f"Port {port} is in use, but nlsh cannot tell by whom: {reason}")
+            notes.append(f"{owners.ownerless} more socket(s) on port {port} have no visible "
+                         f"owner: {reason}")
+    else:
+        everyone = list(snapshot().values())
+        found, description = everyone, ""
+    if name is not None:
+        found = [p for p in found if matches(p, name)]
+        description = f"named '{name}'" + (f" {description}" if description else "")
+    if user is not None:
+        found = [p for p in found if p.username == user]
+        description = (description + " " if description else "") + f"owned by {user}"
+
+    zombies = [p for p in found if p.is_zombie]
+    for zombie in zombies:
+        notes.append(f"pid {zombie.pid} ({zombie.name}) has already exited; it is a zombie "
+                     f"until its parent (pid {zombie.ppid}) collects it, and no signal reaches it")
+    alive = [p for p in found if not p.is_zombie]
+    if not alive:
+        return Reply(Status.NOTHING_TO_DO,
+                     _nothing_message(description, name, bool(zombies), everyone))
+    return Targets(tuple(children_first(alive)), description, tuple(notes), port)
+
+
+def _nothing_message(description: str, name: str | None, zombies: bool,
+                     everyone: list[ProcessInfo] | None) -> str:
+    if zombies:
+        return f"Every process {description} has already exited (zombies waiting for a parent)"
+    if description.startswith("listening on port"):
+        return f"Nothing is {description}"
+    message = f"No process {description} is running"
+    if name is not None:
+        known = {n for p in (everyone or snapshot().values()) for n in p.names}
+        close = difflib.get_close_matches(name.lower(), sorted(known), n=3, cutoff=0.75)
+        if close:
+            message += f" (did you mean {' or '.join(close)}?)"
+    return message
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """``3 processes``, ``1 process``."""
+    return f"{count} {word if count == 1 else (many or word + 'es')}"

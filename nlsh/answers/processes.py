@@ -1,0 +1,173 @@
+"""process.list and process.find: what is running, and is X running / who holds port P.
+
+Memory figures are RSS in bytes. CPU figures need two readings, so they are sampled
+over ``CPU_SAMPLE_SECONDS`` across all processes only when the list is sorted by CPU;
+otherwise ``cpu_percent`` is null rather than a made-up number.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+from nlsh.actions.targets import find_targets, plural
+from nlsh.context import Context
+from nlsh.journal.redact import redact_argv
+from nlsh.stages import Answer, Parse, Reply, Status
+from nlsh.system.processes import ProcessInfo, matches, sample_cpu, snapshot
+
+CPU_SAMPLE_SECONDS = 0.3
+DEFAULT_LIMIT = 10
+
+
+def process_row(info: ProcessInfo, cpu: float | None = None, total_memory: int = 0,
+                **extra: Any) -> dict[str, Any]:
+    """One process as JSON-ready data (the rows of ``result.processes``)."""
+    return {
+        "pid": info.pid, "ppid": info.ppid, "name": info.name, "user": info.username,
+        "cpu_percent": round(cpu, 1) if cpu is not None else None,
+        "memory_rss": info.rss,
+        "memory_percent": (round(100 * info.rss / total_memory, 1)
+                           if info.rss is not None and total_memory else None),
+        "create_time": info.create_time, "status": info.status,
+        "cmdline": redact_argv(info.cmdline), **extra,
+    }
+
+
+def list_processes(parse: Parse, ctx: Context) -> Answer | Reply:
+    sort_by = parse.slot("sort_by") or "memory"
+    if sort_by not in ("cpu", "memory"):
+        return Reply(Status.CLARIFY, f"Sort by cpu or by memory? ('{sort_by}' is neither)")
+    limit = parse.slot("limit")
+    limit = DEFAULT_LIMIT if limit is None else limit
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        return Reply(Status.CLARIFY, f"How many processes? {limit!r} is not a count")
+    user, name = parse.slot("user"), parse.slot("process")
+    everything = snapshot()
+    rows = [p for p in everything.values()
+            if (not isinstance(user, str) or p.username == user)
+            and (not isinstance(name, str) or matches(p, name))]
+    cpu: dict[int, float] = {}
+    if sort_by == "cpu":
+        cpu = sample_cpu((p.pid for p in rows), CPU_SAMPLE_SECONDS)
+        rows = [p for p in rows if p.pid in cpu]  # those that ended while sampled are gone
+        rows.sort(key=lambda p: (-cpu[p.pid], -(p.rss or 0)))
+    else:
+        rows.sort(key=lambda p: (-(p.rss or 0), p.pid))
+    total = psutil.virtual_memory().total
+    shown = rows[:limit]
+    scope = _scope(user, name)
+    summary = (f"Top {len(shown)} of {plural(len(rows), 'process')}{scope} by {sort_by}"
+               if rows else f"No processes{scope}")
+    result = {
+        "summary": summary, "sort_by": sort_by, "limit": limit,
+        "filters": {"user": user, "process": name},
+        "cpu_sample_seconds": CPU_SAMPLE_SECONDS if sort_by == "cpu" else None,
+        "matched": len(rows), "total_processes": len(everything),
+        "memory_rss_total": sum(p.rss or 0 for p in rows),
+        "processes": [process_row(p, cpu.get(p.pid), total) for p in shown],
+    }
+    return Answer(kind="process_table", message=summary, result=result)
+
+
+def _scope(user: object, name: object) -> str:
+    parts = [f" named '{name}'" if isinstance(name, str) else "",
+             f" owned by {user}" if isinstance(user, str) else ""]
+    return "".join(parts)
+
+
+def find_processes(parse: Parse, ctx: Context) -> Answer | Reply:
+    path = parse.slot("path")
+    if path is not None:
+        if not isinstance(path, str) or not path.strip():
+            return Reply(Status.CLARIFY, f"Which path? {path!r} is not one")
+        return _find_by_path(path.strip(), ctx)
+    found = find_targets(parse, ctx, what="process should nlsh look for")
+    total = psutil.virtual_memory().total
+    if isinstance(found, Reply):
+        if found.status is not Status.NOTHING_TO_DO:
+            return found
+        # A port in use whose owner is hidden is neither a yes nor a no.
+        unknown = found.message.startswith("Port ")
+        summary = found.message if unknown else f"No: {found.message[0].lower()}{found.message[1:]}"
+        result: dict[str, Any] = {"summary": summary, "running": None if unknown else False,
+                  "query": _query(parse), "processes": [], "notes": []}
+        return Answer(kind="process_table", message=summary, result=result)
+    count = len(found.processes)
+    distinct = sorted({p.name for p in found.processes})
+    names = ", ".join(distinct[:5]) + (f" and {len(distinct) - 5} more" if len(distinct) > 5
+                                       else "")
+    if found.port is not None:
+        summary = f"Port {found.port}: {names} ({_pids(found.processes)}) listening"
+    else:
+        summary = (f"Yes: {plural(count, 'process')} {found.description} "
+                   f"{'is' if count == 1 else 'are'} running ({names})")
+    result = {"summary": summary, "running": True, "query": _query(parse),
+              "processes": [process_row(p, None, total) for p in found.processes],
+              "notes": list(found.notes)}
+    return Answer(kind="process_table", message=summary, result=result)
+
+
+def _pids(processes: Iterable[ProcessInfo]) -> str:
+    pids = [str(p.pid) for p in processes]
+    return ("pid " if len(pids) == 1 else "pids ") + ", ".join(pids)
+
+
+def _query(parse: Parse) -> dict[str, Any]:
+    return {k: parse.slot(k) for k in ("process", "pid", "port", "path", "user")
+            if parse.slot(k) is not None}
+
+
+def _find_by_path(spoken: str, ctx: Context) -> Answer:
+    """Processes that have ``spoken`` (a file, or anything under a folder) open, as their
+    working directory, or as their executable. Reading others' open files needs root."""
+    expanded = (str(ctx.paths.home) + spoken[1:]) if spoken == "~" or spoken.startswith("~/") \
+        else spoken
+    target = os.path.realpath(expanded)
+    rows: list[dict[str, Any]] = []
+    unreadable = 0
+    total = psutil.virtual_memory().total
+    for info in snapshot().values():
+        uses = _uses(info, target)
+        if uses is None:
+            unreadable += 1
+        elif uses:
+            rows.append(process_row(info, None, total, uses=uses))
+    notes = []
+    if unreadable:
+        notes.append(f"{plural(unreadable, 'process')} of other users could not be checked; "
+                     "run nlsh as root to see them")
+    if not Path(target).exists():
+        notes.append(f"{target} does not exist")
+    summary = (f"{plural(len(rows), 'process')} use {target}" if rows
+               else f"No process has {target} open")
+    result = {"summary": summary, "running": bool(rows), "query": {"path": spoken},
+              "path": target, "processes": rows, "notes": notes}
+    return Answer(kind="process_table", message=summary, result=result)
+
+
+def _inside(path: str | None, target: str) -> bool:
+    return path is not None and (path == target or path.startswith(target.rstrip("/") + "/"))
+
+
+def _uses(info: ProcessInfo, target: str) -> list[str] | None:
+    """How ``info`` uses ``target`` (open file, cwd, exe); None when it could not be read."""
+    uses: list[str] = []
+    try:
+        process = psutil.Process(info.pid)
+        files = [f.path for f in process.open_files()]
+        cwd = process.cwd()
+    except psutil.AccessDenied:
+        return None
+    except psutil.NoSuchProcess:
+        return []
+    uses.extend(f"open: {f}" for f in files if _inside(f, target))
+    if _inside(cwd, target):
+        uses.append(f"working directory: {cwd}")
+    if _inside(info.exe, target):
+        uses.append(f"executable: {info.exe}")
+    return uses

@@ -1,0 +1,126 @@
+"""The executor's process verbs never act on the wrong process: identity, races, permission."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from typing import Any
+
+import psutil
+import pytest
+
+from nlsh.context import Context
+from nlsh.execution import execute
+from nlsh.pipeline import AcceptAll
+from nlsh.stages import Plan, ProcessRef, Risk, Status, Step, StepStatus
+from nlsh.system.processes import read_process
+from tests.conftest import Sleepers
+from tests.support.processes import (
+    UNPRIVILEGED_PRELUDE,
+    journal_entries,
+    request,
+    run_unprivileged,
+)
+
+pytestmark = pytest.mark.usefixtures("pipeline_rules")
+
+VERBS: list[tuple[str, dict[str, Any]]] = [
+    ("terminate", {}), ("kill", {}), ("suspend", {}), ("resume", {}),
+    ("renice", {"nice": 12}), ("ionice", {"ioclass": "idle", "value": None}),
+]
+
+
+def one_step(action: str, target: ProcessRef, params: dict[str, Any] | None = None) -> Plan:
+    return Plan(intent="process.kill", summary="t", risk=Risk.MEDIUM, reversible=False,
+                steps=(Step(action=action, target=target, detail="t", params=params or {}),))
+
+
+def ref_of(pid: int) -> ProcessRef:
+    info = read_process(pid)
+    assert info is not None
+    return info.ref()
+
+
+def ended_ref(sleepers: Sleepers) -> ProcessRef:
+    """The ref of a process as planned, after that process ended."""
+    child = sleepers.spawn()
+    planned = ref_of(child.pid)
+    child.kill()
+    child.wait()
+    return planned
+
+
+def untouched(pid: int) -> bool:
+    process = psutil.Process(pid)
+    return (process.status() != psutil.STATUS_STOPPED and process.nice() == 0
+            and int(process.ionice().ioclass) == int(psutil.IOPRIO_CLASS_NONE))
+
+
+@pytest.mark.parametrize(("action", "params"), VERBS)
+def test_a_reused_pid_is_left_alone(sleepers: Sleepers, action: str,
+                                    params: dict[str, Any]) -> None:
+    planned = ended_ref(sleepers)
+    time.sleep(0.05)  # a later clock tick, so the two creation times differ
+    newcomer = sleepers.spawn()
+    assert ref_of(newcomer.pid).create_time != planned.create_time
+    # The kernel hands out pids in order, so fake the reuse: the new pid, the old birth time.
+    forged = ProcessRef(pid=newcomer.pid, create_time=planned.create_time, name=planned.name)
+    outcome = execute(one_step(action, forged, params), Context.from_environment(), text="t")
+    result = outcome.results[0]
+    assert result.status is StepStatus.SKIPPED
+    assert result.message.startswith(f"pid {newcomer.pid} is no longer the same process")
+    assert newcomer.poll() is None and untouched(newcomer.pid)
+    assert outcome.follow_up is None
+
+
+@pytest.mark.parametrize(("action", "params"), VERBS)
+def test_a_process_that_exited_after_the_plan_is_skipped(sleepers: Sleepers, action: str,
+                                                         params: dict[str, Any]) -> None:
+    planned = ended_ref(sleepers)
+    outcome = execute(one_step(action, planned, params), Context.from_environment(), text="t")
+    assert outcome.results[0].status is StepStatus.SKIPPED
+    assert "had already exited" in outcome.results[0].message
+    assert not outcome.failed
+
+
+def test_a_planned_kill_of_a_process_that_ended_is_not_a_failure(sleepers: Sleepers) -> None:
+    child = sleepers.spawn()
+    planned = request("process.kill", dry_run=True, pid=child.pid)
+    child.kill()
+    child.wait()
+    outcome = execute(planned.plan, Context.from_environment(), text="kill it")
+    assert outcome.results[0].status is StepStatus.SKIPPED
+    finish = journal_entries("finish")[-1]
+    assert finish["status"] == "done" and finish["done"] == 0
+
+
+def test_another_users_process_fails_with_permission_denied(sleepers: Sleepers) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("needs a process of another user: run the suite as root")
+    root_owned = sleepers.spawn()
+    ref = ref_of(root_owned.pid)
+    result = run_unprivileged(UNPRIVILEGED_PRELUDE + f"""
+from nlsh.execution.processes import terminate, suspend, renice
+from nlsh.system.processes import process_ref_from_json
+ref = process_ref_from_json({ref.to_json()!r})
+emit([verb(Step(action=name, target=ref, detail="t", params=params), None).to_json()
+      for name, verb, params in (("terminate", terminate, {{}}), ("suspend", suspend, {{}}),
+                                 ("renice", renice, {{"nice": 5}}))])
+""")
+    for step in result:
+        assert step["status"] == "failed", step
+        assert step["message"].startswith(f"permission denied: pid {ref.pid} is owned by root")
+    assert root_owned.poll() is None and untouched(root_owned.pid)
+
+
+def test_every_step_is_journaled_before_and_after(sleepers: Sleepers) -> None:
+    child = sleepers.spawn()
+    response = request("process.suspend", AcceptAll(), pid=child.pid)
+    assert response.status is Status.DONE
+    request_id = journal_entries("finish")[-1]["request"]
+    steps = [e for e in journal_entries("step") if e["request"] == request_id]
+    assert [e["phase"] for e in steps] == ["before", "after"]
+    assert steps[0]["step"]["pid"] == child.pid
+    assert steps[1]["undo"]["action"] == "resume"
+    os.kill(child.pid, signal.SIGCONT)
