@@ -154,18 +154,36 @@ def _keep_case_style(original: str, value: str) -> str:
 # ── noise ──────────────────────────────────────────────────────────────────
 
 
+_QWERTY = ["qwertyuiop", "asdfghjkl", "zxcvbnm"]
+
+
+def _adjacent_key(char: str, rng: random.Random) -> str:
+    for row_index, row in enumerate(_QWERTY):
+        column = row.find(char.lower())
+        if column < 0:
+            continue
+        near = [row[c] for c in (column - 1, column + 1) if 0 <= c < len(row)]
+        for other in (row_index - 1, row_index + 1):
+            if 0 <= other < len(_QWERTY) and column < len(_QWERTY[other]):
+                near.append(_QWERTY[other][column])
+        return rng.choice(near)
+    return char
+
+
 def _typo(word: str, rng: random.Random) -> str:
+    """One slip of the fingers: a neighbouring key, two letters swapped, one dropped or
+    doubled (the common classes of real typing errors)."""
     if len(word) < 4 or not word.isalpha():
         return word
     i = rng.randrange(1, len(word) - 1)
-    operation = rng.choice(["swap", "drop", "double", "replace"])
+    operation = rng.choice(["adjacent", "adjacent", "swap", "drop", "double"])
     if operation == "swap":
         return word[:i] + word[i + 1] + word[i] + word[i + 2:]
     if operation == "drop":
         return word[:i] + word[i + 1:]
     if operation == "double":
         return word[:i] + word[i] + word[i:]
-    return word[:i] + rng.choice("aeiourstnl") + word[i + 1:]
+    return word[:i] + _adjacent_key(word[i], rng) + word[i + 1:]
 
 
 def _rewrite_words(piece: str, rng: random.Random, typo_rate: float, filler_rate: float) -> str:

@@ -34,7 +34,8 @@ KEEP_MODELS = 2
 ProgressFactory = Callable[[str], AbstractContextManager[Progress]]
 
 # Source files whose changes change the trained model.
-_TRAINING_SOURCES = ("train.py", "augment.py", "tokens.py", "trainset.py", "resolve.py")
+_TRAINING_SOURCES = ("train.py", "augment.py", "tokens.py", "trainset.py", "resolve.py",
+                     "normalize.py")
 
 
 def encoder_directory() -> Path:

@@ -20,6 +20,7 @@ import numpy as np
 
 from nlsh.errors import ModelError
 from nlsh.language.catalog import SlotType
+from nlsh.language.normalize import Normalized, Normalizer
 from nlsh.language.resolve import OutOfRange, ResolutionError, resolve
 from nlsh.language.tokens import OUTSIDE, Encoded, from_encoding, load_tokenizer, tag_spans
 from nlsh.stages import Alternative, Parse, SlotSpan, SlotValue
@@ -45,6 +46,8 @@ class ModelInfo:
     slot_types: Mapping[str, SlotType]
     intent_slots: Mapping[str, tuple[str, ...]]
     metrics: Mapping[str, Any]
+    vocabulary: Mapping[str, int]
+    normalize: bool
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ModelInfo:
@@ -60,13 +63,15 @@ class ModelInfo:
                    clarify_threshold=float(data["clarify_threshold"]),
                    max_tokens=int(data["max_tokens"]), slot_types=types,
                    intent_slots={k: tuple(v) for k, v in data["intent_slots"].items()},
-                   metrics=data.get("metrics", {}))
+                   metrics=data.get("metrics", {}), vocabulary=data.get("vocabulary", {}),
+                   normalize=bool(data.get("normalize", False)))
 
 
 @dataclass(frozen=True)
 class RawOutput:
     """The network's outputs for one sentence, before any decision."""
 
+    normalized: Normalized
     encoded: Encoded
     intent_logits: np.ndarray
     slot_logits: np.ndarray  # [tokens, tags]
@@ -132,6 +137,8 @@ class Engine:
         self._session = session
         # Benchmark corpora without negatives have no out-of-scope class.
         self._oos = info.intents.index(OUT_OF_SCOPE) if OUT_OF_SCOPE in info.intents else -1
+        self.normalizer = Normalizer(info.vocabulary,
+                                     lambda word: tokenizer.token_to_id(word) is not None)
 
     @classmethod
     def from_path(cls, directory: Path, threads: int = 1) -> Engine:
@@ -160,7 +167,9 @@ class Engine:
 
     def run(self, texts: Sequence[str]) -> list[RawOutput]:
         """Network outputs for a batch of sentences."""
-        encodings = [from_encoding(e) for e in self._tokenizer.encode_batch(list(texts))]
+        normalized = [self.normalize(t) for t in texts]
+        encodings = [from_encoding(e)
+                     for e in self._tokenizer.encode_batch([n.text for n in normalized])]
         width = max(len(e.ids) for e in encodings)
         ids = np.zeros((len(encodings), width), dtype=np.int64)
         mask = np.zeros((len(encodings), width), dtype=np.int64)
@@ -169,8 +178,13 @@ class Engine:
             mask[row, :len(encoded.ids)] = 1
         intent_logits, slot_logits = self._session.run(
             None, {"input_ids": ids, "attention_mask": mask})
-        return [RawOutput(e, intent_logits[i], slot_logits[i, :len(e.ids)])
+        return [RawOutput(normalized[i], e, intent_logits[i], slot_logits[i, :len(e.ids)])
                 for i, e in enumerate(encodings)]
+
+    def normalize(self, text: str) -> Normalized:
+        if self.info.normalize:
+            return self.normalizer(text)
+        return Normalized(text, text, ((0, len(text)),), ((0, len(text)),), (False,))
 
     # ── decisions ──
 
@@ -209,6 +223,7 @@ class Engine:
         spans: list[SlotSpan] = []
         slots: dict[str, SlotValue] = {}
         for slot, start, end in tag_spans(tags, encoded):
+            start, end = raw.normalized.to_original(start, end)
             if self.info.slot_types[slot].kind in _WHOLE_TOKEN_KINDS:
                 start, end = _whole_token(text, start, end)
             piece = text[start:end]

@@ -37,15 +37,20 @@ IGNORE = -100
 @dataclass(frozen=True)
 class TrainConfig:
     trainable_layers: int = 2
-    epochs: int = 4
-    batch_size: int = 32
-    learning_rate: float = 2e-4
-    head_learning_rate: float = 2e-3
+    epochs: int = 5
+    batch_size: int = 64
+    learning_rate: float = 3e-4
+    head_learning_rate: float = 3e-3
     weight_decay: float = 0.01
     warmup_fraction: float = 0.1
     dropout: float = 0.1
     slot_loss_weight: float = 1.0
     max_tokens: int = 64
+    # augmentation: variants per example (slot substitutions; noisy copies in and out of scope)
+    substitutions: int = 2
+    noisy: int = 2
+    noisy_out_of_scope: int = 1
+    normalize: bool = True  # wrappers, fillers and typos (nlsh/language/normalize.py)
     seed: int = 13
     threads: int = field(default_factory=lambda: os.cpu_count() or 1)
 

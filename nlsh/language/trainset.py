@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from nlsh.language.augment import Annotated, augment
+from nlsh.language.normalize import Normalizer, vocabulary_of
 from nlsh.language.catalog import Catalog, SlotType
 from nlsh.language.engine import (
     META_FILE,
@@ -111,6 +112,33 @@ def choose_clarify_threshold(probabilities: np.ndarray, labels: np.ndarray) -> f
     return CLARIFY_BOUNDS[1]
 
 
+def catalog_vocabulary(corpus: Corpus) -> dict[str, int]:
+    """The words the catalog uses (sentences, slot samples, enum phrases) with counts."""
+    phrases = [e.text for e in corpus.examples]
+    for slot in corpus.slot_types.values():
+        phrases += list(slot.samples)
+        phrases += [p for values in slot.synonyms.values() for p in values]
+    return vocabulary_of(phrases)
+
+
+def _normalizer(vocabulary: dict[str, int], encoder: Path) -> Normalizer:
+    from nlsh.language.tokens import load_tokenizer
+
+    tokenizer = load_tokenizer(str(encoder / "tokenizer.json"), 64)
+    return Normalizer(vocabulary, lambda word: tokenizer.token_to_id(word) is not None)
+
+
+def normalize_example(example: Annotated, normalizer: Normalizer) -> Annotated:
+    """The example as the model will see it, with its spans moved along."""
+    normalized = normalizer(example.text)
+    spans = []
+    for slot, start, end in example.spans:
+        moved = normalized.from_original(start, end)
+        if moved is not None and moved[1] > moved[0]:
+            spans.append((slot, *moved))
+    return Annotated(text=normalized.text, intent=example.intent, spans=tuple(spans))
+
+
 def train_and_export(catalog: Catalog, encoder: Path, out_dir: Path,
                      report: Report) -> dict[str, Any]:
     return train_corpus(corpus_from_catalog(catalog), encoder, out_dir, report)
@@ -130,10 +158,20 @@ def train_corpus(corpus: Corpus, encoder: Path, out_dir: Path, report: Report,
     if augment_data:
         kinds = {name: t.kind for name, t in corpus.slot_types.items()}
         samples = {name: t.samples for name, t in corpus.slot_types.items()}
-        train_examples = augment(train_examples, kinds, samples, substitutions=2, noisy=2,
-                                 seed=config.seed)
+        inside = [e for e in train_examples if e.intent != OUT_OF_SCOPE]
+        outside = [e for e in train_examples if e.intent == OUT_OF_SCOPE]
+        train_examples = (
+            augment(inside, kinds, samples, substitutions=config.substitutions,
+                    noisy=config.noisy, seed=config.seed)
+            + augment(outside, kinds, samples, substitutions=0,
+                      noisy=config.noisy_out_of_scope, seed=config.seed + 2))
         dev_examples = augment(dev_examples, kinds, samples, substitutions=0, noisy=1,
                                seed=config.seed + 1)
+    vocabulary: dict[str, int] = {}
+    if config.normalize:
+        vocabulary = catalog_vocabulary(corpus)
+        normalizer = _normalizer(vocabulary, encoder)
+        train_examples = [normalize_example(e, normalizer) for e in train_examples]
     model = train.fit(train_examples, list(corpus.intents), list(corpus.slots), encoder,
                       config, report)
     report("Exporting for ONNX Runtime", 0.87)
@@ -149,6 +187,8 @@ def train_corpus(corpus: Corpus, encoder: Path, out_dir: Path, report: Report,
         "max_tokens": config.max_tokens,
         "slot_types": {name: t.to_json() for name, t in corpus.slot_types.items()},
         "intent_slots": {k: list(v) for k, v in corpus.intent_slots.items()},
+        "vocabulary": vocabulary,
+        "normalize": config.normalize,
     }
     (out_dir / META_FILE).write_text(json.dumps(meta))
     report("Calibrating", 0.93)

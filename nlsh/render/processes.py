@@ -38,10 +38,6 @@ def _command(row: Mapping[str, Any]) -> str:
 def process_table(result: Mapping[str, Any]) -> RenderableType:
     rows = result.get("processes") or []
     parts: list[RenderableType] = []
-    summary = result.get("summary")
-    if summary:
-        style = "bold" if result.get("running", True) is not False else "bold yellow"
-        parts.append(text(summary, style=style))
     if rows:
         sampled = any(r.get("cpu_percent") is not None for r in rows)
         table = Table(show_edge=False, pad_edge=False, header_style="bold")

