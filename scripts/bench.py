@@ -71,8 +71,17 @@ def _machine() -> str:
             f"{platform.system()} {platform.release()}, Python {platform.python_version()}")
 
 
+def _env(**extra: str) -> dict[str, str]:
+    """The children's environment: this checkout first, and bytecode caching on as on a
+    user's machine (this sandbox sets PYTHONDONTWRITEBYTECODE, which would make every
+    run recompile nlsh from source)."""
+    env = dict(os.environ, PYTHONPATH=str(REPO), **extra)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def cold_figures(runs: int) -> dict[str, list[float]]:
-    env = dict(os.environ, PYTHONPATH=str(REPO))
+    env = _env()
     python = sys.executable
     commands = {
         "python -c pass": [python, "-c", "pass"],
@@ -118,7 +127,7 @@ def warm_figures(runs: int) -> dict[str, list[float]]:
 
 def build_figure() -> float:
     with tempfile.TemporaryDirectory() as cache:
-        env = dict(os.environ, PYTHONPATH=str(REPO), NLSH_MODEL_CACHE=cache)
+        env = _env(NLSH_MODEL_CACHE=cache)
         started = time.perf_counter()
         subprocess.run([sys.executable, "-m", "nlsh", "--dry-run", "--json", "help"], env=env,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
@@ -127,7 +136,7 @@ def build_figure() -> float:
 
 def import_profile() -> list[tuple[str, float]]:
     """The slowest imports of the cold one-shot (cumulative ms, top level packages)."""
-    env = dict(os.environ, PYTHONPATH=str(REPO))
+    env = _env()
     result = subprocess.run([sys.executable, "-X", "importtime", "-m", "nlsh", "--dry-run",
                              "--json", SENTENCE], env=env, capture_output=True, text=True)
     totals: dict[str, float] = {}

@@ -33,9 +33,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--snips", type=int, default=30, help="sentences per SNIPS intent")
-    parser.add_argument("--clinc", type=int, default=2, help="sentences per CLINC intent")
-    parser.add_argument("--clinc-oos", type=int, default=80)
+    parser.add_argument("--snips", type=int, default=20, help="sentences per SNIPS intent")
+    parser.add_argument("--clinc", type=int, default=1, help="sentences per CLINC intent")
+    parser.add_argument("--clinc-oos", type=int, default=60)
     args = parser.parse_args()
     rng = random.Random(args.seed)
 

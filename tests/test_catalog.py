@@ -105,7 +105,7 @@ def test_invalid_catalogs_are_reported_with_file_and_item(tmp_path: Path, body: 
 
 def test_file_name_must_match_intent(tmp_path: Path) -> None:
     directory = _write_catalog(tmp_path, "intent: process.list\nsummary: x\nexamples: [a]\n")
-    with pytest.raises(CatalogError, match="must be named process.list.yaml"):
+    with pytest.raises(CatalogError, match=r"must be named process\.list\.yaml"):
         load_catalog.__wrapped__(directory)
 
 
@@ -122,5 +122,5 @@ def test_user_examples_for_unknown_intents_are_rejected(tmp_path: Path) -> None:
     extra = tmp_path / "mine"
     extra.mkdir()
     (extra / "more.yaml").write_text("intent: coffee.make\nexamples:\n  - brew\n")
-    with pytest.raises(CatalogError, match="'coffee.make' is not a catalog intent"):
+    with pytest.raises(CatalogError, match=r"'coffee\.make' is not a catalog intent"):
         load_catalog.__wrapped__(REPO / "intents", extra)

@@ -47,10 +47,13 @@ class SlotType:
     # enum: canonical value → phrases that mean it; name/path: sample values for augmentation
     synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     samples: tuple[str, ...] = ()
+    # phrases that reveal this slot anywhere in a sentence (the gazetteer's list)
+    cues: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {"name": self.name, "kind": self.kind, "min": self.minimum, "max": self.maximum,
-                "synonyms": {k: list(v) for k, v in self.synonyms.items()}}
+                "synonyms": {k: list(v) for k, v in self.synonyms.items()},
+                "cues": list(self.cues)}
 
 
 @dataclass(frozen=True)
@@ -214,7 +217,8 @@ def _load_slot_types(path: Path, document: Any) -> dict[str, SlotType]:
         kind = body.get("type")
         _require(kind in SLOT_TYPES, path, item,
                  f"type must be one of {', '.join(SLOT_TYPES)} (got {kind!r})")
-        unknown = set(body) - {"type", "min", "max", "values", "samples", "description"}
+        unknown = set(body) - {"type", "min", "max", "values", "samples", "description",
+                               "cues", "weak"}
         _require(not unknown, path, item, f"unknown key(s) {', '.join(sorted(unknown))}")
         synonyms: dict[str, tuple[str, ...]] = {}
         if kind == "enum":
@@ -227,9 +231,20 @@ def _load_slot_types(path: Path, document: Any) -> dict[str, SlotType]:
                 synonyms[str(canonical)] = tuple(p.lower() for p in phrases)
         samples = body.get("samples", [])
         _require(isinstance(samples, list), path, f"{item}.samples", "expected a list")
+        weak = body.get("weak", [])
+        _require((isinstance(weak, list) and kind == "enum") or not weak, path, f"{item}.weak",
+                 "only an enum has weak phrases (a list)")
+        cues = body.get("cues", [])
+        _require((isinstance(cues, list) and kind == "flag") or not cues, path, f"{item}.cues",
+                 "only a flag has cues (a list); an enum's cues are its phrases")
+        if kind == "enum":
+            weak_set = {str(w).lower() for w in weak}
+            cues = [p for canonical, phrases in synonyms.items()
+                    for p in (canonical, *phrases) if p not in weak_set]
         types[name] = SlotType(name=name, kind=kind, minimum=body.get("min"),
                                maximum=body.get("max"), synonyms=synonyms,
-                               samples=tuple(str(s) for s in samples))
+                               samples=tuple(str(s) for s in samples),
+                               cues=tuple(str(c).lower() for c in cues))
     return types
 
 

@@ -11,6 +11,7 @@ intent can carry) and then resolved to canonical values.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,7 @@ import numpy as np
 from nlsh.errors import ModelError
 from nlsh.language.catalog import SlotType
 from nlsh.language.normalize import Normalized, Normalizer
-from nlsh.language.resolve import OutOfRange, ResolutionError, resolve
+from nlsh.language.resolve import OutOfRange, ResolutionError, is_unit, resolve
 from nlsh.language.tokens import OUTSIDE, Encoded, from_encoding, load_tokenizer, tag_spans
 from nlsh.stages import Alternative, Parse, SlotSpan, SlotValue
 
@@ -54,7 +55,8 @@ class ModelInfo:
         types = {
             name: SlotType(name=name, kind=body["kind"], minimum=body.get("min"),
                            maximum=body.get("max"),
-                           synonyms={k: tuple(v) for k, v in body.get("synonyms", {}).items()})
+                           synonyms={k: tuple(v) for k, v in body.get("synonyms", {}).items()},
+                           cues=tuple(body.get("cues", ())))
             for name, body in data["slot_types"].items()
         }
         return cls(format=int(data["format"]), key=str(data["key"]),
@@ -118,6 +120,29 @@ def viterbi(emissions: np.ndarray, tags: Sequence[str], allowed: set[str] | None
 # "csp_build.py" at punctuation and the tagger may stop early, so a span is widened to
 # the whitespace-delimited token(s) it touches (the resolver trims trailing punctuation).
 _WHOLE_TOKEN_KINDS = frozenset({"name", "integer", "path"})
+
+
+def _with_unit(text: str, end: int, kind: str) -> int:
+    """Extend a bare amount ("240") over the unit word that follows it ("240 hours")."""
+    following = re.match(r"\s+(\S+)", text[end:])
+    if following and is_unit(kind, following.group(1)):
+        return end + following.end()
+    return end
+
+
+def find_cue(text: str, cues: Sequence[str],
+             taken: Sequence[tuple[int, int]]) -> tuple[str, int, int] | None:
+    """The longest cue phrase in ``text`` (whole words) outside the ``taken`` spans."""
+    lowered = text.lower()
+    best: tuple[str, int, int] | None = None
+    for cue in cues:
+        for match in re.finditer(rf"(?<![\w-]){re.escape(cue)}(?![\w-])", lowered):
+            start, end = match.span()
+            if any(start < e and end > s for s, e in taken):
+                continue
+            if best is None or len(cue) > len(best[0]):
+                best = (cue, start, end)
+    return best
 
 
 def _whole_token(text: str, start: int, end: int) -> tuple[int, int]:
@@ -224,8 +249,11 @@ class Engine:
         slots: dict[str, SlotValue] = {}
         for slot, start, end in tag_spans(tags, encoded):
             start, end = raw.normalized.to_original(start, end)
-            if self.info.slot_types[slot].kind in _WHOLE_TOKEN_KINDS:
+            kind = self.info.slot_types[slot].kind
+            if kind in _WHOLE_TOKEN_KINDS:
                 start, end = _whole_token(text, start, end)
+            elif kind in ("size", "days"):
+                end = _with_unit(text, end, kind)
             piece = text[start:end]
             rejected = False
             try:
@@ -237,4 +265,25 @@ class Engine:
                                   problem=problem, rejected=rejected))
             if value is not None and slot not in slots:
                 slots[slot] = value
+        self._add_cued_slots(text, allowed, spans, slots)
         return tuple(spans), slots
+
+    def _add_cued_slots(self, text: str, allowed: set[str] | None, spans: list[SlotSpan],
+                        slots: dict[str, SlotValue]) -> None:
+        """The gazetteer: a closed-vocabulary slot the tagger missed but the sentence
+        plainly says ("when did the system boot" → topic uptime)."""
+        for slot in sorted(allowed or ()):
+            slot_type = self.info.slot_types[slot]
+            if slot in slots or not slot_type.cues or any(s.slot == slot for s in spans):
+                continue
+            cue = find_cue(text, slot_type.cues, [(s.start, s.end) for s in spans])
+            if cue is None:
+                continue
+            phrase, start, end = cue
+            try:
+                value = resolve(slot_type, phrase)
+            except ResolutionError:
+                continue
+            spans.append(SlotSpan(slot=slot, text=text[start:end], start=start, end=end,
+                                  value=value))
+            slots[slot] = value

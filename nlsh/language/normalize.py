@@ -105,9 +105,15 @@ class Normalizer:
                  known_word: Callable[[str], bool] = lambda _word: False) -> None:
         self.vocabulary = vocabulary
         self.known_word = known_word
+        self._corrections: dict[str, str] = {}
 
     def correct(self, word: str) -> str:
         """The catalog word one edit away from ``word``, if ``word`` itself is unknown."""
+        if word not in self._corrections:
+            self._corrections[word] = self._correct(word)
+        return self._corrections[word]
+
+    def _correct(self, word: str) -> str:
         lowered = word.lower()
         if (len(lowered) < 3 or not lowered.replace("'", "").isalpha()
                 or lowered in self.vocabulary or self.known_word(lowered)):

@@ -78,6 +78,12 @@ _NAME_FILLER = {
 _TRIM = " \t\"'`“”‘’.,;:!?()"
 
 
+def is_unit(kind: str, word: str) -> bool:
+    """Whether ``word`` is a unit of a size or an age ("GB", "hours")."""
+    word = word.lower().strip(_TRIM)
+    return word in (_SIZE_UNITS if kind == "size" else _DAY_UNITS if kind == "days" else ())
+
+
 def resolve(slot_type: SlotTypeLike, text: str) -> SlotValue:
     """The canonical value of ``text`` for ``slot_type``; ResolutionError when invalid."""
     kind = slot_type.kind

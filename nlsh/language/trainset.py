@@ -21,7 +21,6 @@ from typing import Any
 import numpy as np
 
 from nlsh.language.augment import Annotated, augment
-from nlsh.language.normalize import Normalizer, vocabulary_of
 from nlsh.language.catalog import Catalog, SlotType
 from nlsh.language.engine import (
     META_FILE,
@@ -32,6 +31,7 @@ from nlsh.language.engine import (
     Engine,
     softmax,
 )
+from nlsh.language.normalize import Normalizer, vocabulary_of
 
 Report = Callable[[str, float], None]
 
