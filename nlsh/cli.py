@@ -122,7 +122,10 @@ def _confirmer(options: Options, interactive: bool, console: Any) -> Any:
     if interactive:
         from nlsh.confirm import TerminalConfirmer
 
-        return TerminalConfirmer(console, ask=console.input)
+        from rich.text import Text
+
+        # A Text prompt is printed as is: "[y/N]" would otherwise be read as markup.
+        return TerminalConfirmer(console, ask=lambda prompt: console.input(Text(prompt)))
     return DeclineAll()
 
 
