@@ -97,10 +97,10 @@ def _progress_to_stderr(title: str) -> Iterator[Any]:
         yield progress
 
 
-def _understand() -> Any:
+def _understand(use_helper: bool = False) -> Any:
     from nlsh.language import understander
 
-    return understander(progress=_progress_to_stderr)
+    return understander(progress=_progress_to_stderr, use_helper=use_helper)
 
 
 def _emit_json(response: Response, options: Options, out: IO[str]) -> None:
@@ -120,9 +120,9 @@ def _confirmer(options: Options, interactive: bool, console: Any) -> Any:
     if options.yes:
         return AcceptAll()
     if interactive:
-        from nlsh.confirm import TerminalConfirmer
-
         from rich.text import Text
+
+        from nlsh.confirm import TerminalConfirmer
 
         # A Text prompt is printed as is: "[y/N]" would otherwise be read as markup.
         return TerminalConfirmer(console, ask=lambda prompt: console.input(Text(prompt)))
@@ -152,9 +152,11 @@ def _one_shot(sentence: str, options: Options) -> ExitStatus:
 
     text = clean_sentence(sentence)
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
-    console = _stdout_console(options)
+    # rich costs ~60 ms to import: a --json run without a terminal never needs it.
+    console = _stdout_console(options) if interactive or not options.as_json else None
     ctx = _context(options, interactive)
-    response = run(text, ctx, _understand(), _confirmer(options, interactive, console))
+    response = run(text, ctx, _understand(use_helper=True),
+                   _confirmer(options, interactive, console))
     _show(response, options, console)
     for warning in ctx.journal.warnings:
         _stderr(f"warning: {warning}")
@@ -165,7 +167,7 @@ def _batch(options: Options) -> ExitStatus:
     """One sentence a line from stdin; never asks (nothing changes without --yes)."""
     from nlsh.pipeline import run
 
-    console = _stdout_console(options)
+    console = None if options.as_json else _stdout_console(options)
     ctx = _context(options, interactive=False)
     understand = _understand()
     confirmer = _confirmer(options, False, console)

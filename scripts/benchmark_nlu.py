@@ -27,10 +27,11 @@ sys.path.insert(0, str(REPO))
 
 import numpy as np  # noqa: E402
 
+from nlsh.language.artifacts import OUT_OF_SCOPE  # noqa: E402
 from nlsh.language.augment import Annotated  # noqa: E402
 from nlsh.language.build import encoder_directory  # noqa: E402
 from nlsh.language.catalog import SlotType  # noqa: E402
-from nlsh.language.engine import OUT_OF_SCOPE, Engine, softmax  # noqa: E402
+from nlsh.language.engine import Engine, softmax  # noqa: E402
 from nlsh.language.tokens import OUTSIDE  # noqa: E402
 from nlsh.language.train import TrainConfig  # noqa: E402
 from nlsh.language.trainset import Corpus, train_corpus  # noqa: E402

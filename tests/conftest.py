@@ -60,6 +60,8 @@ def private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local/share"))
     monkeypatch.setenv("NLSH_MODEL_CACHE", str(MODEL_CACHE))
     monkeypatch.setenv("NLSH_NETGUARD_LOG", str(netlog))
+    # No resident language helper unless a test asks for one (tests/test_helper.py).
+    monkeypatch.setenv("NLSH_HELPER", "off")
     monkeypatch.delenv("NO_COLOR", raising=False)
     yield home
     if netlog.exists():

@@ -9,7 +9,9 @@ them.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from nlsh.context import Context
 from nlsh.stages import Parse, Reply, Status
@@ -18,6 +20,7 @@ from nlsh.system.processes import (
     ProcessInfo,
     children_first,
     matches,
+    named_processes,
     read_process,
     snapshot,
     user_exists,
@@ -91,7 +94,7 @@ def find_targets(parse: Parse, ctx: Context, what: str = "process") -> Targets |
         return Reply(Status.NOTHING_TO_DO, f"There is no user named '{user}' on this system")
 
     notes: list[str] = []
-    everyone: list[ProcessInfo] | None = None  # read once, for suggestions too
+    known_names: set[str] = set()  # every name looked at, for "did you mean …?"
     if pid is not None:
         info = read_process(pid)
         found = [info] if info is not None else []
@@ -107,9 +110,13 @@ def find_targets(parse: Parse, ctx: Context, what: str = "process") -> Targets |
                              f"Port {port} is in use, but nlsh cannot tell by whom: {reason}")
             notes.append(f"{owners.ownerless} more socket(s) on port {port} have no visible "
                          f"owner: {reason}")
+    elif name is not None:
+        found, description = list(named_processes(name, known_names).values()), ""
     else:
-        everyone = list(snapshot().values())
-        found, description = everyone, ""
+        def owned(raw: Mapping[str, Any]) -> bool:
+            return bool(raw.get("username") == user)
+
+        found, description = list(snapshot(owned).values()), ""
     if name is not None:
         found = [p for p in found if matches(p, name)]
         description = f"named '{name}'" + (f" {description}" if description else "")
@@ -124,19 +131,19 @@ def find_targets(parse: Parse, ctx: Context, what: str = "process") -> Targets |
     alive = [p for p in found if not p.is_zombie]
     if not alive:
         return Reply(Status.NOTHING_TO_DO,
-                     _nothing_message(description, name, bool(zombies), everyone))
+                     _nothing_message(description, name, bool(zombies), known_names))
     return Targets(tuple(children_first(alive)), description, tuple(notes), port)
 
 
 def _nothing_message(description: str, name: str | None, zombies: bool,
-                     everyone: list[ProcessInfo] | None) -> str:
+                     known_names: set[str]) -> str:
     if zombies:
         return f"Every process {description} has already exited (zombies waiting for a parent)"
     if description.startswith("listening on port"):
         return f"Nothing is {description}"
     message = f"No process {description} is running"
     if name is not None:
-        known = {n for p in (everyone or snapshot().values()) for n in p.names}
+        known = known_names or {n for p in snapshot().values() for n in p.names}
         close = difflib.get_close_matches(name.lower(), sorted(known), n=3, cutoff=0.75)
         if close:
             message += f" (did you mean {' or '.join(close)}?)"

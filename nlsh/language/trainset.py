@@ -20,17 +20,16 @@ from typing import Any
 
 import numpy as np
 
-from nlsh.language.augment import Annotated, augment
-from nlsh.language.catalog import Catalog, SlotType
-from nlsh.language.engine import (
+from nlsh.language.artifacts import (
     META_FILE,
     MODEL_FILE,
     MODEL_FORMAT,
     OUT_OF_SCOPE,
     TOKENIZER_FILE,
-    Engine,
-    softmax,
 )
+from nlsh.language.augment import Annotated, augment
+from nlsh.language.catalog import Catalog, SlotType
+from nlsh.language.engine import Engine, save_for_runtime, softmax
 from nlsh.language.normalize import Normalizer, vocabulary_of
 
 Report = Callable[[str, float], None]
@@ -175,7 +174,10 @@ def train_corpus(corpus: Corpus, encoder: Path, out_dir: Path, report: Report,
     model = train.fit(train_examples, list(corpus.intents), list(corpus.slots), encoder,
                       config, report)
     report("Exporting for ONNX Runtime", 0.87)
-    train.export_onnx(model, out_dir / MODEL_FILE)
+    exported = out_dir / "model.onnx"
+    train.export_onnx(model, exported)
+    save_for_runtime(exported, out_dir / MODEL_FILE)
+    exported.unlink()
     shutil.copyfile(encoder / "tokenizer.json", out_dir / TOKENIZER_FILE)
     meta: dict[str, Any] = {
         "format": MODEL_FORMAT,

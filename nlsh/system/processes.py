@@ -8,9 +8,10 @@ that could not be read. How processes are named and matched is in ``names.py``.
 from __future__ import annotations
 
 import contextlib
+import os
 import pwd
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,15 +19,29 @@ import psutil
 
 from nlsh.journal.redact import redact_argv
 from nlsh.stages import ProcessRef
-from nlsh.system.names import app_name_of, names_match, names_of
+from nlsh.system.names import app_name_of, names_match, names_of, wanted_names
 
 # Creation times count clock ticks (10 ms) since boot: the same process always reads the
 # same; half a tick absorbs float rounding only.
 SAME_PROCESS_TOLERANCE = 0.005
 
-__all__ = ["ProcessInfo", "ancestor_pids", "children_first", "matches", "process_ref_from_json",
-           "read_info", "read_process", "same_process", "sample_cpu", "snapshot", "user_exists",
-           "user_name", "uss_of"]
+__all__ = [
+    "ProcessInfo",
+    "ancestor_pids",
+    "children_first",
+    "matches",
+    "named_processes",
+    "process_ref_from_json",
+    "raw_processes",
+    "read_info",
+    "read_process",
+    "same_process",
+    "sample_cpu",
+    "snapshot",
+    "user_exists",
+    "user_name",
+    "uss_of",
+]
 
 _ATTRS = ("pid", "ppid", "name", "exe", "cmdline", "username", "create_time", "status",
           "memory_info")
@@ -113,10 +128,86 @@ def read_process(pid: int) -> ProcessInfo | None:
         return None
 
 
-def snapshot() -> dict[int, ProcessInfo]:
-    """Every process readable now, by pid; processes that end meanwhile are left out."""
+# What telling processes apart by name or owner needs: cheap to read for every process.
+_NAMING_ATTRS = ["name", "exe", "cmdline", "username"]
+
+
+@dataclass(frozen=True)
+class RawProcess:
+    """The few /proc fields that tell programs apart, read without psutil (fast)."""
+
+    pid: int
+    comm: str
+    cmdline: tuple[str, ...]
+    exe: str | None
+
+    @property
+    def text(self) -> str:
+        return " ".join((self.comm, self.exe or "", *self.cmdline)).lower()
+
+
+def raw_processes(proc: str = "/proc") -> list[RawProcess]:
+    """Every process's comm, command line and executable, straight from ``/proc``.
+
+    A fifth of what psutil takes for the same fields; used to find candidates, which are
+    then read properly (psutil) before anything is decided about them.
+    """
+    found: list[RawProcess] = []
+    try:
+        entries = os.scandir(proc)
+    except OSError:
+        return found
+    with entries:
+        for entry in entries:
+            if not entry.name.isdigit():
+                continue
+            base = f"{proc}/{entry.name}"
+            try:
+                with open(f"{base}/comm", "rb") as handle:
+                    comm = handle.read().decode("utf-8", "replace").rstrip("\n")
+                with open(f"{base}/cmdline", "rb") as handle:
+                    argv = handle.read().decode("utf-8", "replace")
+            except OSError:
+                continue
+            try:
+                exe: str | None = os.readlink(f"{base}/exe")
+            except OSError:
+                exe = None
+            found.append(RawProcess(int(entry.name), comm,
+                                    tuple(argv.rstrip("\0").split("\0")) if argv else (), exe))
+    return found
+
+
+def named_processes(wanted: str, seen: set[str] | None = None) -> dict[int, ProcessInfo]:
+    """The processes that are the program ``wanted`` (``names.names_match``).
+
+    Only processes whose comm, command line or executable contains one of the names
+    ``wanted`` stands for can match (every name a process is known by is a piece of
+    those), so only they are read in full. ``seen`` collects every name looked at.
+    """
+    needles = [n for word in wanted.split() for n in wanted_names(word)]
     found: dict[int, ProcessInfo] = {}
-    for process in psutil.process_iter():
+    for raw in raw_processes():
+        if seen is not None:
+            seen.update(names_of(raw.comm, raw.exe, raw.cmdline))
+        if not any(needle in raw.text for needle in needles):
+            continue
+        info = read_process(raw.pid)
+        if info is not None and matches(info, wanted):
+            found[info.pid] = info
+    return found
+
+
+def snapshot(keep: Callable[[Mapping[str, Any]], bool] | None = None) -> dict[int, ProcessInfo]:
+    """Every process readable now, by pid; processes that end meanwhile are left out.
+
+    ``keep`` sees each process's name, exe, cmdline and username first, so a search for
+    one program reads everything else only for the processes that may be it.
+    """
+    found: dict[int, ProcessInfo] = {}
+    for process in psutil.process_iter(_NAMING_ATTRS if keep else None, ad_value=None):
+        if keep is not None and not keep(process.info):
+            continue
         info = read_info(process)
         if info is not None:
             found[info.pid] = info
