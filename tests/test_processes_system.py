@@ -37,6 +37,8 @@ def info(name: str, exe: str | None = None, cmdline: tuple[str, ...] = (), pid: 
      "python manage.py"),
     (info("bash", "/usr/bin/bash", ("bash", "/home/a/bin/backup.sh")), "backup.sh"),
     (info("bash", "/usr/bin/bash", ("bash", "/home/a/bin/backup.sh")), "backup"),
+    (info("backup.sh", "/opt/jobs/backup.sh", ("/opt/jobs/backup.sh", "--full")), "backup"),
+    (info("sync.py", "/usr/local/bin/sync.py", ("./sync.py",)), "sync"),
     (info("node", "/usr/bin/node", ("node", "--require", "x.js", "server.js")), "server"),
     (info("node", "/usr/bin/node", ("node", "server.js")), "node"),
     (info("python3", "/usr/bin/python3", ("python3", "-m", "http.server")), "http.server"),

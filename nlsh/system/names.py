@@ -37,6 +37,8 @@ ALIASES["chromium"] = ALIASES["chrome"]
 _INTERPRETER = re.compile(r"^(python|pypy|node|nodejs|deno|bun|ruby|perl|php|lua|java|bash|sh|"
                           r"dash|zsh|ksh|fish|tclsh|rscript|osascript)(\d[\d.]*)?$")
 _VERSIONED = re.compile(r"^(python|pypy|ruby|perl|php|lua|node)(\d)[\d.]*$")
+_SCRIPT_EXTENSIONS = {".sh", ".bash", ".py", ".pl", ".rb", ".js", ".mjs", ".ts", ".php",
+                      ".lua", ".jar"}
 _NO_SCRIPT = {"-c", "-e", "--eval", "-p", "--print", "-i"}
 _TAKES_VALUE = {"-cp", "-classpath", "--class-path", "-W", "-X", "-r", "--require", "-I"}
 
@@ -89,6 +91,9 @@ def names_of(name: str, exe: str | None, cmdline: tuple[str, ...],
         versioned = _VERSIONED.match(candidate)
         if versioned and loose:  # python3.11 is also python3 and python
             found.update({versioned.group(1), versioned.group(1) + versioned.group(2)})
+        stem, extension = os.path.splitext(candidate)
+        if loose and stem and extension in _SCRIPT_EXTENSIONS:  # "backup" for backup.sh
+            found.add(stem)
     if _interpreter(name, exe, cmdline):
         script = _script(cmdline)
         if script and _plausible(_basename(script)):
