@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -51,3 +52,35 @@ def test_unknown_dash_words_are_part_of_the_sentence_not_options() -> None:
     run = run_nlsh("--dry-run", "--json", "kill", "-9", "999999")
     data = json.loads(run.stdout)
     assert (data["intent"], data["slots"]) == ("process.kill", {"pid": 999999, "force": True})
+
+
+def test_stdin_batch_prints_json_lines_in_order() -> None:
+    run = run_nlsh("--json", input="df -h\nfree -m\n\nwhat's the weather in Oslo\n")
+    lines = [json.loads(line) for line in run.stdout.splitlines()]
+    assert [(d["text"], d["intent"], d["status"]) for d in lines] == [
+        ("df -h", "disk.usage", "done"), ("free -m", "memory.status", "done"),
+        ("what's the weather in Oslo", None, "out_of_scope")]
+    assert run.returncode == 1  # the most serious line: out of scope
+
+
+def test_stdin_batch_reports_a_bad_line_and_goes_on() -> None:
+    run = run_nlsh("--json", input="x" * 5000 + "\nfree -m\n")
+    first, second = (json.loads(line) for line in run.stdout.splitlines())
+    assert (first["status"], first["exit_code"], first["intent"]) == ("error", 2, None)
+    assert "sentence too long" in first["message"]
+    assert (second["intent"], second["status"]) == ("memory.status", "done")
+    assert run.returncode == 2
+
+
+def test_stdin_batch_never_changes_anything_without_yes(tmp_path: object) -> None:
+    from tests.conftest import Sleepers
+
+    pool = Sleepers(Path(str(tmp_path)))
+    child = pool.spawn("zqxbatch")
+    try:
+        run = run_nlsh("--json", input=f"kill {child.pid}\n")
+        data = json.loads(run.stdout)
+        assert (data["status"], run.returncode) == ("cancelled", 1)
+        assert child.poll() is None
+    finally:
+        pool.cleanup()
