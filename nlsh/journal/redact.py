@@ -7,18 +7,19 @@ import re
 REDACTED = "[REDACTED]"
 
 _PATTERNS: tuple[re.Pattern[str], ...] = (
+    # HTTP authorization headers (first: the key=value rule must not stop at the scheme)
+    re.compile(r"(?i)(?P<key>\b(?:bearer|basic)\s+)(?P<secret>[A-Za-z0-9._~+/=-]{8,})"),
     # key=value and key: value for secret-looking keys (password=hunter2, --token=abc)
     re.compile(
         r"(?i)(?P<key>\b[\w.-]*(?:pass(?:word|wd)?|pwd|secret|token|api[_-]?key|apikey|auth|"
-        r"credential|private[_-]?key|access[_-]?key)[\w.-]*\s*[=:]\s*)(?P<secret>[^\s'\"]+)"
+        r"credential|private[_-]?key|access[_-]?key)[\w.-]*\s*[=:]\s*)"
+        r"(?P<secret>(?!(?:bearer|basic)\b)[^\s'\"]+)"
     ),
     # flags followed by a separate value (--password hunter2, -p hunter2 after mysql/psql style)
     re.compile(
         r"(?i)(?P<key>(?:^|\s)--?(?:pass(?:word|wd)?|pwd|secret|token|api[_-]?key|auth)\s+)"
         r"(?P<secret>[^\s'\"]+)"
     ),
-    # HTTP authorization headers
-    re.compile(r"(?i)(?P<key>\b(?:bearer|basic)\s+)(?P<secret>[A-Za-z0-9._~+/=-]{8,})"),
     # credentials inside URLs (scheme://user:password@host)
     re.compile(r"(?P<key>\b[a-z][a-z0-9+.-]*://[^\s:/@]+:)(?P<secret>[^\s@/]+)(?=@)"),
 )
