@@ -1,0 +1,184 @@
+"""Every catalog intent, end to end: the real model reads a sentence, the real system is
+read or planned against, and the answer or plan names the right things."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+
+import psutil
+import pytest
+
+from nlsh.context import Context
+from nlsh.language import Understander
+from nlsh.paths import Paths
+from nlsh.pipeline import AcceptAll, DeclineAll, run
+from nlsh.stages import Response, Status
+from tests.conftest import Sleepers, run_nlsh
+from tests.test_catalog import SPEC_INTENTS
+
+
+@cache
+def _understander() -> Understander:
+    return Understander(Paths.from_environment())
+
+
+def ask(sentence: str, *, dry_run: bool = True, yes: bool = False) -> Response:
+    ctx = Context.from_environment(dry_run=dry_run)
+    return run(sentence, ctx, _understander(), AcceptAll() if yes else DeclineAll())
+
+
+@pytest.fixture
+def listener() -> Iterator[subprocess.Popen[str]]:
+    """A child process listening on a loopback port; its port is in ``.args``."""
+    code = ("import socket, sys, time\ns = socket.socket()\ns.bind(('127.0.0.1', 0))\n"
+            "s.listen()\nprint(s.getsockname()[1], flush=True)\ntime.sleep(300)\n")
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None
+    child.port = int(child.stdout.readline())  # type: ignore[attr-defined]
+    yield child
+    child.kill()
+    child.wait()
+
+
+COVERED: set[str] = set()
+
+
+def _expect(response: Response, intent: str) -> Response:
+    COVERED.add(intent)
+    assert response.parse.intent == intent, response.parse
+    return response
+
+
+def test_process_list(sleepers: Sleepers) -> None:
+    response = _expect(ask("which 5 programs use the most ram right now"), "process.list")
+    assert response.status is Status.DONE and len(response.answer.result["processes"]) == 5
+
+
+def test_process_find_by_name_and_port(sleepers: Sleepers, listener: subprocess.Popen[str]
+                                       ) -> None:
+    child = sleepers.spawn("zqxfinder")
+    found = _expect(ask("is zqxfinder running?"), "process.find")
+    assert child.pid in {p["pid"] for p in found.answer.result["processes"]}
+    port = listener.port  # type: ignore[attr-defined]
+    owner = _expect(ask(f"which process is holding port {port}"), "process.find")
+    assert listener.pid in {p["pid"] for p in owner.answer.result["processes"]}
+
+
+def test_process_kill_by_name_and_by_port(sleepers: Sleepers,
+                                          listener: subprocess.Popen[str]) -> None:
+    child = sleepers.spawn("zqxvictim")
+    planned = _expect(ask("kill zqxvictim"), "process.kill")
+    assert planned.status is Status.PLANNED
+    assert [s.target.pid for s in planned.plan.steps] == [child.pid]
+    port = listener.port  # type: ignore[attr-defined]
+    by_port = _expect(ask(f"kill whatever is listening on port {port}"), "process.kill")
+    assert [s.target.pid for s in by_port.plan.steps] == [listener.pid]
+    done = _expect(ask("kill zqxvictim", dry_run=False, yes=True), "process.kill")
+    assert done.status is Status.DONE and child.wait(timeout=10) is not None
+
+
+def test_suspend_then_resume_it(sleepers: Sleepers) -> None:
+    child = sleepers.spawn("zqxpause")
+    _expect(ask("freeze zqxpause for now", dry_run=False, yes=True), "process.suspend")
+    assert psutil.Process(child.pid).status() == psutil.STATUS_STOPPED
+    _expect(ask("resume it", dry_run=False, yes=True), "process.resume")
+    assert psutil.Process(child.pid).status() != psutil.STATUS_STOPPED
+
+
+def test_renice_and_undo(sleepers: Sleepers) -> None:
+    child = sleepers.spawn("zqxnice")
+    _expect(ask("make zqxnice lower priority", dry_run=False, yes=True), "process.renice")
+    assert psutil.Process(child.pid).nice() == 10
+    _expect(ask("undo that", dry_run=False, yes=True), "undo")
+    assert psutil.Process(child.pid).nice() == 0
+
+
+def test_ionice(sleepers: Sleepers) -> None:
+    child = sleepers.spawn("zqxdisk")
+    _expect(ask("let zqxdisk use the disk only when idle", dry_run=False, yes=True),
+            "process.ionice")
+    assert psutil.Process(child.pid).ionice().ioclass == psutil.IOPRIO_CLASS_IDLE
+
+
+def test_memory_status_and_free(sleepers: Sleepers) -> None:
+    status = _expect(ask("how much ram do i have left"), "memory.status")
+    assert status.answer.result["total"] == psutil.virtual_memory().total
+    sleepers.spawn("zqxhog")
+    free = _expect(ask("free up memory by closing zqxhog"), "memory.free")
+    assert free.status is Status.PLANNED
+    assert {s.target.name for s in free.plan.steps} == {"zqxhog"}
+    choose = _expect(ask("i'm running out of memory, free some up"), "memory.free")
+    assert choose.status is Status.CLARIFY and choose.choices  # never "the top N" implicitly
+
+
+def test_disk_usage_and_largest(private_home: Path) -> None:
+    usage = _expect(ask("how full is the disk my home is on"), "disk.usage")
+    assert usage.status is Status.DONE
+    folder = private_home / "bulky"
+    folder.mkdir()
+    (folder / "big.bin").write_bytes(os.urandom(3 * 1024 * 1024))
+    (folder / "small.txt").write_text("tiny")
+    largest = _expect(ask(f"what takes up the space in {folder}"), "disk.largest")
+    assert largest.status is Status.DONE
+    assert "big.bin" in json.dumps(largest.answer.result)
+
+
+def test_disk_cleanup_of_a_real_cache(private_home: Path) -> None:
+    pip_cache = private_home / ".cache" / "pip" / "http"
+    pip_cache.mkdir(parents=True)
+    (pip_cache / "wheel.bin").write_bytes(os.urandom(256 * 1024))
+    planned = _expect(ask("clear the pip cache"), "disk.cleanup")
+    assert planned.status is Status.PLANNED
+    assert any(str(pip_cache.parent) in str(s.target.path) for s in planned.plan.steps)
+    _expect(ask("clear the pip cache", dry_run=False, yes=True), "disk.cleanup")
+    assert not (pip_cache / "wheel.bin").exists()
+
+
+def test_network_connections(listener: subprocess.Popen[str]) -> None:
+    response = _expect(ask("show me the listening ports"), "network.connections")
+    port = listener.port  # type: ignore[attr-defined]
+    rows = {(c["local_port"], c["pid"]) for c in response.answer.result["connections"]}
+    assert (port, listener.pid) in rows
+
+
+def test_system_status_and_diagnose() -> None:
+    status = _expect(ask("how long has this machine been up"), "system.status")
+    assert status.parse.slots == {"topic": "uptime"} and status.status is Status.DONE
+    diagnosis = _expect(ask("why is my computer so sluggish"), "system.diagnose")
+    assert diagnosis.status is Status.DONE and "findings" in diagnosis.answer.result
+
+
+def test_help_and_history() -> None:
+    shown = _expect(ask("what sort of things can you do"), "help")
+    assert len(shown.answer.result["intents"]) == len(SPEC_INTENTS)
+    ask("how much ram do i have left")
+    history = _expect(ask("show me what you did recently"), "history")
+    assert "how much ram do i have left" in json.dumps(history.answer.result)
+
+
+@pytest.mark.parametrize("sentence", [
+    "reboot the server tonight", "install htop", "delete my home directory",
+    "what's the capital of Peru", "rm -rf /",
+])
+def test_out_of_scope_is_null_and_touches_nothing(sentence: str) -> None:
+    response = ask(sentence, dry_run=False, yes=True)
+    assert (response.parse.intent, response.status) == (None, Status.OUT_OF_SCOPE)
+
+
+def test_every_catalog_intent_was_exercised_here() -> None:
+    # Runs last in this file (pytest keeps definition order).
+    assert COVERED == SPEC_INTENTS
+
+
+def test_the_cli_answers_a_real_request_as_json() -> None:
+    result = run_nlsh("--json", "what's using the most memory")
+    data = json.loads(result.stdout)
+    assert (result.returncode, data["intent"], data["status"]) == (0, "process.list", "done")
+    assert data["result"]["processes"][0]["memory_rss"] >= data["result"]["processes"][-1][
+        "memory_rss"]
