@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 from collections.abc import Iterator
@@ -195,3 +196,36 @@ def test_no_terminal_and_no_yes_changes_nothing(sleepers: Sleepers) -> None:
     assert "needs confirmation" in run.stdout + run.stderr
     assert _alive(child.pid)
     assert os.environ.get("NLSH_NETGUARD_LOG")  # the guard is on for these subprocesses
+
+
+def test_do_1_acts_on_the_first_finding_of_a_diagnosis(repl: pexpect.spawn,
+                                                       tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    burner = tmp_path / "zqxburn"
+    shutil.copy2(os.path.realpath(sys.executable), burner)
+    burners = [subprocess.Popen([str(burner), "-c", "while True: pass"])
+               for _ in range(os.cpu_count() or 2)]
+    try:
+        time.sleep(1.5)  # let the load show
+        repl.sendline("why is my computer so slow")
+        # The first finding is whatever is busiest (the burners, or anything else the
+        # machine runs): "do 1" must run exactly its suggestion.
+        repl.expect(r"Sampled for [\d.]+ s")
+        shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", repl.before)
+        suggestion = re.search(r'1\..*?try: "([^"]+)"', shown, re.S).group(1)  # type: ignore[union-attr]
+        assert suggestion.startswith("lower the priority of")
+        repl.expect(PROMPT)
+        repl.sendline("do 1")
+        repl.expect_exact(f"→ {suggestion}")
+        repl.expect("renice")
+        repl.expect_exact("Go ahead? [y/N]")
+        repl.sendline("n")
+        repl.expect("(?i)cancelled")
+        repl.expect(PROMPT)
+        assert all(psutil.Process(c.pid).nice() == 0 for c in burners)
+    finally:
+        for child in burners:
+            child.kill()
+            child.wait()
