@@ -105,8 +105,11 @@ def _held_out() -> tuple[Scores, Scores]:
     return evaluate(items, understand), evaluate([perturb(i, rng) for i in items], understand)
 
 
-FLOOR = {"intent_accuracy": 0.95, "slot_f1": 0.90, "frame_accuracy": 0.86}
-CEILING = {"false_accept": 0.05, "false_reject": 0.04, "ece": 0.06}
+# Measured (scripts/evaluate.py, docs/benchmarks.md): intent 0.974, slot F1 0.961, frame
+# 0.938, false accept 0.012, false reject 0.009, ECE 0.040, perturbed drop 1.3 points.
+# The floors sit a little under, leaving room for a rebuild on another CPU.
+FLOOR = {"intent_accuracy": 0.955, "slot_f1": 0.94, "frame_accuracy": 0.91}
+CEILING = {"false_accept": 0.035, "false_reject": 0.025, "ece": 0.055}
 
 
 @pytest.mark.parametrize("metric", sorted(FLOOR))
@@ -123,4 +126,4 @@ def test_held_out_ceiling(metric: str) -> None:
 
 def test_perturbed_copy_costs_little_accuracy() -> None:
     clean, noisy = _held_out()
-    assert clean.intent_accuracy - noisy.intent_accuracy <= 0.07
+    assert clean.intent_accuracy - noisy.intent_accuracy <= 0.04
