@@ -8,7 +8,8 @@
                       out-of-scope threshold is chosen on the validation split
 
 Same architecture and code as nlsh's own model (nlsh/language/train.py, trainset.py,
-engine.py); only the training schedule differs (--layers, --epochs). Takes minutes.
+engine.py); only the training schedule differs (--layers, --epochs), and the epoch kept
+is the one that reads the validation split best (never the test split). Takes minutes.
 Usage: python scripts/benchmark_nlu.py --dataset snips [--layers 6 --epochs 5]
 """
 
@@ -120,7 +121,7 @@ def benchmark_snips(config: TrainConfig) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as out:
         started = time.monotonic()
         train_corpus(corpus, encoder_directory(), Path(out), _report, config, dev=valid,
-                     augment_data=False)
+                     augment_data=False, select_epoch=True)
         seconds = time.monotonic() - started
         engine = Engine.from_path(Path(out), threads=config.threads)
         right_intent = sentence = tp = fp = fn = 0
@@ -158,7 +159,7 @@ def benchmark_clinc(config: TrainConfig) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as out:
         started = time.monotonic()
         train_corpus(corpus, encoder_directory(), Path(out), _report, config, dev=valid,
-                     augment_data=False)
+                     augment_data=False, select_epoch=True)
         seconds = time.monotonic() - started
         engine = Engine.from_path(Path(out), threads=config.threads)
 
@@ -207,13 +208,17 @@ def main() -> int:
     parser.add_argument("--epochs", type=int, default=4)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--lr", type=float, default=1e-4)
+    parser.add_argument("--no-normalize", action="store_true",
+                        help="skip the input normaliser (wrappers, fillers, typos)")
     args = parser.parse_args()
     config = TrainConfig(trainable_layers=args.layers, epochs=args.epochs,
-                         batch_size=args.batch_size, learning_rate=args.lr)
+                         batch_size=args.batch_size, learning_rate=args.lr,
+                         normalize=not args.no_normalize)
     run = benchmark_snips if args.dataset == "snips" else benchmark_clinc
     results = run(config)
     sys.stderr.write("\n")
     print(json.dumps({"dataset": args.dataset, "layers": args.layers, "epochs": args.epochs,
+                      "normalize": config.normalize,
                       **{k: round(v, 4) if isinstance(v, float) else v
                          for k, v in results.items()}}, indent=1))
     return 0

@@ -152,8 +152,13 @@ def load_encoder(encoder_dir: Path) -> Any:
 
 
 def fit(samples: Sequence[Annotated], intents: list[str], slots: list[str],
-        encoder_dir: Path, config: TrainConfig, report: Report) -> TrainedModel:
-    """Fine-tune the top layers and both heads on ``samples``."""
+        encoder_dir: Path, config: TrainConfig, report: Report,
+        select_on: Sequence[Annotated] = ()) -> TrainedModel:
+    """Fine-tune the top layers and both heads on ``samples``.
+
+    With ``select_on`` (a validation split), the weights kept are those of the epoch
+    that reads it best (intent and every tag right), not simply the last epoch's.
+    """
     started = time.monotonic()
     torch.manual_seed(config.seed)
     torch.set_num_threads(config.threads)
@@ -189,6 +194,8 @@ def fit(samples: Sequence[Annotated], intents: list[str], slots: list[str],
     intent_loss = nn.CrossEntropyLoss()
     slot_loss = nn.CrossEntropyLoss(ignore_index=IGNORE)
 
+    selection = _prepare(select_on, tokenizer, intents, tags) if select_on else None
+    best: tuple[float, dict[str, torch.Tensor]] | None = None
     network.train()
     step = 0
     for epoch in range(config.epochs):
@@ -214,9 +221,35 @@ def fit(samples: Sequence[Annotated], intents: list[str], slots: list[str],
             if step % 10 == 0 or step == total_steps:
                 report(f"Training (epoch {epoch + 1}/{config.epochs})",
                        0.25 + 0.6 * step / total_steps)
+        if selection is not None:
+            score = _frame_accuracy(network, selection)
+            if best is None or score > best[0]:
+                best = (score, {k: v.detach().clone() for k, v in network.state_dict().items()})
+            network.train()
+    if best is not None:
+        network.load_state_dict(best[1])
     network.eval()
     return TrainedModel(network=network, intents=intents, tags=tags,
                         seconds=time.monotonic() - started)
+
+
+def _frame_accuracy(network: JointNetwork, data: _Prepared) -> float:
+    """Share of sentences whose intent and every word's tag are right (argmax)."""
+    network.eval()
+    right = 0
+    with torch.no_grad():
+        for begin in range(0, len(data.encoded), 64):
+            rows = range(begin, min(begin + 64, len(data.encoded)))
+            ids = _pad([data.encoded[i].ids for i in rows], 0)
+            mask = _pad([[1] * len(data.encoded[i].ids) for i in rows], 0)
+            intent_logits, slot_logits = network(ids, mask)
+            for row, index in enumerate(rows):
+                labels = torch.tensor(data.token_tags[index])
+                keep = labels != IGNORE
+                tags_right = bool((slot_logits[row, :len(labels)].argmax(-1)[keep]
+                                   == labels[keep]).all())
+                right += tags_right and int(intent_logits[row].argmax()) == data.intent_ids[index]
+    return right / max(len(data.encoded), 1)
 
 
 def _cache_frozen(network: JointNetwork, frozen: list[nn.Module], data: _Prepared,

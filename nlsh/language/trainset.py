@@ -145,7 +145,7 @@ def train_and_export(catalog: Catalog, encoder: Path, out_dir: Path,
 
 def train_corpus(corpus: Corpus, encoder: Path, out_dir: Path, report: Report,
                  config: Any = None, dev: Sequence[Annotated] | None = None,
-                 augment_data: bool = True) -> dict[str, Any]:
+                 augment_data: bool = True, select_epoch: bool = False) -> dict[str, Any]:
     """Train on ``corpus`` and write a complete model directory; returns its metadata."""
     from nlsh.language import train
 
@@ -167,12 +167,14 @@ def train_corpus(corpus: Corpus, encoder: Path, out_dir: Path, report: Report,
         dev_examples = augment(dev_examples, kinds, samples, substitutions=0, noisy=1,
                                seed=config.seed + 1)
     vocabulary: dict[str, int] = {}
+    select_on = list(dev_examples) if select_epoch else []
     if config.normalize:
         vocabulary = catalog_vocabulary(corpus)
         normalizer = _normalizer(vocabulary, encoder)
         train_examples = [normalize_example(e, normalizer) for e in train_examples]
+        select_on = [normalize_example(e, normalizer) for e in select_on]
     model = train.fit(train_examples, list(corpus.intents), list(corpus.slots), encoder,
-                      config, report)
+                      config, report, select_on=select_on)
     report("Exporting for ONNX Runtime", 0.87)
     exported = out_dir / "model.onnx"
     train.export_onnx(model, exported)
