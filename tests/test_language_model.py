@@ -99,31 +99,43 @@ def test_one_shot_never_imports_torch() -> None:
 # ── regression floor on the held-out set (a little under the measured figures) ──
 
 @cache
-def _held_out() -> tuple[Scores, Scores]:
-    items = load_items(REPO / "tests" / "data" / "heldout.yaml")
+def _held_out(name: str) -> tuple[Scores, Scores]:
+    items = load_items(REPO / "tests" / "data" / name)
     rng = random.Random(2026)
     return evaluate(items, understand), evaluate([perturb(i, rng) for i in items], understand)
 
 
-# Measured (scripts/evaluate.py, docs/benchmarks.md): intent 0.974, slot F1 0.961, frame
-# 0.938, false accept 0.012, false reject 0.009, ECE 0.040, perturbed drop 1.3 points.
+# Measured with scripts/evaluate.py (docs/benchmarks.md), the 4-epoch model:
+#   heldout.yaml   intent 0.987, slot F1 0.968, frame 0.947, false accept 0.031,
+#                  false reject 0.004, ECE 0.017, perturbed drop 1.1 points
+#   heldout2.yaml  intent 0.953, slot F1 0.932, frame 0.906, false accept 0.058,
+#                  false reject 0.011, ECE 0.020, perturbed drop 0.6 points
 # The floors sit a little under, leaving room for a rebuild on another CPU.
-FLOOR = {"intent_accuracy": 0.955, "slot_f1": 0.94, "frame_accuracy": 0.91}
-CEILING = {"false_accept": 0.035, "false_reject": 0.025, "ece": 0.055}
+FLOOR = {
+    "heldout.yaml": {"intent_accuracy": 0.97, "slot_f1": 0.955, "frame_accuracy": 0.93},
+    "heldout2.yaml": {"intent_accuracy": 0.935, "slot_f1": 0.915, "frame_accuracy": 0.885},
+}
+CEILING = {
+    "heldout.yaml": {"false_accept": 0.045, "false_reject": 0.015, "ece": 0.035},
+    "heldout2.yaml": {"false_accept": 0.075, "false_reject": 0.025, "ece": 0.04},
+}
 
 
-@pytest.mark.parametrize("metric", sorted(FLOOR))
-def test_held_out_floor(metric: str) -> None:
-    clean, _ = _held_out()
-    assert getattr(clean, metric) >= FLOOR[metric]
+@pytest.mark.parametrize(("name", "metric"),
+                         [(n, m) for n, floors in FLOOR.items() for m in sorted(floors)])
+def test_held_out_floor(name: str, metric: str) -> None:
+    clean, _ = _held_out(name)
+    assert getattr(clean, metric) >= FLOOR[name][metric]
 
 
-@pytest.mark.parametrize("metric", sorted(CEILING))
-def test_held_out_ceiling(metric: str) -> None:
-    clean, _ = _held_out()
-    assert getattr(clean, metric) <= CEILING[metric]
+@pytest.mark.parametrize(("name", "metric"),
+                         [(n, m) for n, ceilings in CEILING.items() for m in sorted(ceilings)])
+def test_held_out_ceiling(name: str, metric: str) -> None:
+    clean, _ = _held_out(name)
+    assert getattr(clean, metric) <= CEILING[name][metric]
 
 
-def test_perturbed_copy_costs_little_accuracy() -> None:
-    clean, noisy = _held_out()
-    assert clean.intent_accuracy - noisy.intent_accuracy <= 0.04
+@pytest.mark.parametrize("name", sorted(FLOOR))
+def test_perturbed_copy_costs_little_accuracy(name: str) -> None:
+    clean, noisy = _held_out(name)
+    assert clean.intent_accuracy - noisy.intent_accuracy <= 0.03
