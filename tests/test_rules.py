@@ -31,6 +31,12 @@ from nlsh.language.rules import parse_rigid
     ("undo", "undo", {}),
     ("history", "history", {}),
     ("renice 10 -p 4312", "process.renice", {"nice": 10, "pid": 4312}),
+    ("renice blender to 15", "process.renice", {"process": "blender", "nice": 15}),
+    ("renice 4312 to -5", "process.renice", {"pid": 4312, "nice": -5}),
+    ("is redis running", "process.find", {"process": "redis"}),
+    ("is postgres still running?", "process.find", {"process": "postgres"}),
+    ("Is sshd up", "process.find", {"process": "sshd"}),
+    ("is 4312 alive", "process.find", {"pid": 4312}),
 ])
 def test_rigid_forms(text: str, intent: str, slots: dict[str, object]) -> None:
     parse = parse_rigid(text)
@@ -42,6 +48,8 @@ def test_rigid_forms(text: str, intent: str, slots: dict[str, object]) -> None:
 @pytest.mark.parametrize("text", [
     "top 5 cpu hogs", "kill firefox", "free up memory", "show me the history of rome",
     "help me kill chrome", "ps is slow", "kill -9", "df -h and then reboot",
+    "is it running", "is anything running on port 80", "is everything up", "is the vpn up",
+    "is redis running out of memory", "renice blender", "is memory up",
 ])
 def test_sentences_are_left_to_the_model(text: str) -> None:
     assert parse_rigid(text) is None
@@ -51,6 +59,8 @@ def test_sentences_are_left_to_the_model(text: str) -> None:
     ("kill 0", "pid must be in 1–4194304 (got 0)"),
     ("lsof -i :70000", "port must be in 1–65535 (got 70000)"),
     ("renice -100 -p 5", "nice must be in -20–19 (got -100)"),
+    ("renice gimp to 40", "nice must be in -20–19 (got 40)"),
+    ("is 0 running", "pid must be in 1–4194304 (got 0)"),
 ])
 def test_out_of_range_numbers_are_rejected(text: str, problem: str) -> None:
     parse = parse_rigid(text)

@@ -2,8 +2,11 @@
 
 People type ``kill -9 1234``, ``df -h`` or ``lsof -i :8080`` out of habit. Each form
 here is matched against the *whole* sentence, so "top 5 cpu hogs" is left to the model
-while "top" alone is not. A match is a ``Parse`` with confidence 1.0 and
-``source="rules"``; values are range-checked like the model's.
+while "top" alone is not. Two short question forms are rigid too, because their meaning
+is fixed while a model can be misled by the name in them: "is NAME running" (redis,
+postgres and mysql are also the names of system *users*) and "renice NAME to N". A match
+is a ``Parse`` with confidence 1.0 and ``source="rules"``; values are range-checked like
+the model's.
 """
 
 from __future__ import annotations
@@ -64,6 +67,37 @@ def _renice(match: re.Match[str]) -> tuple[str, dict[str, SlotValue]] | None:
     return "process.renice", {"nice": int(match.group("nice")), "pid": int(match.group("pid"))}
 
 
+def _named(match: re.Match[str]) -> dict[str, SlotValue] | None:
+    """``{"pid": n}`` or ``{"process": name}`` for the ``name`` group; None for a non-name.
+
+    "is it running" or "is anything up" name no program: those stay with the model.
+    """
+    name = match.group("name").lower()
+    if name in _NOT_NAMES:
+        return None
+    return {"pid": int(name)} if name.isdigit() else {"process": name}
+
+
+def _is_running(match: re.Match[str]) -> tuple[str, dict[str, SlotValue]] | None:
+    slots = _named(match)
+    return None if slots is None else ("process.find", slots)
+
+
+def _renice_named(match: re.Match[str]) -> tuple[str, dict[str, SlotValue]] | None:
+    slots = _named(match)
+    if slots is None:
+        return None
+    return "process.renice", {**slots, "nice": int(match.group("nice"))}
+
+
+# Words that fill a name's place without naming a program.
+_NOT_NAMES = frozenset({
+    "it", "this", "that", "everything", "anything", "something", "nothing", "there", "he",
+    "she", "they", "one", "what", "who", "which", "all", "internet", "wifi", "network",
+    "system", "computer", "machine", "laptop", "pc", "memory", "ram", "cpu", "disk", "swap",
+})
+
+
 _SIGNAL = r"(?:-(?:s\s+|n\s+)?(?P<signal>[A-Za-z0-9]+)\s+)?"
 # (first words, the whole-sentence pattern, what it means)
 FORMS: tuple[tuple[tuple[str, ...], str, Build], ...] = (
@@ -92,6 +126,9 @@ FORMS: tuple[tuple[tuple[str, ...], str, Build], ...] = (
     (("history",), r"history", _fixed("history")),
     (("renice",), rf"renice\s+(?:-n\s+)?(?P<nice>[+-]?\d{{1,3}})\s+(?:-p\s+)?{_PID}",
      _renice),
+    (("renice",), rf"renice\s+{_NAME}\s+to\s+(?P<nice>[+-]?\d{{1,3}})", _renice_named),
+    (("is",), rf"is\s+{_NAME}\s+(?:still\s+|currently\s+)?(?:running|up|alive)"
+              r"(?:\s+(?:right\s+)?now)?\s*\??", _is_running),
 )
 
 _LIMITS = {"pid": (1, 4194304), "port": (1, 65535), "nice": (-20, 19)}
