@@ -20,9 +20,8 @@ def test_every_test_cited_in_the_safety_doc_exists() -> None:
     current = None
     for file, name in re.findall(r"`(test_\w+\.py)?(?:::(\w+))?`", text):
         current = file or current
-        if name and current:
-            if name not in _tests_in(current):
-                missing.append(f"{current}::{name}")
+        if name and current and name not in _tests_in(current):
+            missing.append(f"{current}::{name}")
     assert missing == []
 
 
