@@ -242,6 +242,9 @@ def command(sentence: tuple[str, ...], dry_run: bool, as_json: bool, yes: bool,
     """
     options = Options(dry_run=dry_run, as_json=as_json, yes=yes, explain=explain,
                       traceback=traceback)
+    from nlsh.interrupts import install
+
+    install()  # SIGTERM stops nlsh the way Ctrl-C does (exit 130, plan journaled)
     try:
         if sentence:
             status = _one_shot(" ".join(sentence), options)
