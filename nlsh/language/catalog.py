@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -135,9 +136,46 @@ def default_directory() -> Path:
 
 def catalog_files(directory: Path, extra: Path | None = None) -> list[Path]:
     files = sorted(directory.glob("*.yaml"))
-    if extra is not None and extra.is_dir():
-        files += sorted(extra.glob("*.yaml"))
+    if extra is not None:
+        files += user_files(directory, extra)
     return files
+
+
+@cache
+def user_files(directory: Path, extra: Path) -> tuple[Path, ...]:
+    """The user's extra example files in ``extra`` that load.
+
+    A broken one (not YAML, an unknown intent, a bad annotation, unreadable) is skipped
+    with one warning line on stderr: it never stops nlsh, and it is not part of the
+    model's key, so fixing or removing it is what triggers a rebuild.
+    """
+    try:
+        paths = sorted(p for p in extra.glob("*.yaml"))
+    except OSError:
+        return ()
+    if not paths:
+        return ()
+    import yaml
+
+    base = load_catalog(directory)
+    intents = dict(base.intents)
+    out_of_scope: list[Example] = []
+    usable: list[Path] = []
+    for path in paths:
+        try:
+            _merge_user_file(path, yaml, intents, out_of_scope, base.slot_types)
+        except CatalogError as error:
+            _warn(f"skipped your intents file ({error})")
+            continue
+        usable.append(path)
+    return tuple(usable)
+
+
+def _warn(message: str) -> None:
+    from nlsh.render.safe import printable
+
+    sys.stderr.write(f"nlsh: warning: {printable(message)}\n")
+    sys.stderr.flush()
 
 
 def fingerprint(directory: Path, extra: Path | None = None) -> str:
@@ -172,8 +210,9 @@ def load_catalog(directory: Path | None = None, extra: Path | None = None) -> Ca
             raise CatalogError(f"{path}: intent {spec.name!r} is also defined in "
                                f"{intents[spec.name].path}")
         intents[spec.name] = spec
-    if extra is not None and extra.is_dir():
-        _merge_user_examples(extra, yaml, intents, out_of_scope, slot_types)
+    if extra is not None:
+        for path in user_files(directory, extra):
+            _merge_user_file(path, yaml, intents, out_of_scope, slot_types)
     return Catalog(intents=intents, slot_types=slot_types, out_of_scope=tuple(out_of_scope),
                    directory=directory)
 
@@ -316,23 +355,22 @@ def _load_examples(path: Path, document: Any, intent: str | None, allowed: tuple
     return examples
 
 
-def _merge_user_examples(extra: Path, yaml: Any, intents: dict[str, IntentSpec],
-                         out_of_scope: list[Example], slot_types: Mapping[str, SlotType]) -> None:
-    """Extra sentences for catalog intents from the user's config directory."""
+def _merge_user_file(path: Path, yaml: Any, intents: dict[str, IntentSpec],
+                     out_of_scope: list[Example], slot_types: Mapping[str, SlotType]) -> None:
+    """Extra sentences for catalog intents from one file of the user's config directory."""
     from dataclasses import replace
 
-    for path in sorted(extra.glob("*.yaml")):
-        document = _read_yaml(yaml, path)
-        _require(isinstance(document, dict), path, "file", "expected a mapping with 'intent:'")
-        name = document.get("intent")
-        if name in (None, "out_of_scope"):
-            out_of_scope.extend(_load_examples(path, document, None, (), slot_types))
-            continue
-        _require(name in intents, path, "intent",
-                 f"{name!r} is not a catalog intent (known: {', '.join(sorted(intents))})")
-        spec = intents[name]
-        added = _load_examples(path, document, name, spec.slots, slot_types)
-        intents[name] = replace(spec, examples=spec.examples + tuple(added))
+    document = _read_yaml(yaml, path)
+    _require(isinstance(document, dict), path, "file", "expected a mapping with 'intent:'")
+    name = document.get("intent")
+    if name in (None, "out_of_scope"):
+        out_of_scope.extend(_load_examples(path, document, None, (), slot_types))
+        return
+    _require(name in intents, path, "intent",
+             f"{name!r} is not a catalog intent (known: {', '.join(sorted(intents))})")
+    spec = intents[name]
+    added = _load_examples(path, document, name, spec.slots, slot_types)
+    intents[name] = replace(spec, examples=spec.examples + tuple(added))
 
 
 def unique_texts(examples: Iterable[Example]) -> set[str]:
