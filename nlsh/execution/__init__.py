@@ -7,8 +7,8 @@ steps, a verb's *settler* may finish the work for the whole plan at once (wait f
 terminated processes together, offer SIGKILL for the survivors as a follow-up plan).
 
 An interrupt (Ctrl-C, SIGTERM) stops the plan, also while waiting for terminated
-processes: steps done are journaled as done, the rest as not run, and the outcome says
-it was interrupted. Nothing runs unless the journal can be written.
+processes: the step in flight finishes, steps done are journaled as done, the rest as not
+run, and the outcome says it was interrupted. Nothing runs unless the journal can be written.
 """
 
 from __future__ import annotations
@@ -77,13 +77,17 @@ def execute(plan: Plan, ctx: Context, text: str) -> Outcome:
                 results.append(StepResult(step, StepStatus.FAILED, _UNJOURNALED))
                 stopped = _UNJOURNALED
                 break
-            result = _perform(step, ctx)
-            results.append(result)
-            written = ctx.journal.record("step", request, index=index, phase="after",
-                                         status=result.status.value, message=result.message,
-                                         undo=dict(result.undo) if result.undo else None,
-                                         step=step.to_json())
-            after_written = len(results)
+            # The step in flight finishes and is journaled; an interrupt meanwhile takes
+            # effect right after it (a signal sent, a file moved, then the record).
+            with deferred():
+                result = _perform(step, ctx)
+                results.append(result)
+                written = ctx.journal.record("step", request, index=index, phase="after",
+                                             status=result.status.value,
+                                             message=result.message,
+                                             undo=dict(result.undo) if result.undo else None,
+                                             step=step.to_json())
+                after_written = len(results)
             if not written:
                 stopped = _UNJOURNALED
                 break
