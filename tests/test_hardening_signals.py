@@ -198,3 +198,48 @@ def test_sigterm_at_the_repl_prompt_leaves_with_130() -> None:
     repl.close()
     assert repl.exitstatus == 130
     assert "Traceback" not in (repl.before or "")
+
+
+def test_an_interrupted_cleanup_moves_whole_files_and_undo_brings_them_back(
+        private_home: Path, monkeypatch: pytest.MonkeyPatch, sigterm_raises: None) -> None:
+    import nlsh.execution.files as file_verbs
+    from nlsh.actions import cleaners
+    from tests.support.files import age, carry_out, parse, use_present_policy_rules, write
+
+    use_present_policy_rules(monkeypatch)
+    monkeypatch.setattr(cleaners, "ROOT_CLEANERS", ())
+    temp = Path(os.environ["NLSH_TEMP_DIRS"])
+    files = [write(temp / f"old{i}.bin", 5_000 + i) for i in range(4)]
+    for path in files:
+        age(path, 30)
+    contents = {path: path.read_bytes() for path in files}
+    real = file_verbs.trash
+    moved: list[int] = []
+
+    def trash_then_sigterm(step: Step, ctx: Context) -> Any:
+        result = real(step, ctx)
+        moved.append(1)
+        if len(moved) == 2:
+            os.kill(os.getpid(), signal.SIGTERM)
+        return result
+
+    monkeypatch.setattr(file_verbs, "trash", trash_then_sigterm)
+    ctx = Context.from_environment()
+    response = carry_out(ctx, parse(target="temp"))
+
+    assert response.outcome is not None and response.outcome.interrupted
+    statuses = [r.status for r in response.outcome.results]
+    assert statuses == [StepStatus.DONE] * 2 + [StepStatus.NOT_RUN] * 2
+    gone = [p for p in files if not p.exists()]
+    assert len(gone) == 2  # exactly the two done steps, each moved whole
+    trashed = sorted((ctx.paths.trash / "files").iterdir())
+    assert sorted(p.read_bytes() for p in trashed) == sorted(contents[p] for p in gone)
+    assert len(list((ctx.paths.trash / "info").iterdir())) == 2
+    assert all(p.read_bytes() == contents[p] for p in files if p.exists())
+
+    from nlsh.stages import Parse
+
+    undo = Parse(text="undo", intent="undo", confidence=1.0, slots={})
+    undone = carry_out(ctx, undo)
+    assert undone.status.value == "done", undone.message
+    assert all(p.read_bytes() == contents[p] for p in files)
