@@ -243,3 +243,19 @@ def test_an_interrupted_cleanup_moves_whole_files_and_undo_brings_them_back(
     undone = carry_out(ctx, undo)
     assert undone.status.value == "done", undone.message
     assert all(p.read_bytes() == contents[p] for p in files)
+
+
+def test_sigterm_at_a_repl_confirmation_changes_nothing_and_leaves_with_130(
+        sleepers: Sleepers) -> None:
+    child = sleepers.spawn()
+    repl = _spawn()
+    repl.expect(r"nlsh(?:\x1b\[[0-9;?]*[A-Za-z])*>")
+    repl.sendline(f"kill {child.pid}")
+    repl.expect_exact("Go ahead? [y/N]")
+    repl.kill(signal.SIGTERM)  # Ctrl-C here would only cancel; SIGTERM leaves
+    repl.expect(pexpect.EOF)
+    repl.close()
+    assert repl.exitstatus == 130
+    assert "Traceback" not in (repl.before or "")
+    assert _alive(child.pid)
+    assert journal_entries("step") == []

@@ -10,6 +10,7 @@ directory should be.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -351,3 +352,50 @@ def test_files_vanishing_between_plan_and_cleanup_are_skipped(private_home: Path
     statuses = {r.step.target.path: r.status for r in outcome.results}  # type: ignore[union-attr]
     assert statuses[str(blobs[0].parent)] is StepStatus.SKIPPED
     assert all(not b.exists() for b in blobs[1:])
+
+
+class _Listing:
+    def __init__(self, entries: list[os.DirEntry[str]]) -> None:
+        self.entries = entries
+
+    def __enter__(self) -> Any:
+        return iter(self.entries)
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+@pytest.mark.parametrize("intent", ["disk.largest", "disk.cleanup"])
+def test_files_vanishing_during_a_scan_are_left_out_without_a_traceback(
+        private_home: Path, monkeypatch: pytest.MonkeyPatch, intent: str) -> None:
+    from nlsh.actions import cleaners
+    from tests.support.files import use_present_policy_rules, write
+
+    use_present_policy_rules(monkeypatch)
+    monkeypatch.setattr(cleaners, "ROOT_CLEANERS", ())
+    cache = private_home / ".cache"
+    for i in range(4):
+        for j in range(6):
+            write(cache / f"app{i}" / f"blob{j}.bin", 4_000)
+    real_scandir = os.scandir
+    vanished: list[str] = []
+
+    def vanishing_scandir(path: Any = ".") -> Any:
+        with real_scandir(path) as listing:
+            entries = list(listing)
+        for entry in entries[::2]:  # listed, then gone before it is looked at
+            if entry.is_file(follow_symlinks=False):
+                os.unlink(entry.path)
+                vanished.append(entry.path)
+        return _Listing(entries)
+
+    monkeypatch.setattr(os, "scandir", vanishing_scandir)
+    slots: dict[str, Any] = ({"path": str(cache)} if intent == "disk.largest"
+                             else {"target": "cache"})
+    response = request(intent, **slots)
+    monkeypatch.setattr(os, "scandir", real_scandir)
+    assert vanished
+    assert response.status in (Status.DONE, Status.CANCELLED, Status.NOTHING_TO_DO), \
+        response.message
+    shown = json.dumps(response.to_json())
+    assert not any(f'"{path}"' in shown for path in vanished)
