@@ -184,9 +184,19 @@ def _batch(options: Options) -> ExitStatus:
             else:
                 _stderr(str(error))
         else:
-            response = run(text, ctx, understand, confirmer)
-            _show(response, options, console)
-            code = exit_status_for(response)
+            try:
+                response = run(text, ctx, understand, confirmer)
+            except NlshError as error:  # this line fails (journal full…); the next may not
+                code = error.exit_status
+                if options.as_json:
+                    sys.stdout.write(json.dumps(_error_json(text[:200], str(error), code),
+                                                ensure_ascii=False) + "\n")
+                    sys.stdout.flush()
+                else:
+                    _stderr(str(error))
+            else:
+                _show(response, options, console)
+                code = exit_status_for(response)
         worst = max(worst, code, key=_severity)
     for warning in ctx.journal.warnings:
         _stderr(f"warning: {warning}")

@@ -55,7 +55,8 @@ def deferred() -> Iterator[None]:
         yield
     finally:
         for signum, handler in previous.items():
-            signal.signal(signum, handler)
+            # None: a handler installed outside Python; the default is the closest match.
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
         if signal.SIGTERM in caught:
             raise Terminated(f"received signal {signal.SIGTERM}")
         if caught:

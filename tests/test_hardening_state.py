@@ -85,6 +85,19 @@ def test_a_full_journal_still_answers_read_only_requests_with_a_warning(
     assert done.stderr.startswith("nlsh: warning: journal not written (No space left")
 
 
+def test_a_batch_line_refused_for_a_full_journal_does_not_stop_the_batch(
+        sleepers: Sleepers, private_home: Path) -> None:
+    child = sleepers.spawn()
+    _journal_is_full(private_home)
+    done = run_nlsh("--json", "--yes", input=f"kill {child.pid}\nfree -m\n")
+    assert done.returncode == 1, done
+    first, second = (json.loads(line) for line in done.stdout.splitlines())
+    assert first["status"] == "error" and "journal cannot be written" in first["message"]
+    assert first["exit_code"] == 1
+    assert second["status"] == "done"
+    assert _alive(child.pid)
+
+
 @pytest.mark.parametrize("risk", [Risk.LOW, Risk.MEDIUM])
 def test_no_plan_runs_unjournaled_even_a_low_risk_irreversible_one(
         sleepers: Sleepers, private_home: Path, risk: Risk) -> None:
