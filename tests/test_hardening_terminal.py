@@ -102,3 +102,52 @@ def test_a_real_terminal_never_receives_the_escape(sleepers: Sleepers, tmp_path:
     assert nlsh.exitstatus == 1
     assert "\x1b]" not in shown and "\x07" not in shown and "\u202e" not in shown
     assert "\\e]0;pwned\\a" in shown
+
+
+def test_a_hostile_file_name_is_escaped_in_a_cleanup_plan(
+        private_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from nlsh.actions import cleaners
+    from nlsh.context import Context
+    from tests.support.files import age, carry_out, parse, use_present_policy_rules, write
+
+    use_present_policy_rules(monkeypatch)
+    monkeypatch.setattr(cleaners, "ROOT_CLEANERS", ())
+    temp = Path(os.environ["NLSH_TEMP_DIRS"])
+    hostile = write(temp / ("report" + HOSTILE + "\nrm -rf ~.txt"), 5_000)
+    age(hostile, 30)
+    ctx = Context(paths=Context.from_environment().paths,
+                  journal=Context.from_environment().journal, dry_run=True)
+    response = carry_out(ctx, parse(target="temp"))
+    assert response.status is Status.PLANNED, response.message
+    shown = render_text(response_view(response, explain=True), width=400)
+    _assert_escaped(shown)
+    assert "\\n" in shown and "rm -rf" in shown  # the newline is shown, not obeyed
+    steps = json.loads(json.dumps(response.to_json()))["plan"]["steps"]
+    assert str(hostile) in [step.get("path") for step in steps]  # JSON carries it exactly
+    assert hostile.exists()
+
+
+def test_a_long_path_in_a_plan_is_shown_whole_not_cut(private_home: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from nlsh.actions import cleaners
+    from nlsh.context import Context
+    from tests.support.files import age, carry_out, parse, use_present_policy_rules, write
+
+    use_present_policy_rules(monkeypatch)
+    monkeypatch.setattr(cleaners, "ROOT_CLEANERS", ())
+    temp = Path(os.environ["NLSH_TEMP_DIRS"])
+    deep = write(temp / ("d" * 60) / ("e" * 60) / ("report" + HOSTILE + "-end.txt"), 5_000)
+    age(deep.parent.parent, 30)
+    ctx = Context(paths=Context.from_environment().paths,
+                  journal=Context.from_environment().journal, dry_run=True)
+    response = carry_out(ctx, parse(target="temp"))
+    assert response.status is Status.PLANNED, response.message
+    shown = render_text(response_view(response), width=120)
+    cells = "".join(line.split("│")[1].strip() for line in shown.splitlines()
+                    if line.count("│") >= 4)
+    assert str(deep.parent.parent) in cells, shown  # every character, folded, none cut
+    assert "…" not in cells
