@@ -150,6 +150,7 @@ def test_numbers_out_of_every_range_are_refused_or_rejected(pipeline: Any, templ
     ("kill whatever is on port 70000", "port must be in 1–65535"),
     ("kill whatever is on port 0", "port must be in 1–65535"),
     ("renice firefox to -100", "nice must be in -20–19"),
+    ("kill pid -5", "-5 is not a process id"),
 ])
 def test_out_of_range_numbers_are_usage_errors(pipeline: Any, sentence: str,
                                             needle: str) -> None:
@@ -256,3 +257,18 @@ def test_letters_signs_and_huge_numbers_never_crash_resolution(span: str) -> Non
     for slot_type in load_catalog().slot_types.values():
         with contextlib.suppress(ResolutionError):
             resolve(slot_type, span)
+
+
+@pytest.mark.parametrize(("written", "message"), [
+    ("pid -5", "-5 is not a process id"), ("PID 0", "0 is not a process id"),
+    ("process id −12", "-12 is not a process id"),
+    ("pid 18446744073709551616", "pid must be in 1–4194304 (got 18446744073709551616)"),
+])
+def test_a_pid_taken_for_a_program_name_is_still_checked_as_a_pid(written: str,
+                                                                   message: str) -> None:
+    from tests.support.processes import request
+
+    for intent in ("process.kill", "process.suspend", "process.renice"):
+        response = request(intent, process=written, nice=5)
+        assert response.status is Status.INVALID and response.message == message
+        assert exit_status_for(response) is ExitStatus.USAGE
