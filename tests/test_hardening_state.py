@@ -412,3 +412,34 @@ def test_files_vanishing_during_a_scan_are_left_out_without_a_traceback(
         response.message
     shown = json.dumps(response.to_json())
     assert not any(f'"{path}"' in shown for path in vanished)
+
+
+@pytest.mark.parametrize("damage", ["garbage history", "state dir is a file"])
+def test_the_repl_starts_and_answers_over_damaged_state(private_home: Path,
+                                                        damage: str) -> None:
+    import pexpect
+
+    state = private_home / ".local/state"
+    if damage == "garbage history":
+        (state / "nlsh").mkdir(parents=True)
+        (state / "nlsh/repl_history").write_bytes(b"\xff\xfe\x00\n+\x1b[2J\n# \x80\x81\n")
+        (state / "nlsh/journal.jsonl").write_bytes(b"\x00\x01{torn")
+    else:
+        state.rmdir()
+        state.write_text("a file where the state directory should be")
+    env = nlsh_env({"TERM": "xterm-256color", "NO_COLOR": "1", "PROMPT_TOOLKIT_NO_CPR": "1"})
+    repl = pexpect.spawn(sys.executable, ["-m", "nlsh"], env=env, encoding="utf-8",
+                         timeout=120, dimensions=(40, 160))
+    prompt = r"nlsh(?:\x1b\[[0-9;?]*[A-Za-z])*>"
+    repl.expect(prompt)
+    repl.sendline("free -m")
+    repl.expect("(?i)swap")
+    repl.expect(prompt)
+    shown = repl.before or ""
+    repl.sendcontrol("d")
+    repl.expect(pexpect.EOF)
+    repl.close()
+    assert repl.exitstatus == 0
+    assert "Traceback" not in shown
+    if damage == "state dir is a file":
+        assert "warning: journal not written" in shown
