@@ -443,3 +443,33 @@ def test_the_repl_starts_and_answers_over_damaged_state(private_home: Path,
     assert "Traceback" not in shown
     if damage == "state dir is a file":
         assert "warning: journal not written" in shown
+
+
+def test_an_unwritable_model_cache_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    blocker = tmp_path / "cache-is-a-file"
+    blocker.write_text("x")
+    done = run_nlsh("--json", "how much memory am I using",
+                    env={"NLSH_MODEL_CACHE": str(blocker / "models")})
+    assert done.returncode == 3, done
+    assert done.stderr.strip().splitlines()[-1] == (
+        f"nlsh: cannot build the language model in {blocker / 'models'} (Not a directory)")
+    assert "Traceback" not in done.stderr and "internal error" not in done.stderr
+
+
+def test_a_disk_filling_up_during_a_model_build_leaves_nothing_built(
+        private_models: tuple[Path, Path, list[str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    from nlsh.errors import ModelError
+    from nlsh.language import build, load_engine
+    from nlsh.paths import Paths
+
+    models, model, _ = private_models
+    shutil.rmtree(model)
+
+    def full_disk(staging: Path, key: str, *args: Any) -> None:
+        (staging / "model.onnx").write_bytes(b"half")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(build, "_build_into", full_disk)
+    with pytest.raises(ModelError, match="No space left on device"):
+        load_engine(Paths.from_environment())
+    assert list(models.iterdir()) == [models / ".build.lock"]
