@@ -184,9 +184,19 @@ def _batch(options: Options) -> ExitStatus:
             else:
                 _stderr(str(error))
         else:
-            response = run(text, ctx, understand, confirmer)
-            _show(response, options, console)
-            code = exit_status_for(response)
+            try:
+                response = run(text, ctx, understand, confirmer)
+            except NlshError as error:  # this line fails (journal full…); the next may not
+                code = error.exit_status
+                if options.as_json:
+                    sys.stdout.write(json.dumps(_error_json(text[:200], str(error), code),
+                                                ensure_ascii=False) + "\n")
+                    sys.stdout.flush()
+                else:
+                    _stderr(str(error))
+            else:
+                _show(response, options, console)
+                code = exit_status_for(response)
         worst = max(worst, code, key=_severity)
     for warning in ctx.journal.warnings:
         _stderr(f"warning: {warning}")
@@ -242,6 +252,9 @@ def command(sentence: tuple[str, ...], dry_run: bool, as_json: bool, yes: bool,
     """
     options = Options(dry_run=dry_run, as_json=as_json, yes=yes, explain=explain,
                       traceback=traceback)
+    from nlsh.interrupts import install
+
+    install()  # SIGTERM stops nlsh the way Ctrl-C does (exit 130, plan journaled)
     try:
         if sentence:
             status = _one_shot(" ".join(sentence), options)

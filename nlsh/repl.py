@@ -2,8 +2,9 @@
 
 prompt_toolkit gives line editing, persistent history (XDG state dir), and completion
 of example phrases and running process names. Ctrl-C cancels the line or a pending
-confirmation; Ctrl-D (or ``exit``) leaves. After a clarify question the user answers
-with a number; after a diagnosis, ``do 1`` runs the first finding's suggestion.
+confirmation; Ctrl-D (or ``exit``) leaves; SIGTERM leaves at once (exit 130). After a
+clarify question the user answers with a number; after a diagnosis, ``do 1`` runs the
+first finding's suggestion.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from rich.console import Console
 from rich.text import Text
 
 from nlsh.errors import ExitStatus, NlshError
+from nlsh.interrupts import Terminated
 from nlsh.render.safe import printable
 from nlsh.stages import Choice, Response, Status
 
@@ -122,9 +124,11 @@ class Repl:
         self.last: Response | None = None
 
     def _ask(self, prompt: str) -> str:
-        # Ctrl-C here cancels only the pending confirmation (read as "no").
+        # Ctrl-C here cancels only the pending confirmation (read as "no"); SIGTERM leaves.
         try:
             return self.answers.prompt(prompt)
+        except Terminated:
+            raise
         except (KeyboardInterrupt, EOFError):
             return ""
 
@@ -133,6 +137,8 @@ class Repl:
         while True:
             try:
                 line = self.session.prompt(HTML("<b><ansicyan>nlsh</ansicyan></b>&gt; "))
+            except Terminated:
+                return ExitStatus.INTERRUPTED
             except KeyboardInterrupt:
                 continue
             except EOFError:
@@ -144,6 +150,9 @@ class Repl:
                 return ExitStatus.OK
             try:
                 self.handle(line)
+            except Terminated:
+                self.console.print(Text("interrupted", style="yellow"))
+                return ExitStatus.INTERRUPTED
             except KeyboardInterrupt:
                 self.console.print(Text("interrupted", style="yellow"))
             except NlshError as error:

@@ -348,7 +348,10 @@ class Outcome:
     @property
     def failed(self) -> bool:
         """A step failed and no later step succeeded on the same target (SIGKILL after a
-        SIGTERM that did not end the process makes the pair a success)."""
+        SIGTERM that did not end the process makes the pair a success), or steps were left
+        not run for another reason than an interrupt (the journal could not be written)."""
+        if not self.interrupted and any(r.status is StepStatus.NOT_RUN for r in self.results):
+            return True
         for index, result in enumerate(self.results):
             if result.status is StepStatus.FAILED and not any(
                 later.status is StepStatus.DONE and later.step.target == result.step.target

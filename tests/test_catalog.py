@@ -120,9 +120,28 @@ def test_user_examples_extend_catalog_intents(tmp_path: Path) -> None:
     assert "zap firefox" in {e.text for e in catalog.intents["process.kill"].examples}
 
 
-def test_user_examples_for_unknown_intents_are_rejected(tmp_path: Path) -> None:
+@pytest.mark.parametrize("body", [
+    "intent: coffee.make\nexamples:\n  - brew\n",            # not a catalog intent
+    "intent: process.kill\nexamples: [\"zap [firefox](process\"]\n",  # bad annotation
+    "intent: [unclosed\n",                                  # not YAML
+    "\x00\xff\xfe binary",                                   # not text
+])
+def test_a_broken_user_intents_file_is_skipped_with_one_warning(
+        tmp_path: Path, body: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from nlsh.language.catalog import fingerprint
+
     extra = tmp_path / "mine"
     extra.mkdir()
-    (extra / "more.yaml").write_text("intent: coffee.make\nexamples:\n  - brew\n")
-    with pytest.raises(CatalogError, match=r"'coffee\.make' is not a catalog intent"):
-        load_catalog.__wrapped__(REPO / "intents", extra)
+    (extra / "good.yaml").write_text(
+        "intent: process.kill\nexamples:\n  - zap [firefox](process)\n")
+    (extra / "broken.yaml").write_bytes(body.encode("utf-8", "surrogateescape"))
+    catalog = load_catalog.__wrapped__(REPO / "intents", extra)
+    assert "zap firefox" in {e.text for e in catalog.intents["process.kill"].examples}
+    warnings = [line for line in capsys.readouterr().err.splitlines() if "broken.yaml" in line]
+    assert len(warnings) == 1 and warnings[0].startswith("nlsh: warning: skipped")
+    # The broken file is not part of the model's key: only the good one is.
+    only_good = tmp_path / "only_good"
+    only_good.mkdir()
+    (only_good / "good.yaml").write_bytes((extra / "good.yaml").read_bytes())
+    assert fingerprint(REPO / "intents", extra) == fingerprint(REPO / "intents", only_good)
+    assert fingerprint(REPO / "intents", extra) != fingerprint(REPO / "intents")

@@ -9,6 +9,7 @@ them.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +26,11 @@ from nlsh.system.processes import (
     snapshot,
     user_exists,
 )
+
+PID_LIMIT = 4194304  # the kernel's largest pid_max
+
+# A pid the language layer took for a program name ("pid -5", "process id 12").
+_PID_AS_NAME = re.compile(r"(?i)(?:pid|process\s+id)\s*#?\s*([-+\u2212]?\s*\d{1,30})")
 
 # Words that point back at something earlier rather than naming a program.
 PRONOUNS = frozenset({"it", "them", "that", "this", "those", "these", "they"})
@@ -83,13 +89,21 @@ def find_targets(parse: Parse, ctx: Context, what: str = "process") -> Targets |
     assert not isinstance(name, Reply) and not isinstance(user, Reply)
     if name is not None and name.lower() in PRONOUNS:
         name = None
+    written_pid = _PID_AS_NAME.fullmatch(name) if name is not None else None
+    if written_pid is not None and pid is None:
+        # "kill pid -5" read as a program named "pid -5": it is a pid, checked as one.
+        pid = int(written_pid.group(1).replace("\u2212", "-").replace(" ", ""))
+        name = None
     if pid is None and port is None and name is None and user is None:
         return Reply(Status.CLARIFY, f"Which {what}? Name a program, a pid, a port or a user "
                                      "(e.g. 'firefox', 'pid 4312', 'port 8080')")
     if port is not None and not 1 <= port <= 65535:
         return Reply(Status.CLARIFY, f"Port {port} does not exist: ports run from 1 to 65535")
     if pid is not None and pid <= 0:
-        return Reply(Status.CLARIFY, f"{pid} is not a process id")
+        return Reply(Status.INVALID if written_pid else Status.CLARIFY,
+                     f"{pid} is not a process id")
+    if written_pid is not None and pid is not None and pid > PID_LIMIT:
+        return Reply(Status.INVALID, f"pid must be in 1–{PID_LIMIT} (got {pid})")
     if user is not None and not user_exists(user):
         return Reply(Status.NOTHING_TO_DO, f"There is no user named '{user}' on this system")
 

@@ -6,8 +6,9 @@ acting (pid + create time, device + inode) and skip a target that changed. After
 steps, a verb's *settler* may finish the work for the whole plan at once (wait for
 terminated processes together, offer SIGKILL for the survivors as a follow-up plan).
 
-An interrupt (Ctrl-C, SIGTERM) between steps stops the plan: steps done are journaled
-as done, the rest as not run, and the outcome says it was interrupted.
+An interrupt (Ctrl-C, SIGTERM) stops the plan, also while waiting for terminated
+processes: the step in flight finishes, steps done are journaled as done, the rest as not
+run, and the outcome says it was interrupted. Nothing runs unless the journal can be written.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Callable
 
 from nlsh.context import Context
 from nlsh.errors import JournalError
+from nlsh.interrupts import deferred
 from nlsh.stages import Outcome, Plan, Step, StepResult, StepStatus
 
 Verb = Callable[[Step, Context], StepResult]
@@ -48,38 +50,78 @@ def _load(reference: str) -> Callable[..., object]:
 
 
 def execute(plan: Plan, ctx: Context, text: str) -> Outcome:
-    """Run ``plan`` step by step; never raises for a failing step (it becomes FAILED)."""
-    if not ctx.journal.writable and (plan.reversible or plan.risk.value != "low"):
+    """Run ``plan`` step by step; never raises for a failing step (it becomes FAILED).
+
+    Nothing runs unless the journal takes the plan's first entry (JournalError, nothing
+    changed); a step runs only once its "before" entry is written, so a journal that
+    fills up mid-plan fails the step at hand and leaves the rest not run.
+    """
+    if not ctx.journal.writable:
         raise JournalError(f"not run: the journal cannot be written ({ctx.journal.path}), "
-                           "and this action must be journaled")
+                           "and every action must be journaled")
     request = ctx.journal.new_id()
-    ctx.journal.record("request", request, text=text, intent=plan.intent, status="running",
-                       message=plan.summary, steps=len(plan.steps), reversible=plan.reversible,
-                       undoes=plan.undoes)
+    if not ctx.journal.record("request", request, text=text, intent=plan.intent,
+                              status="running", message=plan.summary, steps=len(plan.steps),
+                              reversible=plan.reversible, undoes=plan.undoes):
+        raise JournalError(f"not run: the journal cannot be written ({ctx.journal.path}), "
+                           "and every action must be journaled")
     results: list[StepResult] = []
+    after_written = 0  # how many results have their "after" entry
     interrupted = False
+    stopped: str | None = None  # why the rest is not run
+    follow_up: Plan | None = None
     try:
         for index, step in enumerate(plan.steps):
-            ctx.journal.record("step", request, index=index, phase="before",
-                               step=step.to_json())
-            result = _perform(step, ctx)
-            results.append(result)
-            ctx.journal.record("step", request, index=index, phase="after",
-                               status=result.status.value, message=result.message,
-                               undo=dict(result.undo) if result.undo else None,
-                               step=step.to_json())
-    except KeyboardInterrupt:
+            if not ctx.journal.record("step", request, index=index, phase="before",
+                                      step=step.to_json()):
+                results.append(StepResult(step, StepStatus.FAILED, _UNJOURNALED))
+                stopped = _UNJOURNALED
+                break
+            # The step in flight finishes and is journaled; an interrupt meanwhile takes
+            # effect right after it (a signal sent, a file moved, then the record).
+            with deferred():
+                result = _perform(step, ctx)
+                results.append(result)
+                written = ctx.journal.record("step", request, index=index, phase="after",
+                                             status=result.status.value,
+                                             message=result.message,
+                                             undo=dict(result.undo) if result.undo else None,
+                                             step=step.to_json())
+                after_written = len(results)
+            if not written:
+                stopped = _UNJOURNALED
+                break
+        if stopped is None:
+            results, follow_up = _settle(results, ctx, request)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM (nlsh.interrupts): stop here
         interrupted = True
-    follow_up: Plan | None = None
-    if not interrupted:
-        results, follow_up = _settle(results, ctx, request)
+    with deferred():
+        return _close(plan, ctx, request, results, after_written, interrupted, stopped,
+                      follow_up)
+
+
+_UNJOURNALED = "not run: the journal cannot be written"
+
+
+def _close(plan: Plan, ctx: Context, request: str, results: list[StepResult],
+           after_written: int, interrupted: bool, stopped: str | None,
+           follow_up: Plan | None) -> Outcome:
+    """Journal what became of every step (done, in flight, not run) and the outcome."""
+    for index in range(after_written, len(results)):  # interrupted before its "after" entry
+        result = results[index]
+        ctx.journal.record("step", request, index=index, phase="after",
+                           status=result.status.value, message=result.message,
+                           undo=dict(result.undo) if result.undo else None,
+                           step=result.step.to_json())
+    reason = "not run (interrupted)" if interrupted else (stopped or "not run")
     for index in range(len(results), len(plan.steps)):
         step = plan.steps[index]
-        results.append(StepResult(step, StepStatus.NOT_RUN, "not run (interrupted)"))
+        results.append(StepResult(step, StepStatus.NOT_RUN, reason))
         ctx.journal.record("step", request, index=index, phase="after",
-                           status=StepStatus.NOT_RUN.value, message="not run (interrupted)",
+                           status=StepStatus.NOT_RUN.value, message=reason,
                            step=step.to_json())
-    outcome = Outcome(tuple(results), interrupted=interrupted, follow_up=follow_up)
+    outcome = Outcome(tuple(results), interrupted=interrupted,
+                      follow_up=None if interrupted else follow_up)
     final = "interrupted" if interrupted else ("failed" if outcome.failed else "done")
     ctx.journal.record("finish", request, intent=plan.intent, status=final,
                        done=outcome.done, reversible=plan.reversible,

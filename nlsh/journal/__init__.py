@@ -23,6 +23,13 @@ from nlsh.journal.redact import redact
 SCHEMA_VERSION = 1
 
 
+def _write_all(fd: int, data: bytes) -> None:
+    """Write every byte (a short write, as on a nearly full disk, is an error: ENOSPC)."""
+    written = os.write(fd, data)
+    if written != len(data):
+        raise OSError(28, "No space left on device")
+
+
 @dataclass
 class Journal:
     path: Path
@@ -37,10 +44,16 @@ class Journal:
         line = json.dumps(record, ensure_ascii=False, default=str, separators=(",", ":")) + "\n"
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX)
-                os.write(fd, line.encode("utf-8"))
+                data = line.encode("utf-8")
+                size = os.fstat(fd).st_size
+                if size and os.pread(fd, 1, size - 1) != b"\n":
+                    # The last line was torn (a crash, a full disk): start on a fresh line
+                    # so that this entry stays readable.
+                    data = b"\n" + data
+                _write_all(fd, data)
             finally:
                 os.close(fd)  # closing releases the lock
         except OSError as error:

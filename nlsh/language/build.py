@@ -117,6 +117,17 @@ def ensure_model(models: Path, user_dir: Path | None, progress: ProgressFactory,
     target = models / key
     if is_complete(target) and not rebuild:
         return target
+    try:
+        return _build_locked(models, target, key, intents_dir, user_dir, encoder, progress,
+                             rebuild)
+    except OSError as error:  # a read-only or full cache: one line, nothing half-written
+        raise ModelError(f"cannot build the language model in {models} "
+                         f"({error.strerror or error})") from None
+
+
+def _build_locked(models: Path, target: Path, key: str, intents_dir: Path,
+                  user_dir: Path | None, encoder: Path, progress: ProgressFactory,
+                  rebuild: bool) -> Path:
     with _build_lock(models):
         if is_complete(target) and not rebuild:  # another process built it meanwhile
             return target

@@ -161,16 +161,37 @@ def _resolve_integer(text: str, slot: str) -> int:
     return int(number)
 
 
+# A sign: ASCII plus, ASCII hyphen-minus or the minus sign U+2212. Every character is
+# escaped: unescaped, "+-−" inside a class is a *range* (it matched digits and letters).
+_SIGN = "[" + re.escape("+") + re.escape("-") + "\u2212]"
+# Larger numbers are no pid, port, nice value, size or age: reported as out of range.
+MAX_DIGITS = 30
+
+
+def _number_value(digits: str) -> float:
+    """``digits`` ("-5", "2.5", "18446744073709551616") as a number; huge ones raise OutOfRange."""
+    cleaned = digits.replace("\u2212", "-").replace(" ", "")
+    if sum(c.isdigit() for c in cleaned) > MAX_DIGITS:
+        raise OutOfRange(f"{digits.strip()[:20]}… is far too large a number")
+    value = float(cleaned)
+    if not math.isfinite(value):  # pragma: no cover - MAX_DIGITS keeps floats finite
+        raise OutOfRange(f"{digits.strip()[:20]} is far too large a number")
+    return value
+
+
 def parse_number(text: str) -> float | None:
-    """Digits ("8080", "-5", "1,024", "2.5") or words ("twenty five", "a hundred")."""
+    """Digits ("8080", "-5", "1,024", "2.5") or words ("twenty five", "a hundred").
+
+    A number too large to mean anything here raises :class:`OutOfRange`.
+    """
     stripped = text.strip().lstrip(":#").replace(",", "").replace("_", "")
-    digits = re.fullmatch(r"[+-−]?\s*\d+(?:\.\d+)?", stripped)
+    digits = re.fullmatch(_SIGN + r"?\s*\d+(?:\.\d+)?", stripped)
     if digits:
-        return float(digits.group(0).replace("−", "-").replace(" ", ""))
-    found = re.search(r"[+-−]?\d+(?:\.\d+)?", stripped)
+        return _number_value(digits.group(0))
+    found = re.search(_SIGN + r"?\d+(?:\.\d+)?", stripped)
     words = [w for w in _words(stripped) if w not in _NUMBER_FILLER]
     if found and all(not w.isalpha() or w in _NUMBER_FILLER for w in _words(stripped)):
-        return float(found.group(0).replace("−", "-"))
+        return _number_value(found.group(0))
     return _words_to_number(words) if words else None
 
 
@@ -193,13 +214,15 @@ def _words_to_number(words: list[str]) -> float | None:
             if _SCALES[word] >= 1000:
                 total, current = total + current, 0
         elif re.fullmatch(r"\d+(\.\d+)?", word):
-            current += float(word) if "." in word else int(word)
+            current += _number_value(word)
         else:
             return None
         seen = True
     if not seen:
         return None
     value = total + current
+    if not math.isfinite(value) or value > 10**MAX_DIGITS:  # "a million million million…"
+        raise OutOfRange("that number is far too large")
     return -value if negative else value
 
 
@@ -208,7 +231,7 @@ def parse_size(text: str) -> int:
     lowered = text.lower().replace(",", "")
     match = re.search(r"(\d+(?:\.\d+)?)\s*([a-z]+)?", lowered)
     if match:
-        amount = float(match.group(1))
+        amount = _number_value(match.group(1))
         unit = match.group(2) or "b"
     else:
         words = _words(lowered)

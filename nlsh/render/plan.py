@@ -34,7 +34,9 @@ def _step_row(step: Step) -> list[Text]:
         extra = text(_started(target.create_time) + "  " +
                      shorten(" ".join(target.cmdline) or target.name, 60))
     elif isinstance(target, FileRef):
+        # The whole path, folded over lines if need be: the user confirms exactly this.
         what = text(target.path)
+        what.overflow = "fold"
         owner = Text("")
         size = Text(human_bytes(target.size))
         extra = Text("")
@@ -88,6 +90,8 @@ def outcome_view(outcome: Outcome) -> RenderableType:
             label = target.path
         else:
             label = "—"
+        shown = text(label)
+        shown.overflow = "fold"  # what was acted on, whole
         table.add_row(Text(result.status.value, style=_STATUS_STYLE[result.status]),
-                      Text(result.step.action), text(label), text(result.message))
+                      Text(result.step.action), shown, text(result.message))
     return table
