@@ -93,12 +93,12 @@ def test_socket_and_directory_are_private(runtime: Path) -> None:
 
 def test_helper_reads_exactly_as_in_process(runtime: Path) -> None:
     _start(runtime)
-    local = Understander(Paths.from_environment())
+    local = Understander(Paths.from_environment()).engine  # the helper stands in for it
     for sentence in (SENTENCE, "kill whatever is on port 8080", "what's the weather",
-                     "free up memory by closing chrome", "renice firefox to 70"):
+                     "free up memory by closing chrome", "set firefox's niceness to 70"):
         helped = helper.ask(sentence, _key(), runtime)
         assert helped is not None
-        assert helped == local(sentence)
+        assert helped == local.parse(sentence)
 
 
 def test_another_user_cannot_reach_it(runtime: Path) -> None:
