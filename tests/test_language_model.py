@@ -107,19 +107,19 @@ def _held_out(name: str) -> tuple[Scores, Scores]:
     return evaluate(items, understand), evaluate([perturb(i, rng) for i in items], understand)
 
 
-# Measured with scripts/evaluate.py (docs/benchmarks.md), the 4-epoch model:
-#   heldout.yaml   intent 0.987, slot F1 0.968, frame 0.947, false accept 0.031,
-#                  false reject 0.004, ECE 0.017, perturbed drop 1.1 points
-#   heldout2.yaml  intent 0.953, slot F1 0.932, frame 0.906, false accept 0.058,
-#                  false reject 0.011, ECE 0.020, perturbed drop 0.6 points
+# Measured with scripts/evaluate.py (docs/benchmarks.md), the 5-epoch model:
+#   heldout.yaml   intent 0.987, slot F1 0.963, frame 0.951, false accept 0.037,
+#                  false reject 0.004, ECE 0.023, perturbed drop 0.9 points
+#   heldout2.yaml  intent 0.950, slot F1 0.939, frame 0.914, false accept 0.042,
+#                  false reject 0.014, ECE 0.033, perturbed drop 0.8 points
 # The floors sit a little under, leaving room for a rebuild on another CPU.
 FLOOR = {
     "heldout.yaml": {"intent_accuracy": 0.97, "slot_f1": 0.955, "frame_accuracy": 0.93},
-    "heldout2.yaml": {"intent_accuracy": 0.935, "slot_f1": 0.915, "frame_accuracy": 0.885},
+    "heldout2.yaml": {"intent_accuracy": 0.935, "slot_f1": 0.925, "frame_accuracy": 0.895},
 }
 CEILING = {
     "heldout.yaml": {"false_accept": 0.045, "false_reject": 0.015, "ece": 0.035},
-    "heldout2.yaml": {"false_accept": 0.075, "false_reject": 0.025, "ece": 0.04},
+    "heldout2.yaml": {"false_accept": 0.06, "false_reject": 0.025, "ece": 0.045},
 }
 
 

@@ -37,7 +37,7 @@ IGNORE = -100
 @dataclass(frozen=True)
 class TrainConfig:
     trainable_layers: int = 2
-    epochs: int = 4
+    epochs: int = 5
     batch_size: int = 64
     learning_rate: float = 3e-4
     head_learning_rate: float = 3e-3
