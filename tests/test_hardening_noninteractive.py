@@ -6,21 +6,12 @@ import json
 import subprocess
 import sys
 
-import psutil
 import pytest
 
 from tests.conftest import Sleepers, nlsh_env, run_nlsh
-from tests.support.processes import journal_entries
+from tests.support.processes import journal_entries, running
 
 pytestmark = pytest.mark.usefixtures("pipeline_rules")
-
-
-def _alive(pid: int) -> bool:
-    try:
-        return psutil.Process(pid).status() not in (psutil.STATUS_ZOMBIE,
-                                                    psutil.STATUS_STOPPED)
-    except psutil.NoSuchProcess:
-        return False
 
 
 @pytest.mark.parametrize("sentence", ["kill {pid}", "pause {pid}", "kill -9 {pid}"])
@@ -40,7 +31,7 @@ def test_an_open_stdin_pipe_is_never_read_for_a_confirmation(sleepers: Sleepers,
     assert nlsh.returncode == 1, (out, err)
     reply = json.loads(out)
     assert reply["status"] == "cancelled" and "--yes" in reply["message"]
-    assert _alive(child.pid)
+    assert running(child.pid)
     assert journal_entries("step") == []
 
 
@@ -49,17 +40,17 @@ def test_a_batch_never_changes_anything_without_yes_and_does_with_it(
     kept, ended = sleepers.spawn(), sleepers.spawn()
     done = run_nlsh("--json", input=f"kill {kept.pid}\ny\nyes\n")
     assert done.returncode == 1, done
-    assert _alive(kept.pid)
+    assert running(kept.pid)
     done = run_nlsh("--json", "--yes", input=f"kill {ended.pid}\n")
     assert done.returncode == 0, done
     assert json.loads(done.stdout.splitlines()[0])["status"] == "done"
     assert ended.wait(timeout=30) is not None
-    assert _alive(kept.pid)
+    assert running(kept.pid)
 
 
 def test_dry_run_with_yes_changes_nothing(sleepers: Sleepers) -> None:
     child = sleepers.spawn()
     done = run_nlsh("--json", "--dry-run", "--yes", f"kill {child.pid}")
     assert done.returncode == 0 and json.loads(done.stdout)["status"] == "planned"
-    assert _alive(child.pid)
+    assert running(child.pid)
     assert journal_entries("step") == []

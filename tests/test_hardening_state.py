@@ -29,7 +29,7 @@ from nlsh.journal import Journal
 from nlsh.stages import Plan, ProcessRef, Risk, Status, Step, StepStatus
 from nlsh.system.processes import read_process
 from tests.conftest import MODEL_CACHE, Sleepers, nlsh_env, run_nlsh
-from tests.support.processes import request
+from tests.support.processes import request, running
 
 pytestmark = pytest.mark.usefixtures("pipeline_rules")
 
@@ -43,14 +43,6 @@ def _ref(pid: int) -> ProcessRef:
 def _plan(action: str, pids: list[int], risk: Risk = Risk.MEDIUM) -> Plan:
     return Plan(intent="process.kill", summary="act", risk=risk, reversible=False,
                 steps=tuple(Step(action=action, target=_ref(pid), detail="t") for pid in pids))
-
-
-def _alive(pid: int) -> bool:
-    try:
-        return psutil.Process(pid).status() not in (psutil.STATUS_ZOMBIE,
-                                                    psutil.STATUS_STOPPED)
-    except psutil.NoSuchProcess:
-        return False
 
 
 def _paused(pid: int, seconds: float = 10) -> bool:
@@ -83,7 +75,7 @@ def test_a_full_journal_refuses_an_action_with_one_line_and_changes_nothing(
     assert done.stderr.strip().splitlines() == [
         f"nlsh: not run: the journal cannot be written ({private_home}/.local/state/nlsh/"
         "journal.jsonl), and every action must be journaled"]
-    assert _alive(child.pid)
+    assert running(child.pid)
 
 
 def test_a_full_journal_still_answers_read_only_requests_with_a_warning(
@@ -105,7 +97,7 @@ def test_a_batch_line_refused_for_a_full_journal_does_not_stop_the_batch(
     assert first["status"] == "error" and "journal cannot be written" in first["message"]
     assert first["exit_code"] == 1
     assert second["status"] == "done"
-    assert _alive(child.pid)
+    assert running(child.pid)
 
 
 @pytest.mark.parametrize("risk", [Risk.LOW, Risk.MEDIUM])
@@ -116,7 +108,7 @@ def test_no_plan_runs_unjournaled_even_a_low_risk_irreversible_one(
     (private_home / ".local/state").write_text("a file where the state directory should be")
     with pytest.raises(JournalError, match="must be journaled"):
         execute(_plan("suspend", [child.pid], risk), Context.from_environment(), text="x")
-    assert _alive(child.pid)
+    assert running(child.pid)
 
 
 def test_a_journal_that_takes_no_first_entry_runs_nothing(
@@ -128,7 +120,7 @@ def test_a_journal_that_takes_no_first_entry_runs_nothing(
     monkeypatch.setattr(Journal, "writable", property(lambda self: True))
     with pytest.raises(JournalError):
         execute(_plan("terminate", [child.pid]), ctx, text="x")
-    assert _alive(child.pid)
+    assert running(child.pid)
 
 
 def test_a_journal_filling_up_mid_plan_fails_that_step_and_runs_no_more(
@@ -155,7 +147,7 @@ def test_a_journal_filling_up_mid_plan_fails_that_step_and_runs_no_more(
                                                    StepStatus.NOT_RUN]
     assert outcome.failed  # exit 3: the plan did not run through
     assert _paused(children[0].pid)
-    assert [_alive(c.pid) for c in children[1:]] == [True, True]
+    assert [running(c.pid) for c in children[1:]] == [True, True]
     assert ctx.journal.warnings and "No space left" in ctx.journal.warnings[0]
 
 
@@ -178,7 +170,7 @@ def test_a_journal_full_before_a_step_marks_it_failed_and_the_rest_not_run(
                                                    StepStatus.NOT_RUN]
     assert "journal cannot be written" in outcome.results[1].message
     assert _paused(children[0].pid)
-    assert [_alive(c.pid) for c in children[1:]] == [True, True]
+    assert [running(c.pid) for c in children[1:]] == [True, True]
 
 
 class _Yes:

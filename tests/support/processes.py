@@ -24,6 +24,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 
 from tests.conftest import Sleepers
@@ -294,6 +295,15 @@ def journal_entries(event: str | None = None) -> list[dict[str, Any]]:
 
     entries = list(Context.from_environment().journal.entries())
     return [e for e in entries if event is None or e.get("event") == event]
+
+
+def running(pid: int) -> bool:
+    """Whether ``pid`` exists and runs: neither gone, a zombie, nor stopped."""
+    try:
+        return psutil.Process(pid).status() not in (psutil.STATUS_ZOMBIE,
+                                                    psutil.STATUS_STOPPED)
+    except psutil.NoSuchProcess:
+        return False
 
 
 def missing_pid() -> int:
