@@ -10,7 +10,6 @@ import json
 import os
 import signal
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,13 @@ from nlsh.execution import execute
 from nlsh.stages import Plan, ProcessRef, Risk, Step, StepStatus
 from nlsh.system.processes import read_process
 from tests.conftest import Sleepers, nlsh_env
-from tests.support.processes import IGNORE_SIGTERM, Children, journal_entries, wait_gone
+from tests.support.processes import (
+    IGNORE_SIGTERM,
+    Children,
+    eventually,
+    journal_entries,
+    wait_gone,
+)
 
 pytestmark = pytest.mark.usefixtures("pipeline_rules")
 
@@ -138,13 +143,6 @@ def test_an_interrupt_while_closing_the_record_is_held_until_it_is_written(
     assert journal_entries("finish")[-1]["status"] == "done"  # written before it raised
 
 
-def _wait_for(condition: Any, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "condition never became true"
-        time.sleep(0.02)
-
-
 def test_sigterm_to_the_cli_during_a_kill_exits_130_and_journals_it(
         children: Children, private_home: Path) -> None:
     import subprocess
@@ -159,7 +157,7 @@ def test_sigterm_to_the_cli_during_a_kill_exits_130_and_journals_it(
         lines = journal.read_text().splitlines() if journal.exists() else []
         return any('"phase":"after"' in line for line in lines) or nlsh.poll() is not None
 
-    _wait_for(sigterm_sent_and_waiting)
+    assert eventually(sigterm_sent_and_waiting, seconds=60)
     nlsh.send_signal(signal.SIGTERM)  # while nlsh waits up to 3 s for the process to exit
     out, err = nlsh.communicate(timeout=60)
     assert nlsh.returncode == 130, (out, err)
@@ -176,16 +174,20 @@ def _spawn(*args: str) -> pexpect.spawn:
                          timeout=120, dimensions=(40, 160))
 
 
+def _sigterm_ends_it_with_130(spawned: pexpect.spawn) -> None:
+    spawned.kill(signal.SIGTERM)
+    spawned.expect(pexpect.EOF)
+    spawned.close()
+    assert spawned.exitstatus == 130
+    assert "Traceback" not in (spawned.before or "")
+
+
 def test_sigterm_at_a_confirmation_changes_nothing_and_exits_130(
         sleepers: Sleepers, private_home: Path) -> None:
     child = sleepers.spawn()
     nlsh = _spawn(f"kill pid {child.pid}")
     nlsh.expect_exact("Go ahead? [y/N]")
-    nlsh.kill(signal.SIGTERM)
-    nlsh.expect(pexpect.EOF)
-    nlsh.close()
-    assert nlsh.exitstatus == 130
-    assert "Traceback" not in (nlsh.before or "")
+    _sigterm_ends_it_with_130(nlsh)
     assert _alive(child.pid)
     assert journal_entries("step") == []
 
@@ -193,11 +195,7 @@ def test_sigterm_at_a_confirmation_changes_nothing_and_exits_130(
 def test_sigterm_at_the_repl_prompt_leaves_with_130() -> None:
     repl = _spawn()
     repl.expect(r"nlsh(?:\x1b\[[0-9;?]*[A-Za-z])*>")
-    repl.kill(signal.SIGTERM)
-    repl.expect(pexpect.EOF)
-    repl.close()
-    assert repl.exitstatus == 130
-    assert "Traceback" not in (repl.before or "")
+    _sigterm_ends_it_with_130(repl)
 
 
 def test_an_interrupted_cleanup_moves_whole_files_and_undo_brings_them_back(
@@ -252,10 +250,6 @@ def test_sigterm_at_a_repl_confirmation_changes_nothing_and_leaves_with_130(
     repl.expect(r"nlsh(?:\x1b\[[0-9;?]*[A-Za-z])*>")
     repl.sendline(f"kill {child.pid}")
     repl.expect_exact("Go ahead? [y/N]")
-    repl.kill(signal.SIGTERM)  # Ctrl-C here would only cancel; SIGTERM leaves
-    repl.expect(pexpect.EOF)
-    repl.close()
-    assert repl.exitstatus == 130
-    assert "Traceback" not in (repl.before or "")
+    _sigterm_ends_it_with_130(repl)  # Ctrl-C here would only cancel; SIGTERM leaves
     assert _alive(child.pid)
     assert journal_entries("step") == []

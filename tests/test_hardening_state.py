@@ -29,7 +29,7 @@ from nlsh.journal import Journal
 from nlsh.stages import Plan, ProcessRef, Risk, Status, Step, StepStatus
 from nlsh.system.processes import read_process
 from tests.conftest import MODEL_CACHE, Sleepers, nlsh_env, run_nlsh
-from tests.support.processes import request, running
+from tests.support.processes import eventually, request, running
 
 pytestmark = pytest.mark.usefixtures("pipeline_rules")
 
@@ -43,16 +43,6 @@ def _ref(pid: int) -> ProcessRef:
 def _plan(action: str, pids: list[int], risk: Risk = Risk.MEDIUM) -> Plan:
     return Plan(intent="process.kill", summary="act", risk=risk, reversible=False,
                 steps=tuple(Step(action=action, target=_ref(pid), detail="t") for pid in pids))
-
-
-def _paused(pid: int, seconds: float = 10) -> bool:
-    """Whether ``pid`` is (or within ``seconds`` becomes) stopped: SIGSTOP lands async."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if psutil.Process(pid).status() == psutil.STATUS_STOPPED:
-            return True
-        time.sleep(0.02)
-    return False
 
 
 def _journal_is_full(private_home: Path) -> Path:
@@ -146,7 +136,9 @@ def test_a_journal_filling_up_mid_plan_fails_that_step_and_runs_no_more(
     assert [r.status for r in outcome.results] == [StepStatus.DONE, StepStatus.NOT_RUN,
                                                    StepStatus.NOT_RUN]
     assert outcome.failed  # exit 3: the plan did not run through
-    assert _paused(children[0].pid)
+    # SIGSTOP lands asynchronously
+    assert eventually(lambda: psutil.Process(children[0].pid).status() == psutil.STATUS_STOPPED,
+                      seconds=10)
     assert [running(c.pid) for c in children[1:]] == [True, True]
     assert ctx.journal.warnings and "No space left" in ctx.journal.warnings[0]
 
@@ -169,7 +161,9 @@ def test_a_journal_full_before_a_step_marks_it_failed_and_the_rest_not_run(
     assert [r.status for r in outcome.results] == [StepStatus.DONE, StepStatus.FAILED,
                                                    StepStatus.NOT_RUN]
     assert "journal cannot be written" in outcome.results[1].message
-    assert _paused(children[0].pid)
+    # SIGSTOP lands asynchronously
+    assert eventually(lambda: psutil.Process(children[0].pid).status() == psutil.STATUS_STOPPED,
+                      seconds=10)
     assert [running(c.pid) for c in children[1:]] == [True, True]
 
 

@@ -8,7 +8,6 @@ import socket
 import stat
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from nlsh.language.build import current_model_dir
 from nlsh.paths import Paths
 from tests.conftest import nlsh_env, run_nlsh
 from tests.support.privilege import become_nobody, run_weakened
+from tests.support.processes import eventually
 
 SENTENCE = "make the backup job lower priority"
 
@@ -40,25 +40,20 @@ def runtime(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
             process.kill()
 
 
+def _ended(process: psutil.Process) -> bool:
+    return not process.is_running() or process.status() == psutil.STATUS_ZOMBIE
+
+
 def _helpers(directory: Path) -> list[psutil.Process]:
     return [p for p in psutil.process_iter(["cmdline"])
             if "nlsh.language.helper" in " ".join(p.info["cmdline"] or [])
             and str(directory) in " ".join(p.info["cmdline"] or [])]
 
 
-def _wait(condition: object, seconds: float = 30) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():  # type: ignore[operator]
-            return True
-        time.sleep(0.1)
-    return False
-
-
 def _start(directory: Path, idle: str = "600") -> None:
     subprocess.Popen([sys.executable, "-m", "nlsh.language.helper", str(directory)],
                      env=nlsh_env({"NLSH_HELPER_IDLE": idle}), start_new_session=True)
-    assert _wait(lambda: (directory / helper.SOCKET_NAME).exists())
+    assert eventually(lambda: (directory / helper.SOCKET_NAME).exists())
 
 
 def _key() -> str:
@@ -71,7 +66,7 @@ def _key() -> str:
 def test_first_one_shot_starts_a_helper_and_the_next_uses_it(runtime: Path) -> None:
     first = run_nlsh("--dry-run", "--json", SENTENCE)
     assert json.loads(first.stdout)["intent"] == "process.renice"
-    assert _wait(lambda: (runtime / helper.SOCKET_NAME).exists())
+    assert eventually(lambda: (runtime / helper.SOCKET_NAME).exists())
     probe = ("import runpy, sys, json\n"
              f"sys.argv = ['nlsh', '--dry-run', '--json', {SENTENCE!r}]\n"
              "try:\n    runpy.run_module('nlsh', run_name='__main__')\n"
@@ -123,14 +118,13 @@ def test_a_stale_model_key_makes_it_exit(runtime: Path) -> None:
     _start(runtime)
     [process] = _helpers(runtime)
     assert helper.ask(SENTENCE, "0" * 16, runtime) is None
-    assert _wait(lambda: not process.is_running() or process.status() == psutil.STATUS_ZOMBIE)
+    assert eventually(lambda: _ended(process))
 
 
 def test_it_exits_when_idle(runtime: Path) -> None:
     _start(runtime, idle="1")
     [process] = _helpers(runtime)
-    assert _wait(lambda: not process.is_running() or process.status() == psutil.STATUS_ZOMBIE,
-                 seconds=15)
+    assert eventually(lambda: _ended(process), seconds=15)
     assert not (runtime / helper.SOCKET_NAME).exists()
 
 
@@ -138,8 +132,7 @@ def test_it_exits_when_its_socket_is_removed(runtime: Path) -> None:
     _start(runtime)
     [process] = _helpers(runtime)
     (runtime / helper.SOCKET_NAME).unlink()
-    assert _wait(lambda: not process.is_running() or process.status() == psutil.STATUS_ZOMBIE,
-                 seconds=15)
+    assert eventually(lambda: _ended(process), seconds=15)
 
 
 def test_only_one_helper_serves_a_user(runtime: Path) -> None:

@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -295,6 +296,16 @@ def journal_entries(event: str | None = None) -> list[dict[str, Any]]:
 
     entries = list(Context.from_environment().journal.entries())
     return [e for e in entries if event is None or e.get("event") == event]
+
+
+def eventually(condition: Callable[[], object], seconds: float = 30) -> bool:
+    """Whether ``condition()`` is (or within ``seconds`` becomes) true, polling it."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return False
 
 
 def running(pid: int) -> bool:
