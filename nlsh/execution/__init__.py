@@ -56,13 +56,12 @@ def execute(plan: Plan, ctx: Context, text: str) -> Outcome:
     changed); a step runs only once its "before" entry is written, so a journal that
     fills up mid-plan fails the step at hand and leaves the rest not run.
     """
-    if not ctx.journal.writable:
-        raise JournalError(f"not run: the journal cannot be written ({ctx.journal.path}), "
-                           "and every action must be journaled")
     request = ctx.journal.new_id()
-    if not ctx.journal.record("request", request, text=text, intent=plan.intent,
-                              status="running", message=plan.summary, steps=len(plan.steps),
-                              reversible=plan.reversible, undoes=plan.undoes):
+    if not (ctx.journal.writable
+            and ctx.journal.record("request", request, text=text, intent=plan.intent,
+                                   status="running", message=plan.summary,
+                                   steps=len(plan.steps), reversible=plan.reversible,
+                                   undoes=plan.undoes)):
         raise JournalError(f"not run: the journal cannot be written ({ctx.journal.path}), "
                            "and every action must be journaled")
     results: list[StepResult] = []
@@ -82,11 +81,7 @@ def execute(plan: Plan, ctx: Context, text: str) -> Outcome:
             with deferred():
                 result = _perform(step, ctx)
                 results.append(result)
-                written = ctx.journal.record("step", request, index=index, phase="after",
-                                             status=result.status.value,
-                                             message=result.message,
-                                             undo=dict(result.undo) if result.undo else None,
-                                             step=step.to_json())
+                written = _record_after(ctx, request, index, result)
                 after_written = len(results)
             if not written:
                 stopped = _UNJOURNALED
@@ -103,23 +98,24 @@ def execute(plan: Plan, ctx: Context, text: str) -> Outcome:
 _UNJOURNALED = "not run: the journal cannot be written"
 
 
+def _record_after(ctx: Context, request: str, index: int, result: StepResult) -> bool:
+    """Journal what became of step ``index``; False when the entry could not be written."""
+    return ctx.journal.record("step", request, index=index, phase="after",
+                              status=result.status.value, message=result.message,
+                              undo=dict(result.undo) if result.undo else None,
+                              step=result.step.to_json())
+
+
 def _close(plan: Plan, ctx: Context, request: str, results: list[StepResult],
            after_written: int, interrupted: bool, stopped: str | None,
            follow_up: Plan | None) -> Outcome:
     """Journal what became of every step (done, in flight, not run) and the outcome."""
     for index in range(after_written, len(results)):  # interrupted before its "after" entry
-        result = results[index]
-        ctx.journal.record("step", request, index=index, phase="after",
-                           status=result.status.value, message=result.message,
-                           undo=dict(result.undo) if result.undo else None,
-                           step=result.step.to_json())
+        _record_after(ctx, request, index, results[index])
     reason = "not run (interrupted)" if interrupted else (stopped or "not run")
     for index in range(len(results), len(plan.steps)):
-        step = plan.steps[index]
-        results.append(StepResult(step, StepStatus.NOT_RUN, reason))
-        ctx.journal.record("step", request, index=index, phase="after",
-                           status=StepStatus.NOT_RUN.value, message=reason,
-                           step=step.to_json())
+        results.append(StepResult(plan.steps[index], StepStatus.NOT_RUN, reason))
+        _record_after(ctx, request, index, results[index])
     outcome = Outcome(tuple(results), interrupted=interrupted,
                       follow_up=None if interrupted else follow_up)
     final = "interrupted" if interrupted else ("failed" if outcome.failed else "done")
