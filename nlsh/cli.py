@@ -175,28 +175,21 @@ def _batch(options: Options) -> ExitStatus:
     for raw in _stdin_lines():
         if not raw.strip():
             continue
+        text = raw
         try:
             text = clean_sentence(raw)
-        except UsageError as error:
+            response = run(text, ctx, understand, confirmer)
+        except NlshError as error:  # this line is bad or fails (journal full…); the next may not
             code: ExitStatus = error.exit_status
             if options.as_json:
-                sys.stdout.write(json.dumps(_error_json(raw[:200], str(error), code)) + "\n")
+                sys.stdout.write(json.dumps(_error_json(text[:200], str(error), code),
+                                            ensure_ascii=False) + "\n")
+                sys.stdout.flush()
             else:
                 _stderr(str(error))
         else:
-            try:
-                response = run(text, ctx, understand, confirmer)
-            except NlshError as error:  # this line fails (journal full…); the next may not
-                code = error.exit_status
-                if options.as_json:
-                    sys.stdout.write(json.dumps(_error_json(text[:200], str(error), code),
-                                                ensure_ascii=False) + "\n")
-                    sys.stdout.flush()
-                else:
-                    _stderr(str(error))
-            else:
-                _show(response, options, console)
-                code = exit_status_for(response)
+            _show(response, options, console)
+            code = exit_status_for(response)
         worst = max(worst, code, key=_severity)
     for warning in ctx.journal.warnings:
         _stderr(f"warning: {warning}")
