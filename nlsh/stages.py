@@ -16,6 +16,8 @@ from typing import Any
 SlotValue = int | str | bool
 JSON = dict[str, Any]
 
+PID_LIMIT = 4194304  # the kernel's largest pid_max: no pid is above it
+
 
 class Status(StrEnum):
     """What happened to a request (``status`` in the JSON output)."""

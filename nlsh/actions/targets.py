@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nlsh.context import Context
-from nlsh.stages import Parse, Reply, Status
+from nlsh.stages import PID_LIMIT, Parse, Reply, Status
 from nlsh.system.ports import listeners
 from nlsh.system.processes import (
     ProcessInfo,
@@ -26,8 +26,6 @@ from nlsh.system.processes import (
     snapshot,
     user_exists,
 )
-
-PID_LIMIT = 4194304  # the kernel's largest pid_max
 
 # A pid the language layer took for a program name ("pid -5", "process id 12").
 _PID_AS_NAME = re.compile(r"(?i)(?:pid|process\s+id)\s*#?\s*([-+\u2212]?\s*\d{1,30})")

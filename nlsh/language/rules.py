@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from functools import cache
 
-from nlsh.stages import Alternative, Parse, SlotSpan, SlotValue
+from nlsh.stages import PID_LIMIT, Alternative, Parse, SlotSpan, SlotValue
 
 _NAME = r"(?P<name>[A-Za-z0-9_.+@-][A-Za-z0-9_.+@:-]*)"
 _PID = r"(?P<pid>\d{1,10})"
@@ -131,7 +131,7 @@ FORMS: tuple[tuple[tuple[str, ...], str, Build], ...] = (
               r"(?:\s+(?:right\s+)?now)?\s*\??", _is_running),
 )
 
-_LIMITS = {"pid": (1, 4194304), "port": (1, 65535), "nice": (-20, 19)}
+_LIMITS = {"pid": (1, PID_LIMIT), "port": (1, 65535), "nice": (-20, 19)}
 
 
 @cache
