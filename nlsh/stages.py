@@ -77,6 +77,108 @@ class SlotSpan:
 
 
 @dataclass(frozen=True)
+class Exclusion:
+    """Something the sentence leaves out: "except pid 4312", "but not alice's", "not firefox's".
+
+    ``kind`` is what ``value`` names: ``pid``, ``process``, ``user``, ``port``, ``path`` or
+    ``cleaner`` (a cleaner's canonical name, see ``nlsh.actions.cleaners``).
+    """
+
+    kind: str
+    value: int | str
+    text: str
+
+    def describe(self) -> str:
+        if self.kind in ("pid", "port"):
+            return f"except {self.kind} {self.value}"
+        if self.kind == "user":
+            return f"except those owned by {self.value}"
+        if self.kind == "process":
+            return f"except '{self.value}'"
+        return f"except {self.value}"
+
+    def to_json(self) -> JSON:
+        return {"kind": self.kind, "value": self.value, "text": self.text}
+
+
+LIMIT_QUANTITIES = ("age", "size", "memory", "cpu")
+LIMIT_OPS = (">", ">=", "<", "<=")
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A comparison the sentence applies: "older than 1,000 days", "using more than 2 GB".
+
+    ``quantity`` is ``age`` (days), ``size`` (bytes, of files), ``memory`` (bytes of RSS)
+    or ``cpu`` (percent of one core); ``op`` is one of ``>``, ``>=``, ``<``, ``<=``.
+    """
+
+    quantity: str
+    op: str
+    value: float
+    text: str
+
+    def admits(self, measured: float) -> bool:
+        """Whether a measured amount satisfies the comparison."""
+        return {">": measured > self.value, ">=": measured >= self.value,
+                "<": measured < self.value, "<=": measured <= self.value}[self.op]
+
+    def describe(self) -> str:
+        """For plan headers: "older than 1000 days (2 years 9 months)"."""
+        from nlsh.language.quantities import describe_limit
+
+        return describe_limit(self)
+
+    def to_json(self) -> JSON:
+        return {"quantity": self.quantity, "op": self.op, "value": self.value,
+                "text": self.text}
+
+
+@dataclass(frozen=True)
+class Operators:
+    """What a sentence says beyond its intent and slots (the faithfulness layer).
+
+    ``negated``: the order is negated ("don't kill X"); ``question``: it asks about an
+    action instead of ordering it ("should I kill X?"); ``also``: further targets of the
+    same verb as ``(slot, value)`` pairs ("kill A and B" → also ``(("process", "b"),)``);
+    ``exclusions`` narrow the targets; ``limits`` filter them; ``named`` are the
+    canonical names of the cleaners a cleanup names ("pip and npm caches").
+    """
+
+    negated: bool = False
+    question: bool = False
+    also: tuple[tuple[str, SlotValue], ...] = ()
+    exclusions: tuple[Exclusion, ...] = ()
+    limits: tuple[Limit, ...] = ()
+    named: tuple[str, ...] = ()
+
+    def limit(self, quantity: str) -> tuple[Limit, ...]:
+        return tuple(x for x in self.limits if x.quantity == quantity)
+
+    def excluded(self, kind: str) -> tuple[int | str, ...]:
+        return tuple(e.value for e in self.exclusions if e.kind == kind)
+
+    def to_json(self) -> JSON:
+        data: JSON = {}
+        if self.negated:
+            data["negated"] = True
+        if self.question:
+            data["question"] = True
+        if self.also:
+            data["also"] = [{"slot": slot, "value": value} for slot, value in self.also]
+        if self.exclusions:
+            data["exclusions"] = [e.to_json() for e in self.exclusions]
+        if self.limits:
+            data["limits"] = [x.to_json() for x in self.limits]
+        if self.named:
+            data["named"] = list(self.named)
+        return data
+
+
+NO_OPERATORS = Operators()
+
+
+@dataclass(frozen=True)
 class Parse:
     """The language layer's reading of one sentence.
 
@@ -94,6 +196,7 @@ class Parse:
     spans: tuple[SlotSpan, ...] = ()
     source: str = "model"
     uncertain: bool = False
+    operators: Operators = NO_OPERATORS
 
     @property
     def rejected_values(self) -> tuple[str, ...]:
@@ -113,6 +216,7 @@ class Parse:
             alternatives=self.alternatives,
             spans=self.spans,
             source="user",
+            operators=self.operators,
         )
 
 
