@@ -39,6 +39,7 @@ KIB, MIB, GIB, TIB = 1024, 1024**2, 1024**3, 1024**4
     ("one hundred and twenty five", 125), ("nineteen hundred", 1900), ("a million", 1e6),
     ("three hundred thousand", 300_000), ("zero", 0), ("a", 1), ("an", 1),
     ("  Twelve  ", 12), ("eleven", 11), ("ninety nine", 99),
+    ("1.5k", 1500), ("100K", 100_000),
 ])
 def test_parse_amount(text: str, expected: float) -> None:
     assert parse_amount(text) == pytest.approx(expected)
@@ -252,6 +253,13 @@ SENTENCES: list[tuple[str, Expected]] = [
                                                         "using more than 2GB")]),
     ("delete the 5 files larger than 1 GB", [("size", ">", GIB, "larger than 1 GB")]),
     ("DELETE FILES OLDER THAN 3 WEEKS", [("age", ">", 21, "OLDER THAN 3 WEEKS")]),
+    ("delete temp files older than 1.5k days", [("age", ">", 1500, "older than 1.5k days")]),
+    ("kill it with more than 1,000 MB resident", [("memory", ">", 1000 * MIB,
+                                                   "more than 1,000 MB resident")]),
+    ("files older than 30 days and bigger", [("age", ">", 30, "older than 30 days")]),
+    ("files older than 30 days or more", [("age", ">=", 30, "older than 30 days or more")]),
+    ("files 1 GB and up", [("size", ">=", GIB, "1 GB and up")]),
+    ("files 30 days and older", [("age", ">=", 30, "30 days and older")]),
 ]
 
 
@@ -275,6 +283,7 @@ def test_find_comparisons(sentence: str, expected: Expected) -> None:
     "files older than 30 dogs", "older than this one", "clean up the pip cache",
     "could you please be so kind as to tell me which program is hogging my processor",
     "colder than 5 days", "", "remind me in 3 days",
+    "show me the calendar for last month, this month and next month",
 ])
 def test_no_comparison(sentence: str) -> None:
     assert find_comparisons(sentence) == []
@@ -313,6 +322,27 @@ def test_older_than_n_days_is_always_age_above_n(n: int, before: str, after: str
     [comparison] = find_comparisons(sentence)
     assert (comparison.quantity, comparison.op, comparison.value) == ("age", ">", n)
     assert comparison.text == f"older than {n:,} days"
+
+
+_WORDS = ["older", "newer", "than", "more", "less", "at", "least", "most", "over", "under",
+          "not", "modified", "in", "the", "last", "past", "from", "or", "and", "a", "half",
+          "few", "1,000", "1,5", "1e3", "1e99", "-5", ".5", "30", "twenty", "five", "dozen",
+          "days", "d", "m", "GB", "k", "%", "cpu", "ram", "using", "old", "ago", "+", ">",
+          ">=", "<", "between", "kill", "4312", "port", "8080", "top", "files", "of", ","]
+
+
+@given(st.lists(st.sampled_from(_WORDS), max_size=12))
+def test_any_sentence_gives_spans_or_a_reason(words: list[str]) -> None:
+    sentence = " ".join(words)
+    try:
+        found = find_comparisons(sentence)
+    except ResolutionError as error:
+        assert str(error)
+        return
+    for comparison in found:
+        assert sentence[comparison.start:comparison.end] == comparison.text
+        assert comparison.op in (">", ">=", "<", "<=")
+        assert comparison.value >= 0
 
 
 # ── consistency, limits and descriptions ───────────────────────────────────────────────
@@ -398,3 +428,11 @@ def test_fast_enough() -> None:
     for _ in range(200):
         find_comparisons(sentence)
     assert (time.perf_counter() - start) / 200 < 0.002  # generous: shared CI machines
+
+
+def test_module_docstring_examples() -> None:
+    import doctest
+
+    import nlsh.language.quantities as quantities
+
+    assert doctest.testmod(quantities).failed == 0
