@@ -379,8 +379,9 @@ def test_memory_percent_is_reported_not_applied() -> None:
     [comparison] = find_comparisons("kill processes using more than 30% of memory")
     assert comparison == Comparison("memory_percent", ">", 30.0,
                                     "using more than 30% of memory", 15, 44)
-    with pytest.raises(ResolutionError, match="cannot compare a share of memory"):
-        comparison.to_limit()
+    assert not comparison.supported
+    assert comparison.to_limit().describe() == "using more than 30% of memory"
+    assert all(c.supported for c in find_comparisons("older than 2 days, over 1 GB, 5% cpu"))
 
 
 @pytest.mark.parametrize(("days", "text"), [
@@ -405,7 +406,10 @@ def test_describe_bytes(size: float, text: str) -> None:
 @pytest.mark.parametrize(("limit", "text"), [
     (Limit("age", ">", 1000, ""), "older than 1000 days (2 years 9 months)"),
     (Limit("age", "<", 2, ""), "newer than 2 days"),
-    (Limit("age", ">=", 30, ""), "at least 30 days (1 month) old"),
+    (Limit("age", ">=", 30, ""), "at least 30 days old"),
+    (Limit("age", ">", 7, ""), "older than 7 days"),
+    (Limit("age", ">=", 1000, ""), "at least 1000 days old (2 years 9 months)"),
+    (Limit("age", "<", 0.5, ""), "newer than 12 hours"),
     (Limit("age", "<=", 3, ""), "at most 3 days old"),
     (Limit("size", ">", 100 * MIB, ""), "larger than 100 MiB"),
     (Limit("size", "<", 10 * KIB, ""), "smaller than 10 KiB"),

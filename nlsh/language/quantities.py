@@ -21,7 +21,7 @@ form people write numbers, deterministically and without the model::
 
 Values are in days (``age``), bytes (``size``: of files; ``memory``: resident memory of
 processes) and percent (``cpu``: of one core; ``memory_percent``: of the machine's
-memory, which nlsh cannot filter by yet: :meth:`Comparison.to_limit` refuses it, so a
+memory, which nlsh cannot filter by yet: ``Comparison.supported`` is False for it, so a
 caller can say so). Invalid amounts raise :class:`~nlsh.language.resolve.ResolutionError`
 (:class:`~nlsh.language.resolve.OutOfRange` for absurd ones, :class:`VagueAmount` for
 "a few days") with a message for the user.
@@ -40,7 +40,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from nlsh.language.resolve import MAX_DIGITS, OutOfRange, ResolutionError
-from nlsh.stages import Limit
+from nlsh.stages import LIMIT_QUANTITIES, Limit
 
 __all__ = [
     "Comparison",
@@ -476,11 +476,14 @@ class Comparison:
     start: int
     end: int
 
+    @property
+    def supported(self) -> bool:
+        """Whether nlsh can apply it (``memory_percent`` is not in ``LIMIT_QUANTITIES``)."""
+        return self.quantity in LIMIT_QUANTITIES
+
     def to_limit(self) -> Limit:
-        """The plan's :class:`~nlsh.stages.Limit`; ResolutionError for ``memory_percent``."""
-        if self.quantity == "memory_percent":
-            raise ResolutionError(f"nlsh cannot compare a share of memory yet "
-                                  f"({self.text!r}): say an amount such as 2 GB")
+        """The plan's :class:`~nlsh.stages.Limit`, quantity kept as it is: a caller checks
+        ``supported`` (or its own allowed quantities) and refuses ``memory_percent``."""
         return Limit(self.quantity, self.op, self.value, self.text)
 
 
@@ -772,24 +775,29 @@ def _plural(value: float, unit: str) -> str:
 
 def describe_days(days: float) -> str:
     """ "1000 days (2 years 9 months)", "7 days (1 week)", "1 day", "12 hours"."""
+    text, breakdown = _days_and_breakdown(days)
+    return f"{text} ({breakdown})" if breakdown else text
+
+
+def _days_and_breakdown(days: float) -> tuple[str, str]:
+    """("1000 days", "2 years 9 months"); the breakdown is "" where it adds nothing."""
     if 0 < days < 1:
         for unit, per_day in (("hour", 24), ("minute", 1440)):
             if days * per_day >= 1 - 1e-9:
-                return _plural(days * per_day, unit)
-        return _plural(days * 86400, "second")
-    text = _plural(days, "day")
+                return _plural(days * per_day, unit), ""
+        return _plural(days * 86400, "second"), ""
     weeks = days / 7
-    if days >= 30 or (days >= 7 and abs(weeks - round(weeks)) < 1e-9):
-        parts: list[str] = []
-        rest = days
-        for unit, size in (("year", 365), ("month", 30), ("week", 7), ("day", 1)):
-            count = math.floor(rest / size + 1e-9)
-            if count:
-                parts.append(_plural(count, unit))
-                rest -= count * size
-        approximate = len(parts) > 2 or rest > 1e-6
-        text += f" ({'about ' if approximate else ''}{' '.join(parts[:2])})"
-    return text
+    if days < 30 and not (days >= 7 and abs(weeks - round(weeks)) < 1e-9):
+        return _plural(days, "day"), ""
+    parts: list[str] = []
+    rest = days
+    for unit, size in (("year", 365), ("month", 30), ("week", 7), ("day", 1)):
+        count = math.floor(rest / size + 1e-9)
+        if count:
+            parts.append(_plural(count, unit))
+            rest -= count * size
+    approximate = len(parts) > 2 or rest > 1e-6
+    return _plural(days, "day"), f"{'about ' if approximate else ''}{' '.join(parts[:2])}"
 
 
 def describe_bytes(n: float) -> str:
@@ -821,8 +829,11 @@ def describe_limit(limit: Limit) -> str:
     "using more than 2 GiB of memory", "using more than 50% CPU", "at least 30 days old".
     """
     if limit.quantity == "age":
-        amount = describe_days(limit.value)
-    elif limit.quantity in ("size", "memory"):
+        # A month or less is easy to picture in days: "at least 30 days old".
+        amount, breakdown = _days_and_breakdown(limit.value)
+        wording = _WORDING["age"].get(limit.op, f"{limit.op} {{}}").format(amount)
+        return f"{wording} ({breakdown})" if breakdown and limit.value > 31 else wording
+    if limit.quantity in ("size", "memory"):
         amount = describe_bytes(limit.value)
     elif limit.quantity in ("cpu", "memory_percent"):
         amount = f"{_number(limit.value)}%"
