@@ -45,6 +45,7 @@ _STATUS_EXIT = {
     Status.FAILED: ExitStatus.FAILED,
     Status.INTERRUPTED: ExitStatus.INTERRUPTED,
     Status.INVALID: ExitStatus.USAGE,
+    Status.ANSWERED: ExitStatus.OK,
 }
 
 

@@ -9,11 +9,14 @@ show the ``Response``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from nlsh.context import Context
 from nlsh.handlers import READ_ONLY, handler_for
 from nlsh.stages import Answer, Choice, Outcome, Parse, Plan, Reply, Response, Status
+
+if TYPE_CHECKING:
+    from nlsh.meaning import Request
 
 Understand = Callable[[str], Parse]
 
@@ -89,15 +92,49 @@ def run(
 ) -> Response:
     """Carry one sentence through the whole pipeline and journal what happened.
 
-    ``parse`` skips the language layer (the user already chose an intent in a clarify).
+    The sentence is read for every request it makes (``nlsh.meaning``): one response each,
+    in order, each with its own plan and confirmation; several come back as the ``parts``
+    of one response. ``parse`` skips the language layer (the user already chose an intent
+    in a clarify).
     """
-    parse = parse or understand(text)
-    response = _respond(parse, ctx, confirmer)
+    from nlsh.meaning import Request, read
+
+    requests = (Request(text, parse),) if parse is not None else read(text, understand)
+    responses = tuple(_respond_and_journal(request, ctx, confirmer) for request in requests)
+    if len(responses) == 1:
+        return responses[0]
+    return compound(text, responses)
+
+
+def compound(text: str, parts: tuple[Response, ...]) -> Response:
+    """Several requests of one sentence as one response: the most serious status leads."""
+    worst = max(parts, key=lambda r: _SEVERITY.index(r.status) if r.status in _SEVERITY else 0)
+    message = f"{len(parts)} requests: " + "; ".join(
+        f"{i}. {part.message}" for i, part in enumerate(parts, 1))
+    parse = Parse(text=text, intent=None, confidence=1.0, source="compound")
+    return Response(parse=parse, status=worst.status, message=message, parts=parts)
+
+
+# From least to most serious: the status a compound response reports.
+_SEVERITY = (Status.DONE, Status.PLANNED, Status.ANSWERED, Status.NOTHING_TO_DO,
+             Status.OUT_OF_SCOPE, Status.CLARIFY, Status.CANCELLED, Status.REFUSED,
+             Status.INVALID, Status.FAILED, Status.INTERRUPTED)
+
+
+def _respond_and_journal(request: Request, ctx: Context, confirmer: Confirmer) -> Response:
+    parse = request.parse
+    if request.verdict is not None:
+        verdict = request.verdict
+        response = Response(parse=parse, status=verdict.status, message=verdict.message,
+                            choices=verdict.choices, rule=verdict.rule)
+    else:
+        response = _respond(parse, ctx, confirmer)
     if response.outcome is None:  # executed plans journal themselves step by step
         ctx.journal.record(
             "request", ctx.journal.new_id(), text=parse.text, intent=parse.intent,
             slots=dict(parse.slots), status=response.status.value, message=response.message,
-            dry_run=ctx.dry_run,
+            dry_run=ctx.dry_run, **({"operators": parse.operators.to_json()}
+                                    if parse.operators.to_json() else {}),
         )
     return response
 
@@ -117,7 +154,52 @@ def _respond(parse: Parse, ctx: Context, confirmer: Confirmer) -> Response:
         return Response(parse=parse, status=handled.status, message=handled.message,
                         choices=handled.choices, rule=handled.rule)
     assert parse.intent not in READ_ONLY, f"{parse.intent} is read-only but returned a plan"
+    unfaithful = _unfaithful(parse, handled)
+    if unfaithful is not None:
+        return Response(parse=parse, status=Status.REFUSED, message=unfaithful,
+                        rule="faithfulness")
+    if parse.operators.question:
+        return _answer_question(parse, handled, ctx)
     return _carry_out(parse, handled, ctx, confirmer)
+
+
+def _unfaithful(parse: Parse, plan: Plan) -> str | None:
+    """A step the sentence excluded: never carried out, whatever planned it."""
+    from nlsh.stages import ProcessRef
+
+    operators = parse.operators
+    pids, names, users = (set(operators.excluded("pid")), set(operators.excluded("process")),
+                          set(operators.excluded("user")))
+    for step in plan.steps:
+        target = step.target
+        if isinstance(target, ProcessRef) and (
+                target.pid in pids or target.name.lower() in names
+                or (target.username is not None and target.username in users)):
+            return (f"nlsh planned {step.action} on pid {target.pid} ({target.name}), which the "
+                    "sentence excluded; nothing was done")
+    return None
+
+
+def _answer_question(parse: Parse, plan: Plan, ctx: Context) -> Response:
+    """"Should I kill A?": what nlsh would do, to what, and how to ask for it; never a plan."""
+    from nlsh.policy import review
+
+    reviewed = review(plan, ctx)
+    say = " ".join(parse.text.split())
+    if isinstance(reviewed, Reply):
+        message = f"nlsh would not do this: {reviewed.message}"
+        result: dict[str, object] = {"question": True, "would": None, "say": None,
+                                     "reason": reviewed.message}
+    else:
+        cautions = list(reviewed.confirmations) + list(reviewed.notes)
+        message = (f"If asked, nlsh would: {reviewed.summary}. Nothing was done; to do it, "
+                   f"say it as an order")
+        if cautions:
+            message += ". Note: " + "; ".join(cautions)
+        result = {"question": True, "would": reviewed.to_json(),
+                  "summary": reviewed.summary, "say": say, "cautions": cautions}
+    answer = Answer(kind="would", message=message, result=result)
+    return Response(parse=parse, status=Status.ANSWERED, message=message, answer=answer)
 
 
 def _carry_out(parse: Parse, plan: Plan, ctx: Context, confirmer: Confirmer) -> Response:

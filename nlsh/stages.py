@@ -34,6 +34,7 @@ class Status(StrEnum):
     CANCELLED = "cancelled"
     INTERRUPTED = "interrupted"
     INVALID = "invalid"
+    ANSWERED = "answered"  # a question about an action: what nlsh would do, nothing done
 
 
 class Risk(StrEnum):
@@ -495,6 +496,7 @@ class Response:
     outcome: Outcome | None = None
     choices: tuple[Choice, ...] = ()
     rule: str | None = None
+    parts: tuple[Response, ...] = ()  # several requests in one sentence, in order
 
     def to_json(self, explain: bool = False) -> JSON:
         data: JSON = {
@@ -516,6 +518,11 @@ class Response:
             data["choices"] = [c.to_json() for c in self.choices]
         if self.rule is not None:
             data["rule"] = self.rule
+        if self.parts:
+            data["requests"] = [part.to_json(explain) for part in self.parts]
+        operators = self.parse.operators.to_json()
+        if operators:
+            data["operators"] = operators
         if explain:
             data["explain"] = {
                 "source": self.parse.source,

@@ -142,12 +142,13 @@ def test_secrets_stay_redacted_and_strings_escaped(ctx: Context) -> None:
 
 def test_through_the_pipeline_history_shows_earlier_requests(ctx: Context) -> None:
     def answer_with(parse: Parse) -> None:
-        run(parse.text, ctx, understand=lambda _: parse, confirmer=DeclineAll())
+        run(parse.text, ctx, understand=lambda _: parse, confirmer=DeclineAll(), parse=parse)
 
     answer_with(Parse(text="memory status", intent="memory.status", confidence=1.0))
     answer_with(Parse(text="reboot the machine", intent=None, confidence=0.9))
     parse = Parse(text="what did you do", intent="history", confidence=1.0)
-    response = run(parse.text, ctx, understand=lambda _: parse, confirmer=DeclineAll())
+    response = run(parse.text, ctx, understand=lambda _: parse, confirmer=DeclineAll(),
+                   parse=parse)
     assert response.status is Status.DONE
     rows = response.to_json()["result"]["requests"]
     assert [(r["text"], r["status"]) for r in rows] == [

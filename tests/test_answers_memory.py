@@ -126,7 +126,8 @@ def test_view_of_a_tight_machine_with_swap() -> None:
 def test_through_the_pipeline_it_is_answered_and_journaled() -> None:
     ctx = Context.from_environment()
     parse = Parse(text="memory status", intent="memory.status", confidence=1.0)
-    response = run("memory status", ctx, understand=lambda _: parse, confirmer=DeclineAll())
+    response = run("memory status", ctx, understand=lambda _: parse, confirmer=DeclineAll(),
+                   parse=parse)
     assert response.status is Status.DONE
     assert response.to_json()["result"]["total"] == psutil.virtual_memory().total
     [entry] = list(ctx.journal.entries())

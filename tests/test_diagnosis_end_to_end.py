@@ -45,7 +45,7 @@ def diagnose(ctx: Context) -> Response:
     parse = Parse(text="why is my computer slow", intent="system.diagnose", confidence=1.0)
     # DeclineAll: a read-only answer must not need any confirmation.
     return pipeline.run(parse.text, ctx, understand=lambda _: parse,
-                        confirmer=pipeline.DeclineAll())
+                        confirmer=pipeline.DeclineAll(), parse=parse)
 
 
 def findings_of(response: Response) -> list[dict[str, Any]]:

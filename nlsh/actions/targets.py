@@ -10,12 +10,21 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from nlsh.context import Context
-from nlsh.stages import PID_LIMIT, Parse, Reply, Status
+from nlsh.stages import (
+    NO_OPERATORS,
+    PID_LIMIT,
+    Exclusion,
+    Limit,
+    Operators,
+    Parse,
+    Reply,
+    Status,
+)
 from nlsh.system.ports import listeners
 from nlsh.system.processes import (
     ProcessInfo,
@@ -23,12 +32,15 @@ from nlsh.system.processes import (
     matches,
     named_processes,
     read_process,
+    sample_cpu,
     snapshot,
     user_exists,
 )
 
 # A pid the language layer took for a program name ("pid -5", "process id 12").
 _PID_AS_NAME = re.compile(r"(?i)(?:pid|process\s+id)\s*#?\s*([-+\u2212]?\s*\d{1,30})")
+
+CPU_LIMIT_SECONDS = 0.5  # one sampling window shared by every candidate
 
 # Words that point back at something earlier rather than naming a program.
 PRONOUNS = frozenset({"it", "them", "that", "this", "those", "these", "they"})
@@ -74,10 +86,84 @@ def named_process(parse: Parse) -> str | None:
 
 
 def find_targets(parse: Parse, ctx: Context, what: str = "process") -> Targets | Reply:
-    """The live processes named by ``parse``'s process, pid, port and user slots.
+    """The live processes a request names: its target slots, the further targets it lists
+    ("kill A and B"), less what it excludes ("except pid 4312"), within its limits
+    ("using more than 2 GB").
 
     ``what`` names the request for the question asked when no target was given.
     """
+    found = _find_named(parse, ctx, what)
+    operators = parse.operators
+    if not operators.also and not operators.exclusions and not operators.limits:
+        return found
+    parts = [found]
+    for slot, value in operators.also:
+        slots = {k: v for k, v in parse.slots.items() if k not in ("process", "pid", "port")}
+        slots[slot] = value
+        parts.append(_find_named(replace(parse, slots=slots, operators=NO_OPERATORS), ctx, what))
+    chosen = [p for p in parts if isinstance(p, Targets)]
+    replies = [p for p in parts if isinstance(p, Reply)]
+    if not chosen:
+        return replies[0]
+    if any(r.status is not Status.NOTHING_TO_DO for r in replies):
+        return next(r for r in replies if r.status is not Status.NOTHING_TO_DO)
+    processes: dict[int, ProcessInfo] = {}
+    for part in chosen:
+        processes.update((p.pid, p) for p in part.processes)
+    notes = [n for part in chosen for n in part.notes] + [r.message for r in replies]
+    description = _joined(part.description for part in chosen)
+    return narrowed(list(processes.values()), description, notes, chosen[0].port, operators)
+
+
+def _joined(descriptions: Iterable[str]) -> str:
+    """"named 'a'" and "named 'b'" → "named 'a' and 'b'"."""
+    unique = list(dict.fromkeys(descriptions))
+    if len(unique) > 1 and all(d.startswith("named '") and d.count("'") == 2 for d in unique):
+        return "named " + " and ".join(d.removeprefix("named ") for d in unique)
+    return " and ".join(unique)
+
+
+def narrowed(processes: list[ProcessInfo], description: str, notes: list[str],
+              port: int | None, operators: Operators) -> Targets | Reply:
+    """Exclusions and limits applied; each one named in the description."""
+    kept = processes
+    for exclusion in operators.exclusions:
+        before = len(kept)
+        kept = [p for p in kept if not _excludes(exclusion, p)]
+        description += f" {exclusion.describe()}"
+        if len(kept) == before:
+            notes.append(f"'{exclusion.text.strip()}' matched none of them")
+    for limit in operators.limits:
+        kept = _within(kept, limit)
+        description += f", {limit.describe()}"
+    if not kept:
+        return Reply(Status.NOTHING_TO_DO, f"No process {description} is running")
+    return Targets(tuple(children_first(kept)), description, tuple(notes), port)
+
+
+def _excludes(exclusion: Exclusion, process: ProcessInfo) -> bool:
+    if exclusion.kind == "pid":
+        return process.pid == exclusion.value
+    if exclusion.kind == "user":
+        return process.username == exclusion.value
+    if exclusion.kind == "process":
+        return matches(process, str(exclusion.value))
+    if exclusion.kind == "port":
+        return process.pid in set(listeners(int(exclusion.value)).pids)
+    return False
+
+
+def _within(processes: list[ProcessInfo], limit: Limit) -> list[ProcessInfo]:
+    if limit.quantity == "memory":
+        return [p for p in processes if p.rss is not None and limit.admits(p.rss)]
+    if limit.quantity == "cpu":
+        cpu = sample_cpu((p.pid for p in processes), CPU_LIMIT_SECONDS)
+        return [p for p in processes if p.pid in cpu and limit.admits(cpu[p.pid])]
+    return processes
+
+
+def _find_named(parse: Parse, ctx: Context, what: str) -> Targets | Reply:
+    """The live processes named by ``parse``'s process, pid, port and user slots."""
     pid, port = _int_slot(parse, "pid"), _int_slot(parse, "port")
     name, user = _name_slot(parse, "process"), _name_slot(parse, "user")
     for value in (pid, port, name, user):
@@ -156,7 +242,8 @@ def _nothing_message(description: str, name: str | None, zombies: bool,
     message = f"No process {description} is running"
     if name is not None:
         known = known_names or {n for p in snapshot().values() for n in p.names}
-        close = difflib.get_close_matches(name.lower(), sorted(known), n=3, cutoff=0.75)
+        close = [n for n in difflib.get_close_matches(name.lower(), sorted(known), n=3,
+                                                      cutoff=0.75) if n != name.lower()]
         if close:
             message += f" (did you mean {' or '.join(close)}?)"
     return message

@@ -14,7 +14,7 @@ from typing import Any
 
 import psutil
 
-from nlsh.actions.targets import find_targets, plural
+from nlsh.actions.targets import Targets, find_targets, narrowed, plural
 from nlsh.context import Context
 from nlsh.journal.redact import redact_argv
 from nlsh.stages import Answer, Parse, Reply, Status
@@ -48,9 +48,14 @@ def list_processes(parse: Parse, ctx: Context) -> Answer | Reply:
         return Reply(Status.CLARIFY, f"How many processes? {limit!r} is not a count")
     user, name = parse.slot("user"), parse.slot("process")
     everything = snapshot()
+    names = [name, *(v for s, v in parse.operators.also if s == "process")]
     rows = [p for p in everything.values()
             if (not isinstance(user, str) or p.username == user)
-            and (not isinstance(name, str) or matches(p, name))]
+            and (not isinstance(name, str) or any(matches(p, str(n)) for n in names))]
+    operators = parse.operators
+    if operators.exclusions or operators.limits:
+        kept = narrowed(rows, "", [], None, operators)
+        rows = list(kept.processes) if isinstance(kept, Targets) else []
     cpu: dict[int, float] = {}
     if sort_by == "cpu":
         cpu = sample_cpu((p.pid for p in rows), CPU_SAMPLE_SECONDS)
@@ -60,7 +65,9 @@ def list_processes(parse: Parse, ctx: Context) -> Answer | Reply:
         rows.sort(key=lambda p: (-(p.rss or 0), p.pid))
     total = psutil.virtual_memory().total
     shown = rows[:limit]
-    scope = _scope(user, name)
+    scope = _scope(user, " or ".join(map(str, names)) if isinstance(name, str) else None)
+    scope += "".join(f" {e.describe()}" for e in operators.exclusions)
+    scope += "".join(f", {x.describe()}" for x in operators.limits)
     summary = (f"Top {len(shown)} of {plural(len(rows), 'process')}{scope} by {sort_by}"
                if rows else f"No processes{scope}")
     result = {

@@ -24,6 +24,7 @@ VIEWS: dict[str, str] = {
     "diagnosis": "nlsh.render.diagnosis:diagnosis_view",
     "help": "nlsh.render.help:help_view",
     "history": "nlsh.render.history:history_view",
+    "would": "nlsh.render.question:would_view",
 }
 
 

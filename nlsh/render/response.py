@@ -15,6 +15,7 @@ _STATUS_STYLE = {
     Status.DONE: "green", Status.PLANNED: "cyan", Status.NOTHING_TO_DO: "yellow",
     Status.CLARIFY: "yellow", Status.REFUSED: "bold red", Status.OUT_OF_SCOPE: "yellow",
     Status.FAILED: "bold red", Status.CANCELLED: "yellow", Status.INTERRUPTED: "bold red",
+    Status.ANSWERED: "cyan",
 }
 
 
@@ -36,10 +37,19 @@ def explain_view(parse: Parse) -> RenderableType:
     if not parse.spans and parse.slots:
         for name, value in parse.slots.items():
             table.add_row(f"slot {name}", text(repr(value)))
+    for name, value in parse.operators.to_json().items():
+        table.add_row(f"operator {name}", text(repr(value)))
     return table
 
 
 def response_view(response: Response, explain: bool = False) -> RenderableType:
+    if response.parts:
+        shown: list[RenderableType] = []
+        for number, part in enumerate(response.parts, start=1):
+            shown.append(Text.assemble((f"{number}. ", "bold"), text(part.parse.text),
+                                       style="bold"))
+            shown.append(response_view(part, explain))
+        return Group(*shown)
     parts: list[RenderableType] = []
     if explain:
         parts.append(explain_view(response.parse))

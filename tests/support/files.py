@@ -92,7 +92,7 @@ def plan(ctx: Context, **slots: SlotValue) -> Plan | Reply:
 def carry_out(ctx: Context, fixed: Parse, confirmer: Confirmer | None = None) -> Response:
     """The whole pipeline (policy, confirmation, executor, journal) for a fixed parse."""
     return run(fixed.text, ctx, understand=lambda _text: fixed,
-               confirmer=confirmer or AcceptAll())
+               confirmer=confirmer or AcceptAll(), parse=fixed)
 
 
 def finishes(ctx: Context) -> list[dict[str, Any]]:

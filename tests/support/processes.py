@@ -288,7 +288,8 @@ def request(intent: str, confirmer: Any = None, *, dry_run: bool = False, ctx: A
 
     parse = Parse(text=f"{intent} {slots}", intent=intent, confidence=1.0, slots=slots)
     ctx = ctx or Context.from_environment(dry_run=dry_run)
-    return run(parse.text, ctx, understand=lambda _: parse, confirmer=confirmer or DeclineAll())
+    return run(parse.text, ctx, understand=lambda _: parse, confirmer=confirmer or DeclineAll(),
+               parse=parse)
 
 
 def journal_entries(event: str | None = None) -> list[dict[str, Any]]:
@@ -367,7 +368,7 @@ def nices(pid):
 def ask(intent, **slots):
     parse = Parse(text=intent, intent=intent, confidence=1.0, slots=slots)
     return run(parse.text, Context.from_environment(), understand=lambda _: parse,
-               confirmer=AcceptAll()).to_json()
+               confirmer=AcceptAll(), parse=parse).to_json()
 
 def emit(value):
     print(json.dumps(value, default=str))

@@ -1,0 +1,190 @@
+"""The words the faithfulness layer reads: verbs and their forms, negation, questions,
+corrections, force words and the generic words that never name a program.
+
+Plain data, cheap to import (it runs on every sentence).
+"""
+
+from __future__ import annotations
+
+# Verbs that start a request, with the forms people use after "don't want X …",
+# "can X be …" and "would … help": base → (past participle, gerund).
+VERB_FORMS: dict[str, tuple[str, str]] = {
+    "kill": ("killed", "killing"), "terminate": ("terminated", "terminating"),
+    "end": ("ended", "ending"), "stop": ("stopped", "stopping"),
+    "close": ("closed", "closing"), "quit": ("quit", "quitting"),
+    "shut": ("shut", "shutting"), "nuke": ("nuked", "nuking"),
+    "murder": ("murdered", "murdering"), "pkill": ("pkilled", "pkilling"),
+    "killall": ("killalled", "killalling"),
+    "pause": ("paused", "pausing"), "suspend": ("suspended", "suspending"),
+    "freeze": ("frozen", "freezing"), "halt": ("halted", "halting"),
+    "resume": ("resumed", "resuming"), "continue": ("continued", "continuing"),
+    "unpause": ("unpaused", "unpausing"), "unfreeze": ("unfrozen", "unfreezing"),
+    "lower": ("lowered", "lowering"), "raise": ("raised", "raising"),
+    "renice": ("reniced", "renicing"), "ionice": ("ioniced", "ionicing"),
+    "deprioritize": ("deprioritized", "deprioritizing"),
+    "deprioritise": ("deprioritised", "deprioritising"),
+    "prioritize": ("prioritized", "prioritizing"), "boost": ("boosted", "boosting"),
+    "throttle": ("throttled", "throttling"), "demote": ("demoted", "demoting"),
+    "clear": ("cleared", "clearing"), "clean": ("cleaned", "cleaning"),
+    "delete": ("deleted", "deleting"), "remove": ("removed", "removing"),
+    "empty": ("emptied", "emptying"), "purge": ("purged", "purging"),
+    "wipe": ("wiped", "wiping"), "free": ("freed", "freeing"),
+    "reclaim": ("reclaimed", "reclaiming"), "undo": ("undone", "undoing"),
+    "trash": ("trashed", "trashing"), "erase": ("erased", "erasing"),
+}
+
+# Words that begin a new request after "and", "then", a comma or a semicolon. A word
+# here never starts a *target* ("kill A and B": B is a target, "kill A and pause B" two
+# requests).
+REQUEST_STARTS = frozenset({
+    *VERB_FORMS, "show", "list", "display", "find", "check", "tell", "give", "print",
+    "what's", "whats", "what", "how", "is", "are", "which", "who", "why", "where",
+    "diagnose", "help", "make", "set", "get", "send", "sigkill", "sigterm", "see",
+    "also", "then", "renice", "ionice", "report", "monitor", "look", "view",
+    "let", "leave", "keep", "don't", "dont", "never", "do",
+})
+
+# Further words that, in a list after the first target, name a verb instead ("kill A,
+# then B" is still a target; these make a request of their own).
+SEQUENCE_MARKERS = ("and then", "after that", "afterwards", "then", "next", "finally",
+                    "and also", "also")
+
+NEGATION_LEADS = (
+    r"don'?t", r"do\s+not", r"dont", r"never", r"no\s+need\s+to", r"there'?s\s+no\s+need\s+to",
+    r"there\s+is\s+no\s+need\s+to", r"you\s+(?:don'?t|do\s+not)\s+(?:need|have)\s+to",
+    r"no\s+point\s+in", r"let'?s\s+not", r"let\s+us\s+not", r"better\s+not", r"please\s+not",
+    r"i'?d\s+rather\s+(?:you\s+)?not", r"i\s+would\s+rather\s+(?:you\s+)?not",
+    r"(?:make|be)\s+sure\s+(?:that\s+)?(?:you\s+|to\s+)?(?:don'?t|do\s+not|never|not)",
+    r"i\s+(?:don'?t|do\s+not|never)\s+want(?:\s+(?:you\s+)?to)?",
+    r"i\s+(?:don'?t|do\s+not)\s+(?:need|wish)\s+(?:you\s+)?to",
+    r"under\s+no\s+circumstances(?:\s+(?:should\s+you|should\s+i|do\s+you))?",
+    r"do\s+not\s+ever", r"don'?t\s+ever", r"never\s+ever", r"no\s+(?:more\s+)?need\s+to",
+    r"refrain\s+from", r"avoid",
+)
+
+# "leave X alone", "keep X running", "don't touch X", "hands off X".
+LEAVE_PATTERNS = (
+    r"\bleave\b(?P<target>.+?)\b(?:alone|be|running|as\s+it\s+is|as\s+is|in\s+peace|"
+    r"untouched|where\s+it\s+is)\b",
+    r"\blet\b(?P<target>.+?)\b(?:be|alone)\s*[.!]?\s*$",
+    r"\bkeep\b(?P<target>.+?)\b(?:running|alive|going|as\s+it\s+is|as\s+is|untouched|up)\b",
+    r"\b(?:don'?t|do\s+not|never)\s+(?:touch|mess\s+with|bother)\b(?P<target>.+)",
+    r"\bhands\s+off\b(?P<target>.+)",
+)
+
+QUESTION_LEADS = (
+    r"(?:should|shall|must|do|would|could|can|may|might)\s+(?:i|we)\b(?:\s+(?:really|safely|still"
+    r"|just|even|not))*",
+    r"(?:is|would|will)\s+it\s+(?:be\s+)?(?:really\s+)?(?:safe|ok|okay|fine|wise|smart|"
+    r"a\s+good\s+idea|a\s+bad\s+idea|bad|dangerous|risky|alright|all\s+right|harmful|"
+    r"possible|advisable|sensible)\s+(?:to|if\s+i|if\s+we|if\s+you)",
+    r"is\s+there\s+(?:any\s+)?(?:harm|risk|danger|problem)\s+(?:in|to|with|if\s+i)",
+    r"what\s+(?:happens|would\s+happen|will\s+happen|could\s+happen|if)"
+    r"(?:\s+(?:if|when)\s+(?:i|we|you))?",
+    r"what\s+would\s+(?:it|that|nlsh|you)\s+do\s+if\s+(?:i|we)",
+    r"how\s+(?:safe|risky|dangerous|bad)\s+(?:is|would)\s+(?:it|that)\s+(?:be\s+)?to",
+    r"do\s+(?:i|we)\s+(?:need|have)\s+to",
+    r"(?:would|will|does|did|could)\s+(?:it|that)\s+(?:help|hurt|work|matter|break\s+anything)"
+    r"\s+(?:to|if\s+(?:i|we|you))",
+    r"(?:am\s+i|are\s+we)\s+(?:allowed|able|safe)\s+to",
+)
+
+# A whole segment that cancels what came before ("never mind", "cancel").
+CANCEL_SEGMENTS = frozenset({
+    "cancel", "cancel that", "cancel it", "never mind", "nevermind", "nvm", "forget it",
+    "forget that", "forget about it", "scratch that", "don't", "dont", "do not",
+    "don't do it", "don't do that", "do not do that", "do not do it", "no don't",
+    "stop", "abort", "actually no", "actually don't", "no", "nope", "no no", "wait no",
+    "no wait", "ignore that", "disregard that", "belay that", "on second thought no",
+    "hold on", "actually never mind", "actually nevermind", "actually, no", "don't bother",
+    "no, don't", "not that", "leave it", "skip it", "undo that request",
+})
+
+# What starts a segment that corrects the one before ("no, kill B", "I mean B").
+CORRECTION_LEADS = (
+    r"(?:(?:no|nope|wait|sorry|oops|whoops|actually|hmm|erm|um|uh|correction|rather|"
+    r"or\s+rather|on\s+second\s+thoughts?|scratch\s+that|not\s+that)\s*[,.!:;—–-]*\s*)*"
+    r"(?:i\s+(?:mean|meant)|make\s+(?:it|that))\s+",
+    r"i\s+(?:mean|meant)\s+",
+    r"instead\s*,?\s*",
+)
+# A bare word that makes the request after it a correction ("actually kill B", "no, kill B").
+CORRECTION_WORDS = (r"(?:no|nope|wait|sorry|oops|whoops|actually|instead|rather|or\s+rather|"
+                    r"on\s+second\s+thoughts?|scratch\s+that)\s*[,.!:;—–-]*\s*")
+
+# Words that ask for SIGKILL. Anything else ("now", "right away", "never") is not force.
+FORCE_CUES = (
+    "force", "forced", "forcefully", "forcibly", "force-kill", "force kill", "force quit",
+    "force-quit", "-9", "sigkill", "-kill", "-sigkill", "no matter what", "hard kill",
+    "hard-kill", "kill -9", "signal 9", "with 9", "brutally", "mercilessly", "with prejudice",
+    "whatever it takes", "by force", "immediately and forcefully",
+)
+
+# Words that never name a program or a user unless a live one has exactly that name and
+# the sentence says "named"/"called".
+GENERIC_NAMES = frozenset({
+    "linux", "system", "systems", "process", "processes", "program", "programs", "app",
+    "apps", "application", "applications", "listening", "listener", "zombie", "zombies",
+    "hog", "hogs", "hogging", "memory", "ram", "cpu", "cpus", "disk", "disks", "swap",
+    "everything", "anything", "something", "nothing", "computer", "machine", "laptop",
+    "pc", "server", "servers", "thing", "things", "stuff", "one", "ones", "all", "every",
+    "it", "them", "that", "this", "these", "those", "task", "tasks", "job", "jobs",
+    "service", "services", "daemon", "daemons", "user", "users", "background",
+    "foreground", "stuck", "frozen", "hung", "heavy", "heaviest", "biggest", "largest",
+    "top", "unused", "idle", "old", "new", "running", "current", "network", "internet",
+    "wifi", "port", "ports", "pid", "pids", "processor", "resources", "load", "space",
+    "storage", "files", "file", "folder", "folders", "cache", "caches", "trash", "temp",
+    "logs", "window", "windows", "terminal", "shell", "session", "my", "mine", "me",
+    "someone", "somebody", "anyone", "anybody", "whoever", "whatever", "other", "others",
+    "slow", "fast", "high", "low", "usage", "use", "using", "hungry", "greedy", "culprit",
+    "offender", "offenders", "responsible", "killer", "kernel", "os", "ubuntu", "debian",
+    "fedora", "arch", "mint", "distro", "box", "host", "instance", "instances", "thread",
+    "threads", "child", "children", "parent", "worker", "workers", "random",
+})
+
+# Function words: never a name, never meaning on their own.
+FUNCTION_WORDS = frozenset({
+    "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "with", "from", "into",
+    "onto", "up", "down", "out", "off", "over", "about", "as", "is", "are", "was", "were",
+    "be", "been", "being", "am", "do", "does", "did", "so", "very", "too", "just", "please",
+    "pls", "plz", "kindly", "i", "me", "my", "we", "us", "our", "you", "your", "it", "its",
+    "it's", "this", "that", "these", "those", "there", "here", "which", "who", "whom",
+    "what", "whatever", "whichever", "and", "or", "if", "then", "than", "now", "right",
+    "away", "immediately", "asap", "quickly", "real", "quick", "thanks", "thank", "ok",
+    "okay", "hey", "hi", "hello", "nlsh", "could", "would", "should", "can", "will", "shall",
+    "may", "might", "must", "let", "let's", "lets", "go", "ahead", "want", "need", "like",
+    "wanna", "gonna", "have", "has", "had", "get", "got", "some", "any", "all", "every",
+    "each", "both", "either", "whole", "entire", "currently", "still", "again", "also",
+    "already", "yet", "even", "really", "actually", "basically", "kinda", "sorta", "maybe",
+    "perhaps", "probably", "seems", "seem", "looks", "think", "guess", "ugh", "argh", "damn",
+    "dammit", "stupid", "annoying", "bloody", "freaking", "fricking", "friggin", "wtf",
+    "lol", "um", "uh", "erm", "hmm", "well", "oh", "ah", "man", "dude", "mate", "folks",
+    "kind", "sort", "bit", "little", "lot", "lots", "much", "many", "more", "most", "less",
+    "least", "way", "time", "times", "back", "there's", "here's", "i'm", "i've",
+    "i'd", "i'll", "you're", "it'll", "that's", "what's", "whats", "who's", "how", "how's",
+    "when", "where", "why", "named", "called", "using", "used", "uses", "use", "while",
+    "gets", "keeps", "keep", "making", "make", "made", "one", "ones", "thing",
+    "things", "stuff", "via", "per", "cheers", "ty", "thx", "tia", "sir", "boss",
+})
+
+# Words that change what a plan would touch. Left over (shaping nothing), each one makes
+# nlsh ask instead of acting. ``None``: never fine; a set: fine for those intents.
+MODIFIERS: dict[str, frozenset[str] | None] = {
+    word: None for word in (
+        "except", "excluding", "exclude", "besides", "without", "but", "not", "no", "never",
+        "don't", "dont", "only", "owned", "belonging", "belongs", "owner", "owners",
+        "older", "newer", "younger", "larger", "bigger", "smaller", "greater", "fewer",
+        "above", "below", "under", "than", "least", "unless", "until", "before", "after",
+        "since", "ago", "yesterday", "today", "tomorrow", "tonight", "morning", "evening",
+        "afternoon", "week", "weeks", "month", "months", "year", "years", "day", "days",
+        "hour", "hours", "minute", "minutes", "started", "opened", "launched", "spawned",
+        "created", "oldest", "newest", "youngest", "smallest", "first", "second", "third",
+        "last", "latest", "earliest", "other", "others", "another", "or", "nor", "neither",
+        "either", "everyone", "everybody", "someone", "else", "random", "randomly",
+        "half", "some", "few", "several", "many", "instead", "same", "different", "mine",
+        "theirs", "his", "her", "their", "root", "sudo", "recursively", "permanently",
+        "forever", "shred", "securely", "remote", "ssh", "children", "child", "parent",
+        "tree", "group", "session", "zombie", "zombies", "defunct", "orphan", "orphaned",
+        "orphans", "listening", "later", "tomorrow", "tonight",
+    )
+}

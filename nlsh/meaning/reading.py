@@ -1,0 +1,668 @@
+"""A sentence → the requests it makes, each a ``Parse`` with its operators, or a verdict.
+
+    sentence ─► segments (corrections, sequences) ─► per request: clause operators
+             ─► model on the rewritten text ─► slots back on the user's characters
+             ─► targets listed, qualifiers, exclusions, limits, named caches
+             ─► accounting: every word that carries meaning shaped something, or nlsh asks
+
+A ``verdict`` is a reply decided here, before any handler: a negated order (nothing is
+done), a sentence that cancels itself, words nlsh could not account for (a question
+quoting them), a value out of range.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from nlsh.meaning.clause import Clause, Found, read_clause
+from nlsh.meaning.lexicon import (
+    FUNCTION_WORDS,
+    GENERIC_NAMES,
+    MODIFIERS,
+    REQUEST_STARTS,
+    VERB_FORMS,
+)
+from nlsh.meaning.rewrite import Rewrite
+from nlsh.meaning.segments import segments
+from nlsh.stages import (
+    Exclusion,
+    Limit,
+    Operators,
+    Parse,
+    Reply,
+    SlotValue,
+    Status,
+)
+
+Understand = Callable[[str], Parse]
+
+TARGET_SLOTS = ("process", "pid", "port", "user")
+PROCESS_INTENTS = frozenset({"process.kill", "process.suspend", "process.resume",
+                             "process.renice", "process.ionice", "process.list",
+                             "process.find"})
+CHANGING_TARGET_INTENTS = PROCESS_INTENTS - {"process.list", "process.find"}
+# Which comparisons each intent can apply (anything else: nlsh asks).
+LIMITS_BY_INTENT: dict[str, frozenset[str]] = {
+    **{intent: frozenset({"memory", "cpu"}) for intent in PROCESS_INTENTS},
+    "disk.cleanup": frozenset({"age", "size"}),
+    "disk.largest": frozenset({"size"}),
+}
+# Intents whose targets can be narrowed by exclusions.
+EXCLUDING_INTENTS = PROCESS_INTENTS | {"disk.cleanup"}
+
+
+@dataclass(frozen=True)
+class Request:
+    """One request of a sentence: its words, its reading, and a reply decided already."""
+
+    text: str
+    parse: Parse
+    verdict: Reply | None = None
+
+
+def read(sentence: str, understand: Understand) -> tuple[Request, ...]:
+    """The requests ``sentence`` makes, in order (corrections applied)."""
+    pending: list[tuple[int, int, tuple[int, int] | None]] = []
+    cancelled: tuple[int, int, tuple[int, int] | None] | None = None
+    saw_cancel = False
+    for segment in segments(sentence):
+        piece = segment.piece
+        if segment.kind == "cancel":
+            saw_cancel = True
+            if pending:
+                cancelled = pending[-1]
+            pending.clear()
+        elif segment.kind == "marker":
+            continue
+        elif segment.kind == "correction":
+            if pending:
+                cancelled = pending.pop()
+            pending.append((piece.start, piece.end, None))
+        elif segment.kind == "retarget":
+            base = pending.pop() if pending else cancelled
+            if base is None:
+                pending.append((piece.start, piece.end, None))
+            else:
+                pending.append((base[0], base[1], (piece.start, piece.end)))
+        else:
+            pending.append((piece.start, piece.end, None))
+    if not pending:
+        parse = Parse(text=sentence, intent=None, confidence=1.0, source="rules")
+        message = ("Nothing was done: the sentence takes its request back"
+                   if saw_cancel else "Nothing was asked")
+        return (Request(sentence, parse, Reply(Status.NOTHING_TO_DO, message)),)
+    requests: list[Request] = []
+    previous_target: str | None = None
+    for start, end, retarget in pending:
+        request = _read_request(sentence, start, end, retarget, understand, previous_target)
+        requests.append(request)
+        previous_target = _target_text(request) or previous_target
+    return tuple(_without_restrictions(requests))
+
+
+def _without_restrictions(requests: list[Request]) -> list[Request]:
+    """"don't kill chromium, just pause it", "pause pid 12001, dont kill": a negated request
+    beside another request on the same target with another verb only says what the other
+    must not become; it is not a request of its own."""
+    if len(requests) < 2:
+        return requests
+    kept = []
+    for index, request in enumerate(requests):
+        negated = request.parse.operators.negated and request.verdict is not None
+        neighbours = requests[max(index - 1, 0):index] + requests[index + 1:index + 2]
+        if negated and any(_restricts(request, other) for other in neighbours):
+            continue
+        kept.append(request)
+    return kept
+
+
+def _restricts(negated: Request, other: Request) -> bool:
+    if other.parse.operators.negated or other.parse.intent in (None, negated.parse.intent):
+        return False
+    mine, theirs = _target_text(negated), _target_text(other)
+    return mine is None or theirs is None or mine.lower() == theirs.lower() or (
+        mine.lower() in ("it", "them", "that"))
+
+
+def _target_text(request: Request) -> str | None:
+    for span in request.parse.spans:
+        if span.slot in TARGET_SLOTS and span.value is not None:
+            return span.text
+    return None
+
+
+def _read_request(sentence: str, start: int, end: int, retarget: tuple[int, int] | None,
+                  understand: Understand, previous_target: str | None) -> Request:
+    text = sentence[start:end]
+    clause = read_clause(sentence, start, end)
+    assert clause.rewrite is not None
+    rewrite = clause.rewrite
+    parse = _understand_on(rewrite, text, understand)
+    if retarget is not None:
+        rewrite = _swap_target(clause, parse, rewrite, retarget)
+        text = " ".join(rewrite.text.split())
+        parse = _understand_on(rewrite, text, understand)
+    elif previous_target is not None and _has_pronoun(parse):
+        parse = _understand_on(_pronoun_to(clause, parse, rewrite, previous_target), text,
+                               understand)
+    return _interpret(clause, parse, text, rewrite)
+
+
+def _understand_on(rewrite: Rewrite, text: str, understand: Understand) -> Parse:
+    """The model's reading of the rewritten text, with spans on the user's characters."""
+    parse = understand(rewrite.text if rewrite.text.strip() else text)
+    spans = []
+    for span in parse.spans:
+        if parse.source == "rules":
+            spans.append(span)
+            continue
+        mapped = rewrite.to_original(span.start, span.end)
+        if mapped is None:
+            spans.append(span)
+            continue
+        low, high = mapped
+        spans.append(replace(span, start=low, end=high, text=rewrite.source[low:high]))
+    return replace(parse, text=text, spans=tuple(spans))
+
+
+def _has_pronoun(parse: Parse) -> bool:
+    value = parse.slot("process")
+    if isinstance(value, str) and value.lower() in ("it", "them", "that", "those", "this"):
+        return True
+    return not any(parse.slot(s) is not None for s in TARGET_SLOTS) and parse.intent in (
+        CHANGING_TARGET_INTENTS | {"process.find"})
+
+
+def _pronoun_to(clause: Clause, parse: Parse, rewrite: Rewrite, target: str) -> Rewrite:
+    pronoun = re.search(r"(?i)\b(?:it|them|that|those|this one|this)\b", clause.text)
+    if pronoun is None:
+        return rewrite
+    low = clause.start + pronoun.start()
+    high = clause.start + pronoun.end()
+    swapped = Rewrite(clause.sentence)
+    swapped.keep(clause.start, low).insert(target).keep(high, clause.end)
+    return swapped
+
+
+def _swap_target(clause: Clause, parse: Parse, rewrite: Rewrite,
+                 retarget: tuple[int, int]) -> Rewrite:
+    """"pause A, wait, I mean B": the earlier request with B where A was."""
+    spans = [s for s in parse.spans if s.slot in TARGET_SLOTS and s.end > s.start]
+    swapped = Rewrite(clause.sentence)
+    if not spans:
+        return swapped.keep(clause.start, clause.end).keep(*retarget)
+    first = min(spans, key=lambda s: s.start)
+    swapped.keep(clause.start, first.start).keep(*retarget).keep(first.end, clause.end)
+    return swapped
+
+
+# ── interpretation ──────────────────────────────────────────────────────────
+
+
+@dataclass
+class _Work:
+    """What is being decided for one request."""
+
+    clause: Clause
+    parse: Parse
+    slots: dict[str, SlotValue]
+    covered: list[tuple[int, int]]
+    also: list[tuple[str, SlotValue]]
+    exclusions: list[Exclusion]
+    limits: list[Limit]
+    named: list[str]
+    problems: list[str]
+
+
+def _interpret(clause: Clause, parse: Parse, text: str, rewrite: Rewrite) -> Request:
+    work = _Work(clause, parse, dict(parse.slots), clause.spans(), [], [], [], [], [])
+    if clause.verb_span:
+        work.covered.append(clause.verb_span)
+    for span in parse.spans:
+        if span.end > span.start:
+            work.covered.append((span.start, span.end))
+    intent = parse.intent
+    if clause.leave_alone or (clause.negated and intent is not None):
+        return Request(text, _final(work), _negated_reply(work))
+    if intent is None:
+        return Request(text, _final(work))
+    verdict = (_restrictions(work) or _force(work) or _owners(work) or _model_user(work)
+               or _limits(work) or _generic_names(work) or _listed_targets(work)
+               or _exclusions(work) or _named_caches(work) or _nice_direction(work)
+               or _accounting(work))
+    return Request(text, _final(work), verdict)
+
+
+def _final(work: _Work) -> Parse:
+    operators = Operators(
+        negated=work.clause.negated, question=work.clause.question, also=tuple(work.also),
+        exclusions=tuple(work.exclusions), limits=tuple(work.limits), named=tuple(work.named))
+    return replace(work.parse, slots=work.slots, operators=operators)
+
+
+def _negated_reply(work: _Work) -> Reply:
+    target = next((s.text for s in work.parse.spans if s.slot in TARGET_SLOTS and s.text), None)
+    if target:
+        return Reply(Status.NOTHING_TO_DO,
+                     f"Leaving {target.strip()} alone, as you said: nothing was done")
+    said = " ".join(work.clause.text.split())
+    return Reply(Status.NOTHING_TO_DO, f"Not doing that, as you said ('{said}'): nothing was done")
+
+
+def _restrictions(work: _Work) -> Reply | None:
+    """"pause A but don't kill it" is a pause; "kill A but don't kill it" asks nothing."""
+    for found in work.clause.of_kind("restriction"):
+        if found.value == work.parse.intent:
+            said = work.clause.sentence[found.start:found.end].strip(" ,")
+            return Reply(Status.CLARIFY, f"The sentence asks for it and, with '{said}', "
+                                         "against it: say which you mean")
+    return None
+
+
+def _force(work: _Work) -> Reply | None:
+    """Force comes only from force words: "never", "now", "right away" are not force."""
+    if work.slots.get("force") is True and not work.clause.of_kind("force"):
+        del work.slots["force"]
+    if work.clause.of_kind("force") and work.parse.intent == "process.kill":
+        work.slots["force"] = True
+    return None
+
+
+def _owners(work: _Work) -> Reply | None:
+    for found in work.clause.of_kind("owner"):
+        user = str(found.value)
+        if work.slots.get("process") == user:
+            del work.slots["process"]
+        if work.parse.intent not in PROCESS_INTENTS:
+            return _not_understood(work, [found.span])
+        existing = work.slots.get("user")
+        if isinstance(existing, str) and existing not in (user, work.slots.get("process")):
+            from nlsh.system.processes import user_exists
+
+            if user_exists(existing) or "process" in work.slots:
+                return Reply(Status.CLARIFY, f"Owned by {existing} or by {user}? The sentence "
+                                             "names both")
+            work.slots["process"] = existing  # "is kafka running as root": kafka is the program
+        work.slots["user"] = user
+    for found in work.clause.of_kind("not_owner"):
+        work.exclusions.append(Exclusion("user", str(found.value),
+                                         work.clause.sentence[found.start:found.end]))
+    return None
+
+
+def _model_user(work: _Work) -> Reply | None:
+    """"terminate every A", "is A or B running": the model may read a program as a user.
+    Without an owner phrase, a "user" that is the program named, or no user at all, is a
+    program."""
+    if work.clause.of_kind("owner") or work.parse.intent not in PROCESS_INTENTS:
+        return None
+    from nlsh.system.processes import user_exists
+
+    spans = list(work.parse.spans)
+    for index, span in enumerate(spans):
+        if span.slot != "user" or not isinstance(span.value, str):
+            continue
+        if span.value == work.slots.get("process") or not user_exists(span.value):
+            spans[index] = replace(span, slot="process")
+            if work.slots.get("user") == span.value:
+                del work.slots["user"]
+            work.slots.setdefault("process", span.value)
+    work.parse = replace(work.parse, spans=tuple(spans))
+    return None
+
+
+def _generic_names(work: _Work) -> Reply | None:
+    """"fix high memory usage in linux": a generic word is never a program or a user."""
+    for slot in ("process", "user"):
+        value = work.slots.get(slot)
+        if not isinstance(value, str):
+            continue
+        words = value.lower().split()
+        if words and all(w in GENERIC_NAMES or w in FUNCTION_WORDS for w in words):
+            span = next((s for s in work.parse.spans
+                         if s.slot in ("process", "user") and s.value == value), None)
+            if span is not None and _said_named(work.clause.sentence, span.start):
+                continue
+            del work.slots[slot]
+            if span is not None:  # its words are accounted for again, as plain words
+                work.covered.remove((span.start, span.end))
+    return None
+
+
+def _said_named(sentence: str, start: int) -> bool:
+    return bool(re.search(r"(?i)\b(?:named|called)\s*['\"]?$", sentence[:start]))
+
+
+_LIST_JOINER = (r"(?:\s*,\s*(?:and\s+|&\s+)?|\s+and\s+|\s*&\s*|\s+as\s+well\s+as\s+|\s+plus\s+"
+                r"|\s+along\s+with\s+|\s+together\s+with\s+|\s+and\s+also\s+|\s+too\s*,?\s+)")
+_ITEM = r"(?:also\s+)?(?:the\s+)?(?:(?P<kind>pid|process|port)s?\s+)?(?P<item>[^\s,;&]+)"
+_LIST_ITEM = re.compile(_LIST_JOINER + _ITEM, re.IGNORECASE)
+# "is A or B running", "show A or B": either of them, for questions that only read.
+_EITHER_ITEM = re.compile(r"(?:" + _LIST_JOINER + r"|\s+or\s+|\s*,\s*or\s+)" + _ITEM,
+                          re.IGNORECASE)
+_BEFORE_ITEM = re.compile(r"(?:both\s+)?(?:the\s+)?(?P<item>[^\s,;&]+)" + _LIST_JOINER + r"$",
+                          re.IGNORECASE)
+
+
+def _listed_targets(work: _Work) -> Reply | None:
+    """"kill A and B", "kill A, B and C", "kill pids 10 and 12": all of them, one plan."""
+    if work.parse.intent not in PROCESS_INTENTS:
+        return None
+    spans = sorted((s for s in work.parse.spans if s.slot in ("process", "pid", "port")
+                    and s.value is not None and s.end > s.start), key=lambda s: s.start)
+    if not spans:
+        return None
+    first = spans[0]
+    slot = first.slot
+    value = work.slots.get(slot)
+    if slot == "process" and isinstance(value, str):
+        names = [n for n in re.split(r"\s*(?:,|\band\b|&|\bas well as\b|\bplus\b)\s*", value) if n]
+        if len(names) > 1:
+            work.slots["process"] = names[0]
+            work.also.extend(("process", n) for n in names[1:])
+    for later in spans[1:]:
+        if later.slot == slot and later.value is not None and later.value != value:
+            work.also.append((slot, later.value))
+    sentence = work.clause.sentence
+    position = max(s.end for s in spans if s.slot == slot)
+    joiner = _EITHER_ITEM if work.parse.intent in ("process.find", "process.list") else _LIST_ITEM
+    while True:
+        match = joiner.match(sentence, position, work.clause.end)
+        if match is None:
+            break
+        item = match.group("item").strip("'\".!?")
+        kind = (match.group("kind") or slot).lower()
+        parsed = _list_value(kind if kind != "process" or slot == "process" else slot, item)
+        if parsed is None:
+            break
+        work.also.append(parsed)
+        work.covered.append((match.start(), match.end()))
+        position = match.end()
+    before = _BEFORE_ITEM.search(sentence, work.clause.start, first.start)
+    if before is not None and slot == "process":
+        parsed = _list_value(slot, before.group("item").strip("'\""))
+        if parsed is not None and before.group("item").lower() not in VERB_FORMS:
+            work.also.insert(0, parsed)
+            work.covered.append((before.start(), before.end()))
+    work.also = list(dict.fromkeys(a for a in work.also if a != (slot, value)))
+    return None
+
+
+def _list_value(slot: str, item: str) -> tuple[str, SlotValue] | None:
+    lowered = item.lower()
+    if slot in ("pid", "port"):
+        return (slot, int(lowered.lstrip(":#"))) if lowered.lstrip(":#").isdigit() else None
+    if (lowered in FUNCTION_WORDS or lowered in GENERIC_NAMES or lowered in REQUEST_STARTS
+            or lowered in MODIFIERS or not re.fullmatch(r"[\w.+@:-]+", lowered)):
+        return None
+    if lowered.isdigit():
+        return None
+    return "process", lowered
+
+
+_PID_ITEM = re.compile(r"(?i)^(?:the\s+one\s+(?:with|on|at)\s+)?(?:(?:pid|process(?:\s+id)?|#)"
+                       r"\s*#?\s*)?(?P<pid>\d{1,10})$")
+_PORT_ITEM = re.compile(r"(?i)^(?:the\s+ones?\s+)?(?:(?:on|at|using|listening\s+on|holding)\s+)?"
+                        r"port\s+:?(?P<port>\d{1,5})$")
+_USER_ITEM = re.compile(
+    r"(?i)^(?:those|the\s+ones|ones|processes|the\s+processes|any|anything|everything|all|"
+    r"the\s+ones?\s+that\s+(?:are|is))?\s*(?:(?:owned|run|started|launched)\s+by|belonging\s+to|"
+    r"of|for|from)\s+(?:the\s+)?(?:user\s+)?(?P<user>[a-z_][\w.-]*)$|^(?:the\s+)?user\s+"
+    r"(?P<user2>[a-z_][\w.-]*)(?:'s)?(?:\s+\w+)?$")
+_POSSESSIVE = re.compile(r"(?i)^(?:the\s+)?(?P<owner>[\w.+-]+)(?:'s|’s|s')(?:\s+(?:ones?|"
+                         r"processes|stuff|cache|caches|files|things))?$")
+_NAME_ITEM = re.compile(r"(?i)^(?:the\s+|any\s+|all\s+)?(?P<name>[\w.+@:-]+)(?:\s+(?:one|ones|"
+                        r"process|processes|instance|instances|server|window|windows))?$")
+
+
+def _exclusions(work: _Work) -> Reply | None:
+    items = work.clause.of_kind("exclusion")
+    if not items:
+        return None
+    intent = work.parse.intent or ""
+    if intent not in EXCLUDING_INTENTS:
+        return _not_understood(work, [f.span for f in work.clause.of_kind("exclusion_cue")]
+                               + [f.span for f in items])
+    for found in items:
+        exclusion = _exclusion_of(str(found.value), intent)
+        if exclusion is None:
+            return _not_understood(work, [found.span])
+        work.exclusions.append(exclusion)
+    if intent in CHANGING_TARGET_INTENTS and not any(
+            work.slots.get(s) is not None for s in TARGET_SLOTS) and not work.also:
+        everything = work.clause.text.strip()
+        return Reply(Status.CLARIFY,
+                     f"I understood '{everything}', but nlsh never acts on every process: name "
+                     "the program, pid, port or user to act on (the exclusion then narrows it)")
+    return None
+
+
+def _exclusion_of(text: str, intent: str) -> Exclusion | None:
+    cleaned = text.strip().strip("'\".!?")
+    if intent == "disk.cleanup":
+        from nlsh.actions.cleaner_names import find_named_caches
+
+        named = find_named_caches(cleaned)
+        if named.names and not named.unknown:
+            return Exclusion("cleaner", named.names[0], text)
+        possessive = _POSSESSIVE.match(cleaned)
+        if possessive:
+            named = find_named_caches(possessive.group("owner") + " cache")
+            if named.names:
+                return Exclusion("cleaner", named.names[0], text)
+        if cleaned.startswith(("/", "~")):
+            return Exclusion("path", cleaned, text)
+        return None
+    pid = _PID_ITEM.match(cleaned)
+    if pid:
+        return Exclusion("pid", int(pid.group("pid")), text)
+    port = _PORT_ITEM.match(cleaned)
+    if port:
+        return Exclusion("port", int(port.group("port")), text)
+    user = _USER_ITEM.match(cleaned)
+    if user:
+        return Exclusion("user", (user.group("user") or user.group("user2")).lower(), text)
+    possessive = _POSSESSIVE.match(cleaned)
+    if possessive:
+        return Exclusion("user", possessive.group("owner").lower(), text)
+    name = _NAME_ITEM.match(cleaned)
+    if name:
+        value = name.group("name").lower()
+        if value in FUNCTION_WORDS or value in GENERIC_NAMES or value in MODIFIERS:
+            return None
+        return Exclusion("process", value, text)
+    return None
+
+
+def _limits(work: _Work) -> Reply | None:
+    from nlsh.language.quantities import check_consistent
+
+    for found in work.clause.of_kind("invalid_comparison"):
+        return Reply(Status.INVALID, str(found.value))
+    for found in work.clause.of_kind("vague_comparison"):
+        return Reply(Status.CLARIFY, str(found.value))
+    comparisons = [f.value for f in work.clause.of_kind("comparison")]
+    if not comparisons:
+        return None
+    intent = work.parse.intent or ""
+    allowed = LIMITS_BY_INTENT.get(intent, frozenset())
+    problem = check_consistent(comparisons)  # type: ignore[arg-type]
+    if problem is not None:
+        return Reply(Status.INVALID, problem)
+    for found, comparison in zip(work.clause.of_kind("comparison"), comparisons, strict=True):
+        limit: Limit = comparison.to_limit()  # type: ignore[attr-defined]
+        _give_way(work, found)
+        if limit.quantity not in allowed:
+            return _not_understood(work, [found.span])
+        if limit.value < 0 or not math.isfinite(limit.value):
+            return Reply(Status.INVALID, f"'{limit.text}' is not a valid limit")
+        if intent == "disk.cleanup" and limit.quantity == "age" and limit.op in (">", ">="):
+            if limit.value == int(limit.value) and limit.op == ">":
+                work.slots["older_than_days"] = int(limit.value)
+                continue
+            work.slots.pop("older_than_days", None)
+        if intent == "disk.largest" and limit.quantity == "size":
+            if limit.op not in (">", ">="):
+                return _not_understood(work, [found.span])
+            work.slots["min_size"] = int(limit.value)
+            continue
+        work.limits.append(limit)
+        _drop_model_value(work, limit, found)
+    return None
+
+
+def _give_way(work: _Work, found: Found) -> None:
+    """The model's reading of a comparison's words gives way to the comparison: a number
+    ("1" of "1,000 days") is dropped, a name that ran into it ("A using more than 1 GB")
+    keeps only the words before it."""
+    from nlsh.language.resolve import ResolutionError, _resolve_name
+
+    spans = []
+    for span in work.parse.spans:
+        if not (span.start < found.end and span.end > found.start):
+            spans.append(span)
+            continue
+        value: SlotValue | None = None
+        if span.slot in ("process", "user") and span.start < found.start:
+            text = work.clause.sentence[span.start:found.start]
+            try:
+                value = _resolve_name(text, span.slot)
+            except ResolutionError:
+                value = None
+        if value is None:
+            if work.slots.get(span.slot) == span.value:
+                work.slots.pop(span.slot, None)
+            continue
+        work.slots[span.slot] = value
+        spans.append(replace(span, end=span.start + len(text.rstrip()), text=text.rstrip(),
+                             value=value))
+    work.parse = replace(work.parse, spans=tuple(spans))
+
+
+def _drop_model_value(work: _Work, limit: Limit, found: Found) -> None:
+    """The model's own reading of the same words ("1" of "1,000 days") gives way."""
+    slot = {"age": "older_than_days", "size": "min_size"}.get(limit.quantity)
+    if slot is None or work.parse.intent != "disk.cleanup":
+        return
+    if limit.quantity == "age" and limit.op in ("<", "<="):
+        work.slots.pop("older_than_days", None)
+
+
+def _named_caches(work: _Work) -> Reply | None:
+    if work.parse.intent != "disk.cleanup":
+        return None
+    from nlsh.actions.cleaner_names import unknown_cache_reply
+
+    unknown = [str(f.value) for f in work.clause.of_kind("unknown_cache")]
+    if unknown:
+        return unknown_cache_reply(unknown)
+    work.named = [str(f.value) for f in work.clause.of_kind("cache")]
+    return None
+
+
+_NICE_UP = re.compile(r"(?i)\b(?:increase|raise|bump(?:\s+up)?|up|higher|more)\b[^.,;]{0,30}"
+                      r"\bnice(?:ness)?\b|\bnice(?:ness)?\s+(?:level\s+|value\s+)?(?:up|higher)\b")
+_NICE_DOWN = re.compile(r"(?i)\b(?:decrease|lower|reduce|drop|less)\b[^.,;]{0,30}\bnice(?:ness)?\b"
+                        r"|\bnice(?:ness)?\s+(?:level\s+|value\s+)?(?:down|lower)\b")
+
+
+def _nice_direction(work: _Work) -> Reply | None:
+    """A higher nice value is a *lower* priority: "increase the nice level" → low."""
+    if work.parse.intent != "process.renice" or work.slots.get("nice") is not None:
+        return None
+    text = work.clause.text
+    up, down = _NICE_UP.search(text), _NICE_DOWN.search(text)
+    if up and not down:
+        work.slots["priority"] = "low"
+    elif down and not up:
+        work.slots["priority"] = "high"
+    else:
+        return None
+    match = up or down
+    assert match is not None
+    work.covered.append((work.clause.start + match.start(), work.clause.start + match.end()))
+    return None
+
+
+# ── accounting ──────────────────────────────────────────────────────────────
+
+_TOKEN = re.compile(r"[^\s]+")
+_EDGE = "\"'`“”‘’.,;:!?()[]{}"
+
+
+def _accounting(work: _Work) -> Reply | None:
+    """Every word that carries meaning shaped the reading; otherwise ask, quoting it."""
+    if work.parse.source == "rules":
+        return None
+    from nlsh.meaning.vocabulary import ANY_INTENT, intent_words
+
+    vocabulary = intent_words()
+    own = vocabulary.get(work.parse.intent or "", frozenset())
+    every = vocabulary.get(ANY_INTENT, frozenset())
+    left: list[tuple[int, int]] = []
+    unknown: list[tuple[int, int, str]] = []
+    sentence = work.clause.sentence
+    for match in _TOKEN.finditer(sentence, work.clause.start, work.clause.end):
+        low, high = match.span()
+        if any(low < b and high > a for a, b in work.covered):
+            continue
+        word = match.group(0).strip(_EDGE).lower()
+        if not word:
+            continue
+        if _carries_meaning(word, own):
+            left.append((low, high))
+        elif word not in every and word not in FUNCTION_WORDS and re.fullmatch(r"[a-z]+", word):
+            unknown.append((low, high, word))
+    if unknown:
+        left.extend((low, high) for low, high, word in unknown if _is_live_name(word))
+    if left:
+        return _not_understood(work, left)
+    return None
+
+
+def _carries_meaning(word: str, own: frozenset[str]) -> bool:
+    bare = word.strip("'-")
+    if bare in own or bare.rstrip("s") in own:
+        return False
+    if re.fullmatch(r"[a-z]+(?:/[a-z]+)+", bare):  # "i/o", "used/free": words, not a path
+        return False
+    if re.search(r"\d", bare) or bare.startswith(("/", "~", "./", "-")):
+        return True
+    if re.search(r"\w[/@:=_.+]\w", bare) and not re.fullmatch(r"[a-z]+'[a-z]+", bare):
+        return True
+    return bare in MODIFIERS
+
+
+def _is_live_name(word: str) -> bool:
+    """Whether a running program or a user has exactly this name (then it is a named thing)."""
+    from nlsh.system.processes import snapshot, user_exists
+
+    if user_exists(word):
+        return True
+    return any(word in p.names for p in snapshot().values())
+
+
+def _not_understood(work: _Work, spans: list[tuple[int, int]]) -> Reply:
+    sentence = work.clause.sentence
+    merged: list[list[int]] = []
+    for low, high in sorted(spans):
+        if merged and low <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], high)
+        else:
+            merged.append([low, high])
+    quoted = " … ".join(sentence[a:b].strip(_EDGE + " ") for a, b in merged)
+    understood_parts = []
+    position = work.clause.start
+    for low, high in merged:
+        understood_parts.append(sentence[position:low])
+        position = high
+    understood_parts.append(sentence[position:work.clause.end])
+    understood = " ".join(" ".join(understood_parts).split()).strip(_EDGE + " ")
+    if understood:
+        message = f"I understood '{understood}' but not '{quoted}'"
+    else:
+        message = f"I did not understand '{quoted}'"
+    return Reply(Status.CLARIFY, message + ". Say it another way, or leave it out")
