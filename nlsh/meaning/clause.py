@@ -266,14 +266,14 @@ def _owners(clause: Clause) -> None:
 
 
 def _comparisons(clause: Clause) -> None:
-    from nlsh.language.quantities import find_comparisons
-    from nlsh.language.resolve import OutOfRange, ResolutionError
+    from nlsh.language.quantities import VagueAmount, find_comparisons
+    from nlsh.language.resolve import ResolutionError
 
     text = clause.text
     try:
         comparisons = find_comparisons(text)
     except ResolutionError as error:  # "older than -5 days", "at least a few gigs"
-        kind = "invalid_comparison" if isinstance(error, OutOfRange) else "vague_comparison"
+        kind = "vague_comparison" if isinstance(error, VagueAmount) else "invalid_comparison"
         clause.found.append(Found(kind, str(error), clause.start, clause.start))
         return
     for comparison in comparisons:
