@@ -6,7 +6,14 @@ frame accuracy, out-of-scope false-accept, in-scope false-reject, clarify rate,
 expected calibration error, and the accuracy drop on the perturbed copy.
 
 Usage: python scripts/evaluate.py [--file tests/data/heldout.yaml] [--errors] [--json]
+       python scripts/evaluate.py --faithfulness [--errors] [--json]
 The model is the one nlsh uses (built into the cache on first use).
+
+``--faithfulness`` prints instead the share of the faithfulness suite's sentences
+(``tests/data/faithfulness.yaml``) whose reply is exactly what they say, per category and
+overall, run as ``tests/test_faithfulness.py`` runs them: real processes and files in a
+sandbox, the real pipeline, dry run. Starting a process as ``nobody`` needs root; without
+it the items that need one are left out of the figure.
 """
 
 from __future__ import annotations
@@ -32,7 +39,11 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=2026, help="seed of the perturbed copy")
     parser.add_argument("--errors", action="store_true", help="list the misread sentences")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--faithfulness", action="store_true",
+                        help="score the faithfulness suite instead (real processes and files)")
     args = parser.parse_args()
+    if args.faithfulness:
+        return faithfulness(args.errors, args.json)
 
     items = load_items(args.file)
     understand = Understander(Paths.from_environment(),
@@ -77,6 +88,37 @@ def main() -> int:
         print("\nmisread:")
         for error in clean.errors:
             print(" ", json.dumps(error, ensure_ascii=False))
+    return 0
+
+
+def faithfulness(errors: bool, as_json: bool) -> int:
+    """Run the faithfulness suite in its sandbox and print the share of items passed."""
+    from tests.support.faithfulness import Figure, load_items, open_session
+
+    items = load_items()
+    with open_session() as runner:
+        verdicts = runner.run_all(items)
+    figure = Figure.of(verdicts)
+    passed, total = figure.overall
+    skipped = sum(v.skipped for v in verdicts)
+    if as_json:
+        print(json.dumps({"faithfulness": passed / total, "passed": passed, "items": total,
+                          "skipped": skipped,
+                          "per_category": {c: {"passed": p, "items": n, "share": p / n}
+                                           for c, (p, n) in figure.per_category.items()}},
+                         indent=1))
+        return 0
+    print(f"faithfulness suite: tests/data/faithfulness.yaml  ({total} items"
+          + (f", {skipped} skipped: they need root" if skipped else "") + ")\n")
+    print(f"{'category':20} {'passed':>6} {'items':>6} {'share':>7}")
+    for category, (ok, n) in figure.per_category.items():
+        print(f"{category:20} {ok:6d} {n:6d} {ok / n:7.3f}")
+    print(f"\n{'faithfulness':20} {passed:6d} {total:6d} {passed / total:7.3f}")
+    if errors:
+        print("\nnot as said:")
+        for verdict in verdicts:
+            if not verdict.passed and not verdict.skipped:
+                print(f"  [{verdict.item.id}] {verdict.reason}")
     return 0
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -55,6 +57,30 @@ def test_held_out_sentences_never_appear_in_training_data(name: str) -> None:
               if (key := re.sub(r"\W+", " ", i["text"].lower()).strip()) in training]
     assert leaked == [], "training sentences equal to held-out ones (delete them):\n" + \
         "\n".join(leaked)
+
+
+@pytest.mark.parametrize("name", ["heldout.yaml", "heldout2.yaml"])
+def test_held_out_sentences_are_not_near_copies_of_training_data(name: str) -> None:
+    """The same sentence with another slot value, or one ≥ 85 % alike token by token,
+    leaks as surely as an equal one (``tests.support.faithfulness.near_duplicate``)."""
+    from tests.support.faithfulness import held_out_sentences
+
+    leaked = []
+    for text, origin in held_out_sentences():
+        twins = [twin for _, twin in _training_index().of(text)] if origin.startswith(
+            f"{name}: ") else []
+        if twins:
+            more = f" (and {len(twins) - 1} more)" if len(twins) > 1 else ""
+            leaked.append(f"{origin!r} ~ {twins[0]!r}{more}")
+    assert leaked == [], (f"{len(leaked)} held-out sentences are near copies of training "
+                          "sentences (reword or delete the training ones):\n" + "\n".join(leaked))
+
+
+@functools.cache
+def _training_index() -> Any:
+    from tests.support.faithfulness import NearDuplicates, catalog_sentences
+
+    return NearDuplicates(catalog_sentences())
 
 
 def test_intents_doc_is_generated_from_the_catalog() -> None:
