@@ -207,3 +207,26 @@ def perturb(item: Item, rng: random.Random) -> Item:
 
 def evaluate(items: Sequence[Item], understand: Callable[[str], Parse]) -> Scores:
     return score(items, [understand(item.text) for item in items])
+
+
+def through_meaning(understand: Callable[[str], Parse]) -> Callable[[str], Parse]:
+    """The reading a user gets: the language layer *and* the faithfulness layer.
+
+    One request with no verdict scores its final frame (slots as the planner gets them).
+    Where nlsh would ask, refuse or read several requests instead of acting on one, the
+    item scores as asked (``uncertain``) with no slots, so a held-out order the
+    faithfulness layer declines counts against the frame figures.
+    """
+    from dataclasses import replace
+
+    from nlsh.meaning import read
+
+    def reading(text: str) -> Parse:
+        requests = read(text, understand)
+        first = requests[0]
+        if len(requests) == 1 and first.verdict is None:
+            return first.parse
+        parse = requests[-1].parse if len(requests) > 1 else first.parse
+        return replace(parse, text=text, slots={}, uncertain=True)
+
+    return reading

@@ -97,6 +97,7 @@ class Clause:
     sentence: str
     start: int
     end: int
+    request_start: int = 0  # after the situation described first ("ugh, chrome froze, …")
     question: bool = False
     negated: bool = False
     leave_alone: bool = False
@@ -118,9 +119,12 @@ class Clause:
         return [f.span for f in self.found] + list(self.removed)
 
 
-def read_clause(sentence: str, start: int, end: int) -> Clause:
-    """The operators of ``sentence[start:end]`` and the rewrite the model reads."""
-    clause = Clause(sentence, start, end)
+def read_clause(sentence: str, start: int, end: int, request_start: int | None = None) -> Clause:
+    """The operators of ``sentence[start:end]`` and the rewrite the model reads.
+
+    ``request_start``: where the request begins after words that describe the situation.
+    """
+    clause = Clause(sentence, start, end, start if request_start is None else request_start)
     _mood_and_polarity(clause)
     _restrictions(clause)
     _exclusions(clause)
@@ -134,7 +138,7 @@ def read_clause(sentence: str, start: int, end: int) -> Clause:
 
 
 def _mood_and_polarity(clause: Clause) -> None:
-    sentence, start, end = clause.sentence, clause.start, clause.end
+    sentence, start, end = clause.sentence, clause.request_start, clause.end
     text = sentence[start:end]
     trailing = _TRAILING_QUESTION.search(text)
     if trailing:

@@ -117,7 +117,8 @@ FORCE_CUES = (
     "force", "forced", "forcefully", "forcibly", "force-kill", "force kill", "force quit",
     "force-quit", "-9", "sigkill", "-kill", "-sigkill", "no matter what", "hard kill",
     "hard-kill", "kill -9", "signal 9", "with 9", "brutally", "mercilessly", "with prejudice",
-    "whatever it takes", "by force", "immediately and forcefully",
+    "whatever it takes", "by force", "immediately and forcefully", "no mercy",
+    "without mercy", "show no mercy",
 )
 
 # Words that never name a program or a user unless a live one has exactly that name and
@@ -166,6 +167,13 @@ FUNCTION_WORDS = frozenset({
     "gets", "keeps", "keep", "making", "make", "made", "one", "ones", "thing",
     "things", "stuff", "via", "per", "cheers", "ty", "thx", "tia", "sir", "boss",
 })
+
+# Everyday words that are also the names of common programs: never dropped as filler when
+# the model reads them as a program ("ionice make", "kill top").
+PROGRAM_NAMES = frozenset({"make", "go", "less", "more", "which", "who", "time", "watch",
+                           "man", "yes", "at", "last", "get", "w", "top", "free", "kill",
+                           "sleep", "find", "cat", "head", "tail", "screen", "node", "java",
+                           "code", "signal", "slack", "steam", "teams", "zoom"})
 
 # Words that change what a plan would touch. Left over (shaping nothing), each one makes
 # nlsh ask instead of acting. ``None``: never fine; a set: fine for those intents.

@@ -22,6 +22,7 @@ from nlsh.meaning.lexicon import (
     FUNCTION_WORDS,
     GENERIC_NAMES,
     MODIFIERS,
+    PROGRAM_NAMES,
     REQUEST_STARTS,
     VERB_FORMS,
 )
@@ -55,6 +56,16 @@ EXCLUDING_INTENTS = PROCESS_INTENTS | {"disk.cleanup"}
 
 
 @dataclass(frozen=True)
+class _Pending:
+    """A request's stretch of the sentence before it is read."""
+
+    start: int
+    end: int
+    retarget: tuple[int, int] | None = None  # "I mean B": B's stretch
+    context_end: int | None = None  # where the situation described before it ends
+
+
+@dataclass(frozen=True)
 class Request:
     """One request of a sentence: its words, its reading, and a reply decided already."""
 
@@ -65,8 +76,8 @@ class Request:
 
 def read(sentence: str, understand: Understand) -> tuple[Request, ...]:
     """The requests ``sentence`` makes, in order (corrections applied)."""
-    pending: list[tuple[int, int, tuple[int, int] | None]] = []
-    cancelled: tuple[int, int, tuple[int, int] | None] | None = None
+    pending: list[_Pending] = []
+    cancelled: _Pending | None = None
     saw_cancel = False
     for segment in segments(sentence):
         piece = segment.piece
@@ -80,15 +91,15 @@ def read(sentence: str, understand: Understand) -> tuple[Request, ...]:
         elif segment.kind == "correction":
             if pending:
                 cancelled = pending.pop()
-            pending.append((piece.start, piece.end, None))
+            pending.append(_Pending(piece.start, piece.end))
         elif segment.kind == "retarget":
             base = pending.pop() if pending else cancelled
             if base is None:
-                pending.append((piece.start, piece.end, None))
+                pending.append(_Pending(piece.start, piece.end))
             else:
-                pending.append((base[0], base[1], (piece.start, piece.end)))
+                pending.append(replace(base, retarget=(piece.start, piece.end)))
         else:
-            pending.append((piece.start, piece.end, None))
+            pending.append(_Pending(piece.start, piece.end, context_end=segment.context_end))
     if not pending:
         parse = Parse(text=sentence, intent=None, confidence=1.0, source="rules")
         message = ("Nothing was done: the sentence takes its request back"
@@ -96,8 +107,8 @@ def read(sentence: str, understand: Understand) -> tuple[Request, ...]:
         return (Request(sentence, parse, Reply(Status.NOTHING_TO_DO, message)),)
     requests: list[Request] = []
     previous_target: str | None = None
-    for start, end, retarget in pending:
-        request = _read_request(sentence, start, end, retarget, understand, previous_target)
+    for part in pending:
+        request = _read_request(sentence, part, understand, previous_target)
         requests.append(request)
         previous_target = _target_text(request) or previous_target
     return tuple(_without_restrictions(requests))
@@ -134,10 +145,11 @@ def _target_text(request: Request) -> str | None:
     return None
 
 
-def _read_request(sentence: str, start: int, end: int, retarget: tuple[int, int] | None,
-                  understand: Understand, previous_target: str | None) -> Request:
+def _read_request(sentence: str, part: _Pending, understand: Understand,
+                  previous_target: str | None) -> Request:
+    start, end, retarget = part.start, part.end, part.retarget
     text = sentence[start:end]
-    clause = read_clause(sentence, start, end)
+    clause = read_clause(sentence, start, end, part.context_end)
     assert clause.rewrite is not None
     rewrite = clause.rewrite
     parse = _understand_on(rewrite, text, understand)
@@ -305,7 +317,8 @@ def _model_user(work: _Work) -> Reply | None:
     for index, span in enumerate(spans):
         if span.slot != "user" or not isinstance(span.value, str):
             continue
-        if span.value == work.slots.get("process") or not user_exists(span.value):
+        if span.value == work.slots.get("process") or (
+                not user_exists(span.value) and _is_live_program(span.value)):
             spans[index] = replace(span, slot="process")
             if work.slots.get("user") == span.value:
                 del work.slots["user"]
@@ -321,7 +334,8 @@ def _generic_names(work: _Work) -> Reply | None:
         if not isinstance(value, str):
             continue
         words = value.lower().split()
-        if words and all(w in GENERIC_NAMES or w in FUNCTION_WORDS for w in words):
+        if words and all(w in GENERIC_NAMES or (w in FUNCTION_WORDS and w not in PROGRAM_NAMES)
+                         for w in words):
             span = next((s for s in work.parse.spans
                          if s.slot in ("process", "user") and s.value == value), None)
             if span is not None and _said_named(work.clause.sentence, span.start):
@@ -605,7 +619,10 @@ def _accounting(work: _Work) -> Reply | None:
     left: list[tuple[int, int]] = []
     unknown: list[tuple[int, int, str]] = []
     sentence = work.clause.sentence
-    for match in _TOKEN.finditer(sentence, work.clause.start, work.clause.end):
+    # Words describing the situation before the request ("my laptop only has 8gb, …") tell
+    # why, not what: the request itself is accounted for word by word.
+    begin = work.clause.request_start
+    for match in _TOKEN.finditer(sentence, begin, work.clause.end):
         low, high = match.span()
         if any(low < b and high > a for a, b in work.covered):
             continue
@@ -634,6 +651,12 @@ def _carries_meaning(word: str, own: frozenset[str]) -> bool:
     if re.search(r"\w[/@:=_.+]\w", bare) and not re.fullmatch(r"[a-z]+'[a-z]+", bare):
         return True
     return bare in MODIFIERS
+
+
+def _is_live_program(name: str) -> bool:
+    from nlsh.system.processes import snapshot
+
+    return any(name in p.names for p in snapshot().values())
 
 
 def _is_live_name(word: str) -> bool:

@@ -60,6 +60,7 @@ class Segment:
 
     piece: Piece
     kind: str = "request"
+    context_end: int | None = None  # the piece starts with a description of the situation
 
 
 # A piece that only announces a correction ("wait", "sorry").
@@ -117,14 +118,18 @@ def segments(sentence: str) -> list[Segment]:
             context = piece if context is None else Piece(
                 sentence[context.start:piece.end], context.start)
             continue
+        context_end = None
         if context is not None:
+            context_end = piece.start
             piece = Piece(sentence[context.start:piece.end], context.start)
             context = None
-        bare = piece.bare()
+        bare = piece.bare() if context_end is None else Piece(
+            sentence[context_end:piece.end], context_end).bare()
         if result and bare in _HELP_CRIES:
             previous = result[-1]
             result[-1] = Segment(Piece(sentence[previous.piece.start:piece.end],
-                                       previous.piece.start), previous.kind)
+                                       previous.piece.start), previous.kind,
+                                 previous.context_end)
             continue
         if bare in CANCEL_SEGMENTS:
             result.append(Segment(piece, "cancel"))
@@ -157,12 +162,12 @@ def segments(sentence: str) -> list[Segment]:
                 continue
             if previous.kind != "cancel":
                 joined = Piece(sentence[previous.piece.start:piece.end], previous.piece.start)
-                result[-1] = Segment(joined, previous.kind)
+                result[-1] = Segment(joined, previous.kind, previous.context_end)
                 continue
         if result and result[-1].kind == "marker":
             result.append(Segment(piece, "correction"))
             continue
-        result.append(Segment(piece))
+        result.append(Segment(piece, context_end=context_end))
     if context is not None:
         result.append(Segment(context))
     return _without_repeats(sentence, _split_on_and(result))
@@ -180,7 +185,8 @@ def _without_repeats(sentence: str, found: list[Segment]) -> list[Segment]:
                 and len(words) == 1 and re.search(rf"(?i)\b{re.escape(words[0])}\b",
                                                   previous.piece.text)):
             result[-1] = Segment(Piece(sentence[previous.piece.start:segment.piece.end],
-                                       previous.piece.start), previous.kind)
+                                       previous.piece.start), previous.kind,
+                                 previous.context_end)
             continue
         result.append(segment)
     return result
@@ -208,17 +214,19 @@ def _split_on_and(found: list[Segment]) -> list[Segment]:
         piece = segment.piece
         start = 0
         kind = segment.kind
+        context_end = segment.context_end
         for match in _AND_VERB.finditer(piece.text):
             if not _splits(piece.text[match.start(1):]):
                 continue
             head = piece.text[start:match.start()].strip()
             if head:
-                result.append(Segment(Piece(head, piece.start + start), kind))
-                kind = "request"
+                result.append(Segment(Piece(head, piece.start + start), kind, context_end))
+                kind, context_end = "request", None
             start = match.end()
         tail = piece.text[start:]
         lead = len(tail) - len(tail.lstrip())
-        result.append(Segment(Piece(tail.strip(), piece.start + start + lead), kind))
+        result.append(Segment(Piece(tail.strip(), piece.start + start + lead), kind,
+                              context_end))
     return result
 
 
