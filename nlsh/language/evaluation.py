@@ -212,10 +212,11 @@ def evaluate(items: Sequence[Item], understand: Callable[[str], Parse]) -> Score
 def through_meaning(understand: Callable[[str], Parse]) -> Callable[[str], Parse]:
     """The reading a user gets: the language layer *and* the faithfulness layer.
 
-    One request with no verdict scores its final frame (slots as the planner gets them).
-    Where nlsh would ask, refuse or read several requests instead of acting on one, the
-    item scores as asked (``uncertain``) with no slots, so a held-out order the
-    faithfulness layer declines counts against the frame figures.
+    One request with no verdict scores its final frame (slots as the planner gets them); a
+    sentence read as several requests scores by its last one ("find what is on port 3000
+    and kill it": the kill). Where nlsh would ask, refuse or do nothing instead, the item
+    scores as asked (``uncertain``) with no slots, so a held-out order the faithfulness
+    layer declines counts against the frame figures.
     """
     from dataclasses import replace
 
@@ -226,7 +227,8 @@ def through_meaning(understand: Callable[[str], Parse]) -> Callable[[str], Parse
         first = requests[0]
         if len(requests) == 1 and first.verdict is None:
             return first.parse
-        parse = requests[-1].parse if len(requests) > 1 else first.parse
-        return replace(parse, text=text, slots={}, uncertain=True)
+        if len(requests) > 1 and requests[-1].verdict is None:
+            return replace(requests[-1].parse, text=text)  # "find X and kill it": the kill
+        return replace(first.parse, text=text, slots={}, uncertain=True)
 
     return reading

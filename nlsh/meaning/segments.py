@@ -201,7 +201,8 @@ def _shift(piece: Piece, offset: int) -> Piece | None:
     return Piece(text, piece.start + offset + lead)
 
 
-_AND_VERB = re.compile(r"\s+(?:and|&|then|and\s+then|plus|and\s+also)\s+(?=(\S+))", re.IGNORECASE)
+_AND_VERB = re.compile(r"\s+(?:and|&|then|and\s+then|plus|and\s+also|but(?:\s+(?:just|only|"
+                       r"instead|rather))?)\s+(?=(\S+))", re.IGNORECASE)
 
 
 def _split_on_and(found: list[Segment]) -> list[Segment]:
