@@ -214,6 +214,26 @@ class Sandbox:
             if entries:
                 os.utime(folder, (max(entries), max(entries)))
 
+    def disturbed(self) -> list[str]:
+        """What changed in the sandbox (a dry run, or a refused plan, must change nothing)."""
+        changes = []
+        for label, pid in self.pids.items():
+            try:
+                process = psutil.Process(pid)
+                stopped = process.status() == psutil.STATUS_STOPPED
+                if process.status() == psutil.STATUS_ZOMBIE:
+                    changes.append(f"sandbox process {label} ended")
+                elif stopped != (label == "s0"):
+                    changes.append(f"sandbox process {label} was "
+                                   f"{'paused' if stopped else 'resumed'}")
+                elif process.nice() != 0:
+                    changes.append(f"sandbox process {label} was reniced to {process.nice()}")
+            except psutil.NoSuchProcess:
+                changes.append(f"sandbox process {label} ended")
+        changes += [f"sandbox file {label} is gone" for label, path in self.paths.items()
+                    if not path.exists()]
+        return changes
+
     def environment(self) -> dict[str, str]:
         """The variables that make nlsh see this sandbox as the user's HOME and temp."""
         home = str(self.home)
@@ -329,6 +349,8 @@ class Runner:
         return self._understand
 
     def check(self, item: Item) -> Verdict:
+        """Run ``item`` as a dry run and compare; an item that must not plan runs again
+        for real, with a confirmer that refuses, to show that nothing asks or acts."""
         from nlsh.context import Context
         from nlsh.pipeline import run
 
@@ -337,21 +359,59 @@ class Runner:
             return Verdict(item, sentence, False, "needs root to start a process as nobody",
                            skipped=True)
         confirmer = FailIfAsked()
-        ctx = Context.from_environment(dry_run=True, interactive=False)
         try:
+            ctx = Context.from_environment(dry_run=True, interactive=False)
             response = run(sentence, ctx, self.understand, confirmer)
             as_json = json.dumps(response.to_json(explain=True), default=str)
+            problems = compare(response, item.expect, self.sandbox, json.loads(as_json))
+            if isinstance(item.expect.get("would"), list):
+                problems += self._say_does_it(response, item.expect["would"])
+            if _plans_nothing(item.expect):
+                ctx = Context.from_environment(dry_run=False, interactive=False)
+                again = run(sentence, ctx, self.understand, confirmer)
+                if _status(again) != _status(response):
+                    problems.append(f"for real its status is {_status(again)}, "
+                                    f"not {_status(response)}")
         except Exception as error:  # the item fails; the run goes on
-            return Verdict(item, sentence, False, f"raised {type(error).__name__}: {error}")
-        problems = [f"asked the user: {question}" for question in confirmer.asked]
-        problems += compare(response, item.expect, self.sandbox, json.loads(as_json))
+            return Verdict(item, sentence, False, f"{sentence!r} raised "
+                           f"{type(error).__name__}: {error}")
+        problems += [f"asked the user: {question}" for question in confirmer.asked]
+        problems += self.sandbox.disturbed()
         if not problems:
             return Verdict(item, sentence, True, "")
         return Verdict(item, sentence, False,
                        f"{sentence!r}: " + "; ".join(problems) + f"\n  got: {describe(response)}")
 
+    def _say_does_it(self, response: Any, would: list[str]) -> list[str]:
+        """The sentence an answer offers ("say: kill x") must plan what it said it would."""
+        from nlsh.context import Context
+        from nlsh.pipeline import run
+
+        say = response.answer.result.get("say") if response.answer is not None else None
+        if not isinstance(say, str) or not say.strip():
+            return []  # reported by compare()
+        ctx = Context.from_environment(dry_run=True, interactive=False)
+        done = run(say, ctx, self.understand, FailIfAsked())
+        steps = [s.to_json() for s in done.plan.steps] if done.plan is not None else []
+        got = _labels_of_steps(steps, self.sandbox)
+        if _status(done) != "planned" or got != sorted(would):
+            return [f"saying {say!r} gives {_status(done)} for {got}, not the plan "
+                    f"for {sorted(would)} it offered"]
+        return []
+
     def run_all(self, items: Iterable[Item]) -> list[Verdict]:
         return [self.check(item) for item in items]
+
+
+_NO_PLAN = {"answered", "nothing_to_do", "clarify", "invalid", "out_of_scope"}
+
+
+def _plans_nothing(expect: Mapping[str, Any]) -> bool:
+    """Whether ``expect`` says no plan may come of the sentence (nor of any request in it)."""
+    if "parts" in expect:
+        return all(_plans_nothing(part) for part in expect["parts"])
+    statuses = expect.get("status_in") or [expect.get("status")]
+    return all(status in _NO_PLAN for status in statuses)
 
 
 def _status(response: Any) -> str:
