@@ -5,7 +5,11 @@
   trees with real ages under its own HOME. One sandbox serves a whole run.
 * ``Runner`` reads each sentence with the real model and carries it through
   ``nlsh.pipeline.run`` as a dry run; a confirmation asked for fails the item. It compares
-  the ``Response`` with the item's ``expect`` and returns a ``Verdict``.
+  the ``Response`` with the item's ``expect`` and returns a ``Verdict``. An item that must
+  not plan runs a second time for real, with a confirmer that refuses: nothing may ask.
+  An answer's ``say`` sentence must plan what the answer said it would do. After each
+  item the sandbox must be as it was (no process ended, paused, resumed or reniced, no
+  file gone).
 * ``near_duplicate`` says when two sentences are the same sentence with other slot values,
   or at least 85 % alike token by token (used against leaks into the training data).
 
@@ -332,7 +336,7 @@ def load_understander() -> Callable[[str], Any]:
 
 
 class Runner:
-    """Runs items through the real pipeline (dry run, not interactive) in a sandbox.
+    """Runs items through the real pipeline (not interactive) in a sandbox.
 
     The caller makes ``sandbox.environment()`` the process environment first; the model
     is loaded once, on the first item.
