@@ -179,7 +179,8 @@ class Sandbox:
         children = self._children = Children(bin_dir)
         for family, (_, count) in PROGRAMS.items():
             for index in range(count):
-                self._label(f"{family}{index}", children.spawn(self.names[family]).pid)
+                child = children.spawn(self.names[family], seconds=3600)
+                self._label(f"{family}{index}", child.pid)
         if os.geteuid() == 0:
             child = sleeper_as_nobody(children, self.names["m"])
             self._label("m1", child.pid)
