@@ -11,6 +11,16 @@ name says they are rotated logs (``app.log.1``, ``app.1.log``, ``Xorg.0.log.old`
 ``app.log.2.gz``) qualify. The temp directories are ``/tmp`` and ``/var/tmp``, or the
 absolute paths in ``NLSH_TEMP_DIRS`` (``:``-separated), which the test suite uses so it
 never touches the machine's real temp files.
+
+Every cleaner has a ``key``, the canonical name people use for it (``pip``, ``firefox``,
+``trash``, ``apt``; the aliases are in :mod:`nlsh.actions.cleaner_names`), so a cleanup
+that names one cleans exactly that one. Browser and tool caches under ``~/.cache``
+(firefox, chrome, chromium, brave, go's build cache, composer) are cleaners of the
+``cache`` target, so "clear the cache" still covers them; the gradle, maven and conda
+caches live elsewhere and are cleaned only when named or asked for as package caches.
+Their locations are the tools' defaults (only ``GRADLE_USER_HOME``, like ``CARGO_HOME``,
+is honoured, and only its ``caches`` folder): a variable pointing a cache at a wider
+folder must not widen what is deleted. Go's module cache is read-only and left out.
 """
 
 from __future__ import annotations
@@ -63,6 +73,7 @@ class Cleaner:
     in_safe_set: bool = True
     excluded: tuple[str, ...] = ()
     min_age_days: int | None = None
+    key: str = ""  # the canonical name people use (nlsh.actions.cleaner_names)
 
     def root_of(self, path: str) -> str | None:
         """The root that holds ``path`` (strictly inside it), if any."""
@@ -82,17 +93,18 @@ class RootCleaner:
     tool: str
     paths: tuple[str, ...]
     older_than_days: int | None = None
+    key: str = ""  # the canonical name people use (nlsh.actions.cleaner_names)
 
 
 ROOT_CLEANERS: tuple[RootCleaner, ...] = (
     RootCleaner("system journal", "logs", ("journalctl", "--vacuum-time=2weeks"), "journalctl",
-                ("/var/log/journal",), older_than_days=14),
+                ("/var/log/journal",), older_than_days=14, key="journal"),
     RootCleaner("apt package cache", "packages", ("apt-get", "clean"), "apt-get",
-                ("/var/cache/apt/archives",)),
+                ("/var/cache/apt/archives",), key="apt"),
     RootCleaner("dnf package cache", "packages", ("dnf", "clean", "packages"), "dnf",
-                ("/var/cache/dnf",)),
+                ("/var/cache/dnf",), key="dnf"),
     RootCleaner("pacman package cache", "packages", ("pacman", "-Sc"), "pacman",
-                ("/var/cache/pacman/pkg",)),
+                ("/var/cache/pacman/pkg",), key="pacman"),
 )
 
 
@@ -138,33 +150,77 @@ def catalogue(ctx: Context) -> tuple[Cleaner, ...]:
         found = (_root(base, below) for base, below in places)
         return tuple(dict.fromkeys(r for r in found if r is not None))
 
+    def env_dir(variable: str, default: str | os.PathLike[str]) -> str:
+        value = os.environ.get(variable, "")
+        return value if os.path.isabs(value) else str(default)
+
+    fetched = "downloaded packages, re-fetched"
     others = (
         Cleaner("thumbnails", "thumbnails", roots((cache_home, "thumbnails"),
                                                   (home, ".thumbnails")),
-                Disposal.DELETE, Risk.LOW, Items.CHILDREN, "thumbnail cache, regenerated"),
+                Disposal.DELETE, Risk.LOW, Items.CHILDREN, "thumbnail cache, regenerated",
+                key="thumbnails"),
         Cleaner("pip cache", "packages", roots((cache_home, "pip")),
-                Disposal.DELETE, Risk.LOW, Items.CHILDREN, "downloaded packages, re-fetched"),
+                Disposal.DELETE, Risk.LOW, Items.CHILDREN, fetched, key="pip"),
         Cleaner("npm cache", "packages", roots((home, ".npm/_cacache")),
-                Disposal.DELETE, Risk.LOW, Items.CHILDREN, "downloaded packages, re-fetched"),
+                Disposal.DELETE, Risk.LOW, Items.CHILDREN, fetched, key="npm"),
         Cleaner("yarn cache", "packages", roots((cache_home, "yarn"),
                                                 (home, ".yarn/berry/cache")),
-                Disposal.DELETE, Risk.LOW, Items.CHILDREN, "downloaded packages, re-fetched"),
+                Disposal.DELETE, Risk.LOW, Items.CHILDREN, fetched, key="yarn"),
         Cleaner("pnpm store", "packages", roots((ctx.paths.data, "pnpm/store"),
                                                 (cache_home, "pnpm")),
-                Disposal.DELETE, Risk.LOW, Items.CHILDREN, "downloaded packages, re-fetched"),
+                Disposal.DELETE, Risk.LOW, Items.CHILDREN, fetched, key="pnpm"),
         # Registry downloads and git checkouts only: never ~/.cargo/bin or the git database.
         Cleaner("cargo cache", "packages", roots((cargo_home, "registry/cache"),
                                                  (cargo_home, "git/checkouts")),
-                Disposal.DELETE, Risk.LOW, Items.CHILDREN, "downloaded crates, re-fetched"),
+                Disposal.DELETE, Risk.LOW, Items.CHILDREN, "downloaded crates, re-fetched",
+                key="cargo"),
+        # Outside ~/.cache and new: only when asked for by name or as package caches.
+        Cleaner("gradle cache", "packages",
+                roots((env_dir("GRADLE_USER_HOME", home / ".gradle"), "caches")),
+                Disposal.DELETE, Risk.LOW, Items.CHILDREN, "downloaded dependencies and "
+                "build cache, re-fetched", in_safe_set=False, key="gradle"),
+        Cleaner("maven repository", "packages", roots((home, ".m2/repository")),
+                Disposal.DELETE, Risk.MEDIUM, Items.CHILDREN, "downloaded artifacts, "
+                "re-fetched (ones you installed yourself need a rebuild)", in_safe_set=False,
+                key="maven"),
+        Cleaner("conda packages", "packages", roots((home, ".conda/pkgs"),
+                                                    (home, "miniconda3/pkgs"),
+                                                    (home, "anaconda3/pkgs"),
+                                                    (home, "miniforge3/pkgs"),
+                                                    (home, "mambaforge/pkgs")),
+                Disposal.DELETE, Risk.LOW, Items.CHILDREN, "downloaded packages, re-fetched "
+                "(environments keep their own links)", in_safe_set=False, key="conda"),
+        # Under ~/.cache: part of the cache target, as they were of the user cache.
+        # Go's module cache (~/go/pkg/mod) is read-only by design and left alone.
+        Cleaner("go build cache", "cache", roots((cache_home, "go-build")),
+                Disposal.DELETE, Risk.LOW, Items.CHILDREN, "build cache, rebuilt", key="go"),
+        Cleaner("composer cache", "cache", roots((cache_home, "composer")),
+                Disposal.DELETE, Risk.LOW, Items.CHILDREN, fetched, key="composer"),
+        Cleaner("firefox cache", "cache", roots((cache_home, "mozilla")),
+                Disposal.DELETE, Risk.LOW, Items.CHILDREN, "browser cache, re-fetched",
+                key="firefox"),
+        Cleaner("chrome cache", "cache", roots((cache_home, "google-chrome"),
+                                               (cache_home, "google-chrome-beta"),
+                                               (cache_home, "google-chrome-unstable")),
+                Disposal.DELETE, Risk.LOW, Items.CHILDREN, "browser cache, re-fetched",
+                key="chrome"),
+        Cleaner("chromium cache", "cache", roots((cache_home, "chromium")),
+                Disposal.DELETE, Risk.LOW, Items.CHILDREN, "browser cache, re-fetched",
+                key="chromium"),
+        Cleaner("brave cache", "cache", roots((cache_home, "BraveSoftware")),
+                Disposal.DELETE, Risk.LOW, Items.CHILDREN, "browser cache, re-fetched",
+                key="brave"),
         Cleaner("temp files", "temp", roots(*((t, "") for t in temp_dirs())),
                 Disposal.TRASH, Risk.MEDIUM, Items.WHOLE, "your temp file",
-                min_age_days=DEFAULT_TEMP_AGE_DAYS),
+                min_age_days=DEFAULT_TEMP_AGE_DAYS, key="temp"),
         Cleaner("rotated logs", "logs", roots((ctx.paths.state.parent, ""),
                                               (ctx.paths.data, "xorg")),
                 Disposal.TRASH, Risk.LOW, Items.ROTATED_LOGS, "rotated log",
-                in_safe_set=False, excluded=_both_forms(ctx.paths.state)),
+                in_safe_set=False, excluded=_both_forms(ctx.paths.state), key="logs"),
         Cleaner("Trash", "trash", roots(*((t, "files") for t in trashes)),
-                Disposal.DELETE, Risk.HIGH, Items.TRASHED, "in the Trash", in_safe_set=False),
+                Disposal.DELETE, Risk.HIGH, Items.TRASHED, "in the Trash", in_safe_set=False,
+                key="trash"),
     )
     # The user cache leaves alone nlsh's own cache and what other cleaners own.
     cache_root = os.path.realpath(cache_home)
@@ -173,7 +229,8 @@ def catalogue(ctx: Context) -> tuple[Cleaner, ...]:
     user_cache = Cleaner("user cache", "cache", (cache_root,), Disposal.DELETE, Risk.LOW,
                          Items.CHILDREN, "regenerable cache",
                          excluded=(*_both_forms(ctx.paths.cache),
-                                   *_both_forms(ctx.paths.models), *owned_elsewhere))
+                                   *_both_forms(ctx.paths.models), *owned_elsewhere),
+                         key="cache")
     return (user_cache, *others)
 
 

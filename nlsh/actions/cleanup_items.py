@@ -8,13 +8,15 @@ what is previewed is what goes.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import stat
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from nlsh.actions.cleaners import ROTATED_LOG, Cleaner, Disposal, Items, RootCleaner
+from nlsh.actions.cleaners import ROTATED_LOG, Cleaner, Disposal, Items, RootCleaner, is_inside
+from nlsh.stages import Limit
 from nlsh.system.trash import entries, trash_dir_for
 from nlsh.system.trees import (
     PROTECTED_NAMES,
@@ -35,14 +37,25 @@ _LIVE_TEMP_PREFIXES = ("systemd-private-", ".Trash", "snap-private-tmp", "tmux-"
 
 @dataclass(frozen=True)
 class Scan:
-    """Facts gathered once per plan."""
+    """Facts gathered once per plan, and the limits the request sets.
+
+    ``older_than_days`` is judged per file (newer files stay in place), like a cleaner's
+    own minimum age; ``newer_than_days`` per item: an item is listed only when everything
+    that would go with it is newer (the executor removes whole items, or what is older
+    than a cutoff, never only what is newer). ``sizes`` are compared with each item's
+    bytes. Nothing equal to or below a path of ``except_paths`` is listed (an item that
+    holds one is listed as its other entries).
+    """
 
     uid: int
     open_files: frozenset[tuple[int, int]]
     mounts: frozenset[str]
     now: float
-    older_than_days: int | None
+    older_than_days: float | None
     home_trash: Path
+    newer_than_days: float | None = None
+    sizes: tuple[Limit, ...] = ()
+    except_paths: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -64,6 +77,8 @@ class Item:
 class Findings:
     items: list[Item] = field(default_factory=list)
     kept: Counter[str] = field(default_factory=Counter)  # entries left in place, by reason
+    outside: Counter[str] = field(default_factory=Counter)  # items the limits leave out
+    excepted: Counter[str] = field(default_factory=Counter)  # items left out, by except path
 
 
 def rules_for(cleaner: Cleaner, scan: Scan) -> TreeRules:
@@ -75,7 +90,12 @@ def rules_for(cleaner: Cleaner, scan: Scan) -> TreeRules:
 
 def modified_before(cleaner: Cleaner, scan: Scan) -> float | None:
     """Files modified after this stay (whole items: the item's newest entry decides)."""
-    days = scan.older_than_days if scan.older_than_days is not None else cleaner.min_age_days
+    if scan.older_than_days is not None:
+        days: float | None = scan.older_than_days
+    elif scan.newer_than_days is not None:
+        days = None  # an age the user gave replaces the cleaner's default
+    else:
+        days = cleaner.min_age_days
     if days is None or cleaner.items is Items.TRASHED:
         return None
     return scan.now - days * DAY
@@ -94,11 +114,31 @@ def find_items(cleaner: Cleaner, starts: list[tuple[str, str]], scan: Scan) -> F
             candidates = _rotated_logs(start, rules, device, findings)
         else:
             candidates = _children(start) if start == root else [start]
-        for path in candidates:
-            item = _item(cleaner, root, path, rules, device, scan, findings)
-            if item is not None:
-                findings.items.append(item)
+        for candidate in candidates:
+            for path in _without_excepted(candidate, scan.except_paths, findings):
+                item = _item(cleaner, root, path, rules, device, scan, findings)
+                if item is not None:
+                    findings.items.append(item)
     return findings
+
+
+def _without_excepted(path: str, excepted: tuple[str, ...], findings: Findings) -> list[str]:
+    """``path``, or nothing when an exclusion covers it, or its entries (recursively) when an
+    exclusion lies inside it: what is left out stays whole and untouched."""
+    for place in excepted:
+        if path == place or is_inside(path, place):
+            findings.excepted[place] += 1
+            return []
+    if not any(is_inside(place, path) for place in excepted):
+        return [path]
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return []
+    if not stat.S_ISDIR(info.st_mode):
+        return [path]
+    return [piece for child in _children(path)
+            for piece in _without_excepted(child, excepted, findings)]
 
 
 def _children(directory: str) -> list[str]:
@@ -140,6 +180,13 @@ def _item(cleaner: Cleaner, root: str, path: str, rules: TreeRules, device: int,
         findings.kept.update({k.value: n for k, n in size.kept.items() if k is not Keep.EXCLUDED})
     if size.entries == 0:
         return None
+    if not all(limit.admits(size.bytes) for limit in scan.sizes):
+        findings.outside["outside the size limit"] += 1
+        return None
+    if scan.newer_than_days is not None and cleaner.items is not Items.TRASHED and \
+            _oldest_mtime(path, rules, device) <= scan.now - scan.newer_than_days * DAY:
+        findings.outside["not entirely newer than asked"] += 1
+        return None
     if cleaner.items is Items.TRASHED:
         return _trashed_item(cleaner, root, path, info, size, scan, findings)
     trash_dir = None
@@ -154,11 +201,13 @@ def _trashed_item(cleaner: Cleaner, root: str, path: str, info: os.stat_result, 
     if os.path.dirname(path) != root:  # something inside a trashed folder
         return Item(cleaner, root, path, info, size, size.bytes)
     entry = next((e for e in entries(os.path.dirname(root)) if e.trash_file == path), None)
-    if scan.older_than_days is not None:
-        deleted = _deletion_time(entry.deleted if entry else None) or info.st_ctime
-        if deleted >= scan.now - scan.older_than_days * DAY:
-            findings.kept["put in the Trash recently"] += 1
-            return None
+    deleted = _deletion_time(entry.deleted if entry else None) or info.st_ctime
+    if scan.older_than_days is not None and deleted >= scan.now - scan.older_than_days * DAY:
+        findings.kept["put in the Trash recently"] += 1
+        return None
+    if scan.newer_than_days is not None and deleted <= scan.now - scan.newer_than_days * DAY:
+        findings.outside["put in the Trash before the time asked"] += 1
+        return None
     info_file, extra = None, 0
     if entry is not None:
         try:
@@ -169,6 +218,26 @@ def _trashed_item(cleaner: Cleaner, root: str, path: str, info: os.stat_result, 
             info_file, extra = entry.info_file, allocated(info_stat)
     return Item(cleaner, root, path, info, size, size.bytes + extra, info_file=info_file,
                 origin=entry.original if entry else None)
+
+
+def _oldest_mtime(path: str, rules: TreeRules, device: int) -> float:
+    """When the oldest file that would go with ``path`` was modified (links not followed,
+    nothing kept counted)."""
+    oldest = math.inf
+    stack = [path]
+    while stack:
+        current = stack.pop()
+        try:
+            info = os.lstat(current)
+        except OSError:
+            continue
+        if rules.keep(current, info, device) is not None:
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            stack.extend(_children(current))
+        else:
+            oldest = min(oldest, info.st_mtime)
+    return oldest
 
 
 def _deletion_time(value: str | None) -> float | None:
