@@ -128,7 +128,7 @@ def _respond_and_journal(request: Request, ctx: Context, confirmer: Confirmer) -
         response = Response(parse=parse, status=verdict.status, message=verdict.message,
                             choices=verdict.choices, rule=verdict.rule)
     else:
-        response = _respond(parse, ctx, confirmer)
+        response = _respond(parse, ctx, confirmer, request.order)
     if response.outcome is None:  # executed plans journal themselves step by step
         ctx.journal.record(
             "request", ctx.journal.new_id(), text=parse.text, intent=parse.intent,
@@ -139,7 +139,8 @@ def _respond_and_journal(request: Request, ctx: Context, confirmer: Confirmer) -
     return response
 
 
-def _respond(parse: Parse, ctx: Context, confirmer: Confirmer) -> Response:
+def _respond(parse: Parse, ctx: Context, confirmer: Confirmer,
+             order: str | None = None) -> Response:
     if parse.intent is None:
         return Response(parse=parse, status=Status.OUT_OF_SCOPE, message=_out_of_scope_message())
     if parse.uncertain:
@@ -159,7 +160,7 @@ def _respond(parse: Parse, ctx: Context, confirmer: Confirmer) -> Response:
         return Response(parse=parse, status=Status.REFUSED, message=unfaithful,
                         rule="faithfulness")
     if parse.operators.question:
-        return _answer_question(parse, handled, ctx)
+        return _answer_question(parse, handled, ctx, order or parse.text)
     return _carry_out(parse, handled, ctx, confirmer)
 
 
@@ -180,12 +181,12 @@ def _unfaithful(parse: Parse, plan: Plan) -> str | None:
     return None
 
 
-def _answer_question(parse: Parse, plan: Plan, ctx: Context) -> Response:
+def _answer_question(parse: Parse, plan: Plan, ctx: Context, order: str) -> Response:
     """"Should I kill A?": what nlsh would do, to what, and how to ask for it; never a plan."""
     from nlsh.policy import review
 
     reviewed = review(plan, ctx)
-    say = " ".join(parse.text.split())
+    say = " ".join(order.split())
     if isinstance(reviewed, Reply):
         message = f"nlsh would not do this: {reviewed.message}"
         result: dict[str, object] = {"question": True, "would": None, "say": None,
@@ -193,7 +194,7 @@ def _answer_question(parse: Parse, plan: Plan, ctx: Context) -> Response:
     else:
         cautions = list(reviewed.confirmations) + list(reviewed.notes)
         message = (f"If asked, nlsh would: {reviewed.summary}. Nothing was done; to do it, "
-                   f"say it as an order")
+                   f"say '{say}'")
         if cautions:
             message += ". Note: " + "; ".join(cautions)
         result = {"question": True, "would": reviewed.to_json(),

@@ -42,7 +42,8 @@ _FORCE = re.compile(r"(?<![\w-])(?:" + "|".join(
 
 _USER_NAME = r"(?P<user>[a-z_][a-z0-9_.-]*\$?)"
 _OWNER = re.compile(
-    r"(?<!\w)(?P<neg>not\s+|that\s+(?:are|is)\s+not\s+|which\s+(?:are|is)\s+not\s+)?"
+    r"(?<!\w)(?P<neg>not\s+|(?:that|which|who)\s+(?:(?:are|is)\s+not|isn'?t|aren'?t)\s+|"
+    r"(?:isn'?t|aren'?t)\s+)?"
     r"(?:that\s+(?:are|is)\s+|which\s+(?:are|is)\s+|that\s+|which\s+)?"
     r"(?:owned\s+by|belonging\s+to|belongs\s+to|belong\s+to|run\s+by|ran\s+by|running\s+as|"
     r"run\s+as|runs\s+as|started\s+by|launched\s+by|spawned\s+by|for\s+user|of\s+user|"
@@ -63,15 +64,18 @@ _ASIDE = re.compile(
     r"(?<!\w)(?:for\s+(?:now|a\s+(?:while|bit|moment|minute|sec|second|little\s+while))|"
     r"until\s+(?:i\s+say\s+so|further\s+notice|i'?m\s+done|i\s+tell\s+you|later)|"
     r"(?:is\s+|are\s+|at\s+|hits?\s+|hitting\s+|reached\s+)\d+(?:\.\d+)?\s*%|"
-    r"right\s+now|for\s+good)(?!\w)", _FLAGS)
+    r"right\s+now|for\s+good|right\s+this\s+(?:second|minute|instant)|this\s+instant|at\s+once)"
+    r"(?!\w)", _FLAGS)
 
 _EXCLUSION_CUE = re.compile(
-    r"(?<!\w)(?:,\s*)?(?:except(?:\s+for)?|excluding|exclude|other\s+than|apart\s+from|"
+    r"(?<!\w)(?:,\s*)?(?:(?:except|exept|excpet|excep)(?:\s+for)?|excluding|exclude|other\s+than|apart\s+from|"
     r"aside\s+from|but\s+not|save\s+for|besides|not\s+including|leaving\s+out|leave\s+out|"
     r"without\s+touching|sparing|but\s+(?:leave|keep|spare|skip)|"
     r"but\s+(?:don'?t|do\s+not|never)\s+(?:touch|[a-z]+)|and\s+not|"
     r"except\s+those|minus|unless\s+it'?s)(?!\w)\s*", _FLAGS)
-_EXCLUSION_END = re.compile(r"\s+(?:alone|untouched|running|out|be)\s*[.!]?\s*$", _FLAGS)
+_EXCLUSION_END = re.compile(r"\s+(?:alone|untouched|running|out|be|please|pls|plz|thanks|"
+                            r"thank\s+you|for\s+me)(?:\s+(?:please|pls|thanks))?\s*[.!]?\s*$",
+                            _FLAGS)
 _EXCLUDED_ITEM_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s+nor\s+)\s*",
                                   _FLAGS)
 
@@ -269,22 +273,63 @@ def _owners(clause: Clause) -> None:
             clause.removed.append((match.start(), match.end()))
 
 
+# "older then 1,000 days": the typo is read as "than" (same length, so spans stay put).
+_THEN_FOR_THAN = re.compile(r"(?i)\b(older|newer|younger|larger|bigger|smaller|greater|more|"
+                            r"less|fewer)\s+the(n)\b")
+_NEGATIVE_AMOUNT = re.compile(r"(?i)\b(?:older|newer|younger|larger|bigger|smaller|greater|more|"
+                              r"less|fewer)\s+than\s+(?:minus|negative)\s+\S+(?:\s+\S+)?")
+# Words before a comparison that only say what is measured: "if its memory is", "last modified".
+_MEASURED_BEFORE = {
+    "memory": re.compile(r"(?i)(?:\b(?:if|when|whose|with|where)\s+)?(?:(?:its|their|the)\s+)?"
+                         r"(?:memory|ram|rss|resident\s+memory)?\s*(?:use|usage)?\s*"
+                         r"(?:is|are|goes|gets)?\s*$"),
+    "cpu": re.compile(r"(?i)(?:\b(?:if|when|whose|with|where)\s+)?(?:(?:its|their|the)\s+)?"
+                      r"(?:cpu|processor)?\s*(?:use|usage|load)?\s*(?:is|are|goes|gets)?\s*$"),
+    "age": re.compile(r"(?i)(?:\b(?:that|which)\s+(?:were|was|are|is|have\s+been|has\s+been)\s+)?"
+                      r"(?:last\s+)?(?:modified|changed|touched|updated|written|edited)\s*$"),
+}
+_CLEANUP_VERBS = re.compile(r"(?i)^\W*(?:please\s+|just\s+)?(?:clear|clean|delete|remove|purge|"
+                            r"wipe|empty|erase|trash|get\s+rid\s+of|free\s+up)\b")
+
+
 def _comparisons(clause: Clause) -> None:
     from nlsh.language.quantities import VagueAmount, find_comparisons
     from nlsh.language.resolve import ResolutionError
 
-    text = clause.text
+    text = _THEN_FOR_THAN.sub(lambda m: m.group(0)[:-2] + "an", clause.text)
+    negative = _NEGATIVE_AMOUNT.search(text)
+    if negative:
+        clause.found.append(Found("invalid_comparison",
+                                  f"'{negative.group(0)}': an amount cannot be negative",
+                                  clause.start, clause.start))
+        return
     try:
         comparisons = find_comparisons(text)
     except ResolutionError as error:  # "older than -5 days", "at least a few gigs"
         kind = "vague_comparison" if isinstance(error, VagueAmount) else "invalid_comparison"
         clause.found.append(Found(kind, str(error), clause.start, clause.start))
         return
+    cleanup = bool(_CLEANUP_VERBS.match(clause.sentence[clause.request_start:clause.end]))
+    previous_end: int | None = None
     for comparison in comparisons:
         low, high = clause.start + comparison.start, clause.start + comparison.end
         if any(a <= low < b for a, b in clause.removed):
             continue
+        measured = _MEASURED_BEFORE.get(comparison.quantity)
+        if measured is not None:
+            before = measured.search(clause.sentence, clause.start, low)
+            if before is not None and before.group(0).strip():
+                low = before.start() + len(before.group(0)) - len(before.group(0).lstrip())
+        if previous_end is not None and re.fullmatch(
+                r"(?i)\s*,?\s*(?:and|but|yet|while|though)?\s*", clause.sentence[previous_end:low]):
+            low = previous_end  # "older than 30 days but newer than 500": one range
         clause.found.append(Found("comparison", comparison, low, high))
+        previous_end = high
+        # The model never learned resource thresholds, nor sizes after a cleanup verb: it
+        # reads the request without them, and the comparison applies on its own.
+        if comparison.quantity in ("memory", "cpu", "memory_percent") or (
+                comparison.quantity == "size" and cleanup):
+            clause.removed.append((low, high))
 
 
 def _named_caches(clause: Clause) -> None:

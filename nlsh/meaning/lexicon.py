@@ -39,7 +39,7 @@ VERB_FORMS: dict[str, tuple[str, str]] = {
 REQUEST_STARTS = frozenset({
     *VERB_FORMS, "show", "list", "display", "find", "check", "tell", "give", "print",
     "what's", "whats", "what", "how", "is", "are", "which", "who", "why", "where",
-    "diagnose", "help", "make", "set", "get", "send", "sigkill", "sigterm", "see",
+    "diagnose", "help", "make", "set", "send", "sigkill", "sigterm", "see",
     "also", "then", "renice", "ionice", "report", "monitor", "look", "view",
     "let", "leave", "keep", "don't", "dont", "never", "do",
 })
@@ -60,6 +60,8 @@ NEGATION_LEADS = (
     r"under\s+no\s+circumstances(?:\s+(?:should\s+you|should\s+i|do\s+you))?",
     r"do\s+not\s+ever", r"don'?t\s+ever", r"never\s+ever", r"no\s+(?:more\s+)?need\s+to",
     r"refrain\s+from", r"avoid",
+    r"(?:you\s+|we\s+)?(?:must\s+not|mustn'?t|should\s+not|shouldn'?t|may\s+not|can'?t|cannot)"
+    r"(?=\s+(?:ever\s+)?(?:" + "|".join(VERB_FORMS) + r")\b)",
 )
 
 # "leave X alone", "keep X running", "don't touch X", "hands off X".
@@ -73,6 +75,9 @@ LEAVE_PATTERNS = (
 )
 
 QUESTION_LEADS = (
+    r"(?:do|would)\s+you\s+(?:think|reckon|suggest|recommend)\s+(?:that\s+)?(?:i|we)\s+"
+    r"(?:should|could|can|ought\s+to)",
+    r"(?:shoud|shuold|sould|shold|shoudl)\s+(?:i|we)\b",
     r"(?:should|shall|must|do|would|could|can|may|might)\s+(?:i|we)\b(?:\s+(?:really|safely|still"
     r"|just|even|not))*",
     r"(?:is|would|will)\s+it\s+(?:be\s+)?(?:really\s+)?(?:safe|ok|okay|fine|wise|smart|"
@@ -110,14 +115,15 @@ CORRECTION_LEADS = (
 )
 # A bare word that makes the request after it a correction ("actually kill B", "no, kill B").
 CORRECTION_WORDS = (r"(?:no|nope|wait|sorry|oops|whoops|actually|instead|rather|or\s+rather|"
-                    r"on\s+second\s+thoughts?|scratch\s+that)\s*[,.!:;—–-]*\s*")
+                    r"on\s+second\s+thoughts?|scratch\s+that|correction)\s*[,.!:;—–-]*\s*")
 
 # Words that ask for SIGKILL. Anything else ("now", "right away", "never") is not force.
 FORCE_CUES = (
     "force", "forced", "forcefully", "forcibly", "force-kill", "force kill", "force quit",
     "force-quit", "-9", "sigkill", "-kill", "-sigkill", "no matter what", "hard kill",
     "hard-kill", "kill -9", "signal 9", "with 9", "brutally", "mercilessly", "with prejudice",
-    "whatever it takes", "by force", "immediately and forcefully", "no mercy",
+    "whatever it takes", "by force", "immediately and forcefully", "no mercy", "hard",
+    "signal number 9", "sig 9", "sig9", "signal nine", "-s 9", "-s kill",
     "without mercy", "show no mercy",
 )
 
@@ -175,24 +181,29 @@ PROGRAM_NAMES = frozenset({"make", "go", "less", "more", "which", "who", "time",
                            "sleep", "find", "cat", "head", "tail", "screen", "node", "java",
                            "code", "signal", "slack", "steam", "teams", "zoom"})
 
-# Words that change what a plan would touch. Left over (shaping nothing), each one makes
-# nlsh ask instead of acting. ``None``: never fine; a set: fine for those intents.
-MODIFIERS: dict[str, frozenset[str] | None] = {
-    word: None for word in (
-        "except", "excluding", "exclude", "besides", "without", "but", "not", "no", "never",
-        "don't", "dont", "only", "owned", "belonging", "belongs", "owner", "owners",
-        "older", "newer", "younger", "larger", "bigger", "smaller", "greater", "fewer",
-        "above", "below", "under", "than", "least", "unless", "until", "before", "after",
-        "since", "ago", "yesterday", "today", "tomorrow", "tonight", "morning", "evening",
-        "afternoon", "week", "weeks", "month", "months", "year", "years", "day", "days",
-        "hour", "hours", "minute", "minutes", "started", "opened", "launched", "spawned",
-        "created", "oldest", "newest", "youngest", "smallest", "first", "second", "third",
-        "last", "latest", "earliest", "other", "others", "another", "or", "nor", "neither",
-        "either", "everyone", "everybody", "someone", "else", "random", "randomly",
-        "half", "some", "few", "several", "many", "instead", "same", "different", "mine",
-        "theirs", "his", "her", "their", "root", "sudo", "recursively", "permanently",
-        "forever", "shred", "securely", "remote", "ssh", "children", "child", "parent",
-        "tree", "group", "session", "zombie", "zombies", "defunct", "orphan", "orphaned",
-        "orphans", "listening", "later", "tomorrow", "tonight",
-    )
-}
+# Words that change what a plan would touch. Left over (shaping nothing), each makes nlsh
+# ask instead of acting. STRICT ones are operators: only an operator accounts for them,
+# whatever the intent's examples say. SOFT ones are fine where the intent's own examples
+# use them ("undo the last thing"), and make nlsh ask elsewhere ("kill the last one").
+STRICT_MODIFIERS = frozenset({
+    "except", "excluding", "exclude", "besides", "without", "but", "not", "no", "never",
+    "don't", "dont", "isn't", "aren't", "owned", "belonging", "belongs", "owner", "owners",
+    "older", "newer", "younger", "larger", "bigger", "smaller", "greater", "fewer", "above",
+    "below", "under", "than", "unless", "until", "till", "before", "after", "since", "ago",
+    "yesterday", "today", "tomorrow", "tonight", "midnight", "noon", "monday", "tuesday",
+    "wednesday", "thursday", "friday", "saturday", "sunday", "weekend", "when", "whenever",
+    "once", "if", "container", "containers", "docker", "inside", "within", "exceeds",
+    "exceeding", "exept", "excpet", "instead", "or", "nor", "neither", "either",
+})
+SOFT_MODIFIERS = frozenset({
+    "only", "week", "weeks", "month", "months", "year", "years", "day", "days", "hour",
+    "hours", "minute", "minutes", "second", "seconds", "morning", "evening", "afternoon",
+    "started", "opened", "launched", "spawned", "created", "oldest", "newest", "youngest",
+    "smallest", "first", "third", "last", "latest", "earliest", "other", "others", "another",
+    "everyone", "everybody", "someone", "else", "random", "randomly", "half", "some", "few",
+    "several", "many", "same", "different", "mine", "theirs", "his", "her", "their", "root",
+    "sudo", "recursively", "permanently", "forever", "shred", "securely", "remote", "ssh",
+    "children", "child", "parent", "tree", "group", "session", "zombie", "zombies",
+    "defunct", "orphan", "orphaned", "orphans", "listening", "later",
+})
+MODIFIERS = STRICT_MODIFIERS | SOFT_MODIFIERS

@@ -24,6 +24,7 @@ from nlsh.meaning.lexicon import (
     MODIFIERS,
     PROGRAM_NAMES,
     REQUEST_STARTS,
+    STRICT_MODIFIERS,
     VERB_FORMS,
 )
 from nlsh.meaning.rewrite import Rewrite
@@ -34,6 +35,7 @@ from nlsh.stages import (
     Operators,
     Parse,
     Reply,
+    SlotSpan,
     SlotValue,
     Status,
 )
@@ -72,6 +74,7 @@ class Request:
     text: str
     parse: Parse
     verdict: Reply | None = None
+    order: str | None = None  # the request said as an order ("kill A" for "should I kill A?")
 
 
 def read(sentence: str, understand: Understand) -> tuple[Request, ...]:
@@ -160,7 +163,8 @@ def _read_request(sentence: str, part: _Pending, understand: Understand,
     elif previous_target is not None and _has_pronoun(parse):
         parse = _understand_on(_pronoun_to(clause, parse, rewrite, previous_target), text,
                                understand)
-    return _interpret(clause, parse, text, rewrite)
+    request = _interpret(clause, parse, text, rewrite)
+    return replace(request, order=" ".join(rewrite.text.split()) or None)
 
 
 def _understand_on(rewrite: Rewrite, text: str, understand: Understand) -> Parse:
@@ -242,7 +246,8 @@ def _interpret(clause: Clause, parse: Parse, text: str, rewrite: Rewrite) -> Req
     if intent is None:
         return Request(text, _final(work))
     verdict = (_restrictions(work) or _force(work) or _owners(work) or _model_user(work)
-               or _limits(work) or _generic_names(work) or _listed_targets(work)
+               or _possessive_owner(work) or _limits(work) or _generic_names(work)
+               or _listed_targets(work)
                or _exclusions(work) or _named_caches(work) or _nice_direction(work)
                or _accounting(work))
     return Request(text, _final(work), verdict)
@@ -302,6 +307,45 @@ def _owners(work: _Work) -> Reply | None:
     for found in work.clause.of_kind("not_owner"):
         work.exclusions.append(Exclusion("user", str(found.value),
                                          work.clause.sentence[found.start:found.end]))
+    return None
+
+
+_POSSESSIVE_OWNER = re.compile(r"(?i)(?<![\w.-])(?P<user>[a-z_][\w.-]*)(?:'s|’s)\s+(?:own\s+)?$")
+
+
+def _possessive_owner(work: _Work) -> Reply | None:
+    """"kill root's A": the owner is a user when one of that name exists and no program
+    does ("kill firefox's children" names a program)."""
+    span = next((s for s in work.parse.spans if s.slot == "process" and s.value is not None),
+                None)
+    if span is None or "user" in work.slots or work.parse.intent not in PROCESS_INTENTS:
+        return None
+    from nlsh.system.processes import user_exists
+
+    said = re.fullmatch(r"(?i)([a-z_][\w.-]*)(?:'s|’s)", span.text.strip())
+    later = re.match(r"\s+(?:own\s+)?(?P<name>[\w.+@:-]+)", work.clause.sentence[span.end:])
+    if said and later and user_exists(said.group(1).lower()) and not _is_live_program(
+            said.group(1).lower()):
+        # "kill root's A" read as a program "root's": root owns, A is the program
+        name = later.group("name").lower()
+        work.slots["user"] = said.group(1).lower()
+        work.slots["process"] = name
+        work.also = [a for a in work.also if a != ("process", name)]
+        start = span.end + later.start("name")
+        spans = [replace(s, slot="user") if s is span else s for s in work.parse.spans]
+        spans.append(SlotSpan("process", name, start, start + len(name), name))
+        work.parse = replace(work.parse, spans=tuple(spans))
+        work.covered.append((start, start + len(name)))
+        return None
+    match = _POSSESSIVE_OWNER.search(work.clause.sentence, work.clause.start, span.start)
+    if match is None:
+        return None
+    from nlsh.system.processes import user_exists
+
+    user = match.group("user").lower()
+    if user_exists(user) and not _is_live_program(user):
+        work.slots["user"] = user
+        work.covered.append((match.start(), match.end()))
     return None
 
 
@@ -372,15 +416,28 @@ def _listed_targets(work: _Work) -> Reply | None:
     first = spans[0]
     slot = first.slot
     value = work.slots.get(slot)
+    sentence = work.clause.sentence
+    for other in spans[1:]:
+        between = sentence[first.end:other.start]
+        if other.slot != slot and re.fullmatch(_LIST_JOINER + r"(?:also\s+)?(?:the\s+)?"
+                                               r"(?:pid|process|port)?s?\s*", between, re.I):
+            # "kill A and pid 4312": either target, not a process that is both
+            work.slots.pop(other.slot, None)
+            work.also.append((other.slot, other.value))  # type: ignore[arg-type]
+    if "process" in work.slots and "pid" in work.slots:
+        pid_span = next(s for s in spans if s.slot == "pid")
+        if not re.search(r"(?i)(?:pid|process|id|#|number)\s*#?\s*$",
+                         sentence[work.clause.start:pid_span.start]):
+            return _not_understood(work, [(pid_span.start, pid_span.end)])
     if slot == "process" and isinstance(value, str):
-        names = [n for n in re.split(r"\s*(?:,|\band\b|&|\bas well as\b|\bplus\b)\s*", value) if n]
+        names = _names_in(value)
         if len(names) > 1:
             work.slots["process"] = names[0]
             work.also.extend(("process", n) for n in names[1:])
     for later in spans[1:]:
         if later.slot == slot and later.value is not None and later.value != value:
-            work.also.append((slot, later.value))
-    sentence = work.clause.sentence
+            for name in _names_in(later.value) if slot == "process" else [later.value]:
+                work.also.append((slot, name))
     position = max(s.end for s in spans if s.slot == slot)
     joiner = _EITHER_ITEM if work.parse.intent in ("process.find", "process.list") else _LIST_ITEM
     while True:
@@ -405,6 +462,13 @@ def _listed_targets(work: _Work) -> Reply | None:
     return None
 
 
+def _names_in(value: SlotValue) -> list[SlotValue]:
+    """"a and b" read as one name by the model: the names it lists."""
+    if not isinstance(value, str):
+        return [value]
+    return [n for n in re.split(r"\s*(?:,|\band\b|&|\bas well as\b|\bplus\b)\s*", value) if n]
+
+
 def _list_value(slot: str, item: str) -> tuple[str, SlotValue] | None:
     lowered = item.lower()
     if slot in ("pid", "port"):
@@ -417,8 +481,8 @@ def _list_value(slot: str, item: str) -> tuple[str, SlotValue] | None:
     return "process", lowered
 
 
-_PID_ITEM = re.compile(r"(?i)^(?:the\s+one\s+(?:with|on|at)\s+)?(?:(?:pid|process(?:\s+id)?|#)"
-                       r"\s*#?\s*)?(?P<pid>\d{1,10})$")
+_PID_ITEM = re.compile(r"(?i)^(?:the\s+ones?\s+(?:with|on|at)\s+)?(?:(?:pids?|process(?:es)?"
+                       r"(?:\s+ids?)?|#)\s*#?\s*)?(?P<pid>\d{1,10})$")
 _PORT_ITEM = re.compile(r"(?i)^(?:the\s+ones?\s+)?(?:(?:on|at|using|listening\s+on|holding)\s+)?"
                         r"port\s+:?(?P<port>\d{1,5})$")
 _USER_ITEM = re.compile(
@@ -440,8 +504,13 @@ def _exclusions(work: _Work) -> Reply | None:
     if intent not in EXCLUDING_INTENTS:
         return _not_understood(work, [f.span for f in work.clause.of_kind("exclusion_cue")]
                                + [f.span for f in items])
+    kind_before = ""
     for found in items:
-        exclusion = _exclusion_of(str(found.value), intent)
+        text = str(found.value)
+        if kind_before and re.fullmatch(r"\d{1,10}", text.strip()):
+            text = f"{kind_before} {text.strip()}"  # "except pids 10 and 12": 12 is a pid too
+        exclusion = _exclusion_of(text, intent)
+        kind_before = exclusion.kind if exclusion and exclusion.kind in ("pid", "port") else ""
         if exclusion is None:
             return _not_understood(work, [found.span])
         work.exclusions.append(exclusion)
@@ -524,7 +593,6 @@ def _limits(work: _Work) -> Reply | None:
             work.slots["min_size"] = int(limit.value)
             continue
         work.limits.append(limit)
-        _drop_model_value(work, limit, found)
     return None
 
 
@@ -554,15 +622,6 @@ def _give_way(work: _Work, found: Found) -> None:
         spans.append(replace(span, end=span.start + len(text.rstrip()), text=text.rstrip(),
                              value=value))
     work.parse = replace(work.parse, spans=tuple(spans))
-
-
-def _drop_model_value(work: _Work, limit: Limit, found: Found) -> None:
-    """The model's own reading of the same words ("1" of "1,000 days") gives way."""
-    slot = {"age": "older_than_days", "size": "min_size"}.get(limit.quantity)
-    if slot is None or work.parse.intent != "disk.cleanup":
-        return
-    if limit.quantity == "age" and limit.op in ("<", "<="):
-        work.slots.pop("older_than_days", None)
 
 
 def _named_caches(work: _Work) -> Reply | None:
@@ -642,6 +701,8 @@ def _accounting(work: _Work) -> Reply | None:
 
 def _carries_meaning(word: str, own: frozenset[str]) -> bool:
     bare = word.strip("'-")
+    if bare in STRICT_MODIFIERS or bare.removesuffix("'s") in STRICT_MODIFIERS:
+        return True
     if bare in own or bare.rstrip("s") in own:
         return False
     if re.fullmatch(r"[a-z]+(?:/[a-z]+)+", bare):  # "i/o", "used/free": words, not a path

@@ -11,6 +11,7 @@ maps back to the user's characters.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -21,9 +22,11 @@ from nlsh.meaning.lexicon import (
     REQUEST_STARTS,
 )
 
-_PIECE = re.compile(r"[^,;.!?—–]+(?:\.(?=\w)[^,;.!?—–]*)*")  # "backup.sh" keeps its dot
+# Cut at , ; . ! ? and dashes ("—", "–", " -- ", " - "); "backup.sh" and "-9" keep theirs.
+_PIECE = re.compile(r"(?:[^,;.!?—–\s-]|\.(?=\w)|(?<=\S)-|-(?=\S)|\s(?!--?\s))+")
 _CORRECTION = re.compile(rf"^(?:{'|'.join(CORRECTION_LEADS)})", re.IGNORECASE)
 _CORRECTION_WORD = re.compile(rf"^(?:{CORRECTION_WORDS})+", re.IGNORECASE)
+_NOT_A_CORRECTION = re.compile(r"(?i)^no\s+(?:need|more|way|matter|problem|longer|rush|hurry)\b")
 # A cry for help beside a request is emphasis, not a request for the help text.
 _HELP_CRIES = frozenset({"help", "help me", "please help", "help please", "help pls",
                          "pls help", "plz help", "help!", "send help", "someone help"})
@@ -69,15 +72,30 @@ MARKERS = frozenset({"wait", "sorry", "oops", "hmm", "um", "uh", "erm", "whoops"
                      "on second thought", "on second thoughts", "ah", "err"})
 
 
+# A correction inside a piece, with no comma before it: "kill A oops i meant B".
+_INNER_CORRECTION = re.compile(
+    r"\s+(?=(?:(?:no|nope|oops|whoops|sorry|wait|actually|er|erm|um|uh)\s+)*"
+    r"(?:i\s+mean(?:t)?|make\s+(?:it|that)|or\s+rather|correction\s*:)\s"
+    r"|(?:no\s+)?sorry\s+\S|no\s+wait\s)", re.IGNORECASE)
+# A piece that only says the next request comes after ("kill A; after that, pause B").
+_SEQUENCE_PIECES = frozenset({"after that", "afterwards", "then", "and then", "next", "finally",
+                              "also", "and", "and also", "after which", "once done"})
+
+
 def pieces(sentence: str) -> list[Piece]:
-    """The sentence cut at commas, semicolons, full stops, dashes, ? and !."""
+    """The sentence cut at commas, semicolons, full stops, dashes, ? and !, and before a
+    correction said without a comma ("kill A oops I meant B")."""
     found = []
     for match in _PIECE.finditer(sentence):
         raw = match.group(0)
-        lead = len(raw) - len(raw.lstrip())
-        text = raw.strip()
-        if text:
-            found.append(Piece(text, match.start() + lead))
+        start = match.start()
+        cuts = [0, *(m.end() for m in _INNER_CORRECTION.finditer(raw)), len(raw)]
+        for low, high in itertools.pairwise(cuts):
+            part = raw[low:high]
+            lead = len(part) - len(part.lstrip())
+            text = part.strip()
+            if text:
+                found.append(Piece(text, start + low + lead))
     return found
 
 
@@ -125,6 +143,8 @@ def segments(sentence: str) -> list[Segment]:
             context = None
         bare = piece.bare() if context_end is None else Piece(
             sentence[context_end:piece.end], context_end).bare()
+        if result and bare in _SEQUENCE_PIECES:
+            continue
         if result and bare in _HELP_CRIES:
             previous = result[-1]
             result[-1] = Segment(Piece(sentence[previous.piece.start:piece.end],
@@ -139,7 +159,7 @@ def segments(sentence: str) -> list[Segment]:
             continue
         correction = _CORRECTION.match(piece.text) if result else None
         word = _CORRECTION_WORD.match(piece.text) if result and not correction else None
-        if word and starts_request(piece.text[word.end():]):
+        if word and not _NOT_A_CORRECTION.match(piece.text):
             correction = word
         if correction:
             rest = _shift(piece, correction.end())
@@ -157,7 +177,7 @@ def segments(sentence: str) -> list[Segment]:
                 continue
         if result and not starts_request(piece.text):
             previous = result[-1]
-            if previous.kind == "marker":
+            if previous.kind in ("marker", "cancel"):  # "kill A. no, B": B replaces A
                 result.append(Segment(piece, "retarget"))
                 continue
             if previous.kind != "cancel":
@@ -201,8 +221,13 @@ def _shift(piece: Piece, offset: int) -> Piece | None:
     return Piece(text, piece.start + offset + lead)
 
 
-_AND_VERB = re.compile(r"\s+(?:and|&|then|and\s+then|plus|and\s+also|but(?:\s+(?:just|only|"
-                       r"instead|rather))?)\s+(?=(\S+))", re.IGNORECASE)
+_AND_VERB = re.compile(r"\s+(?:and\s+after\s+that,?|and\s+afterwards,?|and\s+next,?|after\s+that,?|"
+                       r"and\s+then|and\s+also|but\s+(?:just|only|instead|rather)|and|&|then|"
+                       r"plus|but)\s+(?=(\S+))", re.IGNORECASE)
+# Words before "and" that ask politely and request nothing themselves ("go ahead and kill A").
+_POLITE_HEADS = frozenset({"go ahead", "please go ahead", "be a dear", "be nice", "try",
+                           "please", "just", "now", "so", "ok", "okay", "come on", "go",
+                           "hurry up", "quick"})
 
 
 def _split_on_and(found: list[Segment]) -> list[Segment]:
@@ -220,6 +245,8 @@ def _split_on_and(found: list[Segment]) -> list[Segment]:
             if not _splits(piece.text[match.start(1):]):
                 continue
             head = piece.text[start:match.start()].strip()
+            if head.lower().strip(_EDGE) in _POLITE_HEADS:
+                continue  # "go ahead and kill A" is one request
             if head:
                 result.append(Segment(Piece(head, piece.start + start), kind, context_end))
                 kind, context_end = "request", None
