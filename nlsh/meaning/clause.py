@@ -64,7 +64,10 @@ _ASIDE = re.compile(
     r"(?<!\w)(?:for\s+(?:now|a\s+(?:while|bit|moment|minute|sec|second|little\s+while))|"
     r"until\s+(?:i\s+say\s+so|further\s+notice|i'?m\s+done|i\s+tell\s+you|later)|"
     r"(?:is\s+|are\s+|at\s+|hits?\s+|hitting\s+|reached\s+)\d+(?:\.\d+)?\s*%|"
-    r"right\s+now|for\s+good|right\s+this\s+(?:second|minute|instant)|this\s+instant|at\s+once)"
+    r"right\s+now|for\s+good|right\s+this\s+(?:second|minute|instant)|this\s+instant|at\s+once|"
+    r"(?:tell\s+me|let\s+me\s+know|check|see|find\s+out|ask|wondering)\s+(?:if|whether)|"
+    r"(?:to|than|for|with)\s+(?:everyone|everybody|everything(?:\s+else)?|the\s+others?|"
+    r"(?:the\s+)?other\s+(?:programs|processes|apps|stuff|tasks|jobs))|a\s+(?:bit|little|tad))"
     r"(?!\w)", _FLAGS)
 
 _EXCLUSION_CUE = re.compile(
@@ -280,10 +283,10 @@ _NEGATIVE_AMOUNT = re.compile(r"(?i)\b(?:older|newer|younger|larger|bigger|small
                               r"less|fewer)\s+than\s+(?:minus|negative)\s+\S+(?:\s+\S+)?")
 # Words before a comparison that only say what is measured: "if its memory is", "last modified".
 _MEASURED_BEFORE = {
-    "memory": re.compile(r"(?i)(?:\b(?:if|when|whose|with|where)\s+)?(?:(?:its|their|the)\s+)?"
+    "memory": re.compile(r"(?i)(?:\b(?:if|when|whose|with|where)\s+)?(?:(?:its|their|the|it|they)\s+)?"
                          r"(?:memory|ram|rss|resident\s+memory)?\s*(?:use|usage)?\s*"
                          r"(?:is|are|goes|gets)?\s*$"),
-    "cpu": re.compile(r"(?i)(?:\b(?:if|when|whose|with|where)\s+)?(?:(?:its|their|the)\s+)?"
+    "cpu": re.compile(r"(?i)(?:\b(?:if|when|whose|with|where)\s+)?(?:(?:its|their|the|it|they)\s+)?"
                       r"(?:cpu|processor)?\s*(?:use|usage|load)?\s*(?:is|are|goes|gets)?\s*$"),
     "age": re.compile(r"(?i)(?:\b(?:that|which)\s+(?:were|was|are|is|have\s+been|has\s+been)\s+)?"
                       r"(?:last\s+)?(?:modified|changed|touched|updated|written|edited)\s*$"),

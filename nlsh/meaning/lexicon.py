@@ -193,10 +193,11 @@ STRICT_MODIFIERS = frozenset({
     "yesterday", "today", "tomorrow", "tonight", "midnight", "noon", "monday", "tuesday",
     "wednesday", "thursday", "friday", "saturday", "sunday", "weekend", "when", "whenever",
     "once", "if", "container", "containers", "docker", "inside", "within", "exceeds",
-    "exceeding", "exept", "excpet", "instead", "or", "nor", "neither", "either",
+    "exceeding", "exept", "excpet", "instead", "or", "nor", "neither", "either", "port",
+    "ports", "pid", "pids",
 })
 SOFT_MODIFIERS = frozenset({
-    "only", "week", "weeks", "month", "months", "year", "years", "day", "days", "hour",
+    "week", "weeks", "month", "months", "year", "years", "day", "days", "hour",
     "hours", "minute", "minutes", "second", "seconds", "morning", "evening", "afternoon",
     "started", "opened", "launched", "spawned", "created", "oldest", "newest", "youngest",
     "smallest", "first", "third", "last", "latest", "earliest", "other", "others", "another",

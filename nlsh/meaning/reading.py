@@ -156,14 +156,15 @@ def _read_request(sentence: str, part: _Pending, understand: Understand,
     assert clause.rewrite is not None
     rewrite = clause.rewrite
     parse = _understand_on(rewrite, text, understand)
+    replaced: tuple[int, int] | None = None
     if retarget is not None:
-        rewrite = _swap_target(clause, parse, rewrite, retarget)
+        rewrite, replaced = _swap_target(clause, parse, retarget)
         text = " ".join(rewrite.text.split())
         parse = _understand_on(rewrite, text, understand)
     elif previous_target is not None and _has_pronoun(parse):
         parse = _understand_on(_pronoun_to(clause, parse, rewrite, previous_target), text,
                                understand)
-    request = _interpret(clause, parse, text, rewrite)
+    request = _interpret(clause, parse, text, replaced)
     return replace(request, order=" ".join(rewrite.text.split()) or None)
 
 
@@ -203,16 +204,16 @@ def _pronoun_to(clause: Clause, parse: Parse, rewrite: Rewrite, target: str) -> 
     return swapped
 
 
-def _swap_target(clause: Clause, parse: Parse, rewrite: Rewrite,
-                 retarget: tuple[int, int]) -> Rewrite:
-    """"pause A, wait, I mean B": the earlier request with B where A was."""
+def _swap_target(clause: Clause, parse: Parse,
+                 retarget: tuple[int, int]) -> tuple[Rewrite, tuple[int, int] | None]:
+    """"pause A, wait, I mean B": the earlier request with B where A was (and A's span)."""
     spans = [s for s in parse.spans if s.slot in TARGET_SLOTS and s.end > s.start]
     swapped = Rewrite(clause.sentence)
     if not spans:
-        return swapped.keep(clause.start, clause.end).keep(*retarget)
+        return swapped.keep(clause.start, clause.end).keep(*retarget), None
     first = min(spans, key=lambda s: s.start)
     swapped.keep(clause.start, first.start).keep(*retarget).keep(first.end, clause.end)
-    return swapped
+    return swapped, (first.start, first.end)
 
 
 # ── interpretation ──────────────────────────────────────────────────────────
@@ -233,13 +234,20 @@ class _Work:
     problems: list[str]
 
 
-def _interpret(clause: Clause, parse: Parse, text: str, rewrite: Rewrite) -> Request:
+def _interpret(clause: Clause, parse: Parse, text: str,
+               replaced: tuple[int, int] | None) -> Request:
     work = _Work(clause, parse, dict(parse.slots), clause.spans(), [], [], [], [], [])
+    if replaced is not None:  # the target a correction replaced
+        work.covered.append(replaced)
     if clause.verb_span:
         work.covered.append(clause.verb_span)
     for span in parse.spans:
         if span.end > span.start:
             work.covered.append((span.start, span.end))
+            if span.slot in ("pid", "port"):  # "on port 8080", "pid 4312": the word too
+                cue = _NUMBER_CUE.search(clause.sentence, clause.start, span.start)
+                if cue is not None:
+                    work.covered.append((cue.start(), span.start))
     intent = parse.intent
     if clause.leave_alone or (clause.negated and intent is not None):
         return Request(text, _final(work), _negated_reply(work))
@@ -251,6 +259,10 @@ def _interpret(clause: Clause, parse: Parse, text: str, rewrite: Rewrite) -> Req
                or _exclusions(work) or _named_caches(work) or _nice_direction(work)
                or _accounting(work))
     return Request(text, _final(work), verdict)
+
+
+_NUMBER_CUE = re.compile(r"(?i)(?:\b(?:on|at|with|using|holding)\s+)?(?:\bthe\s+)?(?:\bport|\bpid|"
+                         r"\bprocess(?:\s+id)?|\bprocess\s+number)\s*(?:number\s*)?[:#]?\s*$")
 
 
 def _final(work: _Work) -> Parse:
@@ -291,6 +303,10 @@ def _force(work: _Work) -> Reply | None:
 def _owners(work: _Work) -> Reply | None:
     for found in work.clause.of_kind("owner"):
         user = str(found.value)
+        if user in ("me", "myself", "mine", "i", "us"):
+            user = _current_user()
+        elif user in GENERIC_NAMES or user in FUNCTION_WORDS:
+            return _not_understood(work, [found.span])
         if work.slots.get("process") == user:
             del work.slots["process"]
         if work.parse.intent not in PROCESS_INTENTS:
@@ -347,6 +363,12 @@ def _possessive_owner(work: _Work) -> Reply | None:
         work.slots["user"] = user
         work.covered.append((match.start(), match.end()))
     return None
+
+
+def _current_user() -> str:
+    import getpass
+
+    return getpass.getuser()
 
 
 def _model_user(work: _Work) -> Reply | None:
@@ -498,6 +520,9 @@ _NAME_ITEM = re.compile(r"(?i)^(?:the\s+|any\s+|all\s+)?(?P<name>[\w.+@:-]+)(?:\
 
 def _exclusions(work: _Work) -> Reply | None:
     items = work.clause.of_kind("exclusion")
+    cues = work.clause.of_kind("exclusion_cue")
+    if cues and not items:  # "kill A except" — except what?
+        return _not_understood(work, [f.span for f in cues])
     if not items:
         return None
     intent = work.parse.intent or ""
@@ -636,16 +661,23 @@ def _named_caches(work: _Work) -> Reply | None:
     return None
 
 
-_NICE_UP = re.compile(r"(?i)\b(?:increase|raise|bump(?:\s+up)?|up|higher|more)\b[^.,;]{0,30}"
-                      r"\bnice(?:ness)?\b|\bnice(?:ness)?\s+(?:level\s+|value\s+)?(?:up|higher)\b")
+_NICE_UP = re.compile(r"(?i)\b(?:incr?e?a?se|incrase|increse|raise|bump(?:\s+up)?|up|higher|more)\b"
+                      r"[^.,;]{0,30}\bnice(?:ness)?\b|\bnice(?:ness)?\s+(?:level\s+|value\s+)?"
+                      r"(?:up|higher)\b|\b(?:less|lower)\s+(?:cpu\s+)?priority\b")
 _NICE_DOWN = re.compile(r"(?i)\b(?:decrease|lower|reduce|drop|less)\b[^.,;]{0,30}\bnice(?:ness)?\b"
-                        r"|\bnice(?:ness)?\s+(?:level\s+|value\s+)?(?:down|lower)\b")
+                        r"|\bnice(?:ness)?\s+(?:level\s+|value\s+)?(?:down|lower)\b"
+                        r"|\b(?:more|higher|extra)\s+(?:cpu\s+)?priority\b")
+
+
+_NICE_WORD = re.compile(r"(?i)\bnice(?:ness)?\b")
 
 
 def _nice_direction(work: _Work) -> Reply | None:
     """A higher nice value is a *lower* priority: "increase the nice level" → low."""
     if work.parse.intent != "process.renice" or work.slots.get("nice") is not None:
         return None
+    if work.slots.get("priority") is not None and not _NICE_WORD.search(work.clause.text):
+        return None  # the model read "lower priority" itself; only "nice" words invert
     text = work.clause.text
     up, down = _NICE_UP.search(text), _NICE_DOWN.search(text)
     if up and not down:
