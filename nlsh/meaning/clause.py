@@ -283,7 +283,8 @@ _NEGATIVE_AMOUNT = re.compile(r"(?i)\b(?:older|newer|younger|larger|bigger|small
                               r"less|fewer)\s+than\s+(?:minus|negative)\s+\S+(?:\s+\S+)?")
 # Words before a comparison that only say what is measured: "if its memory is", "last modified".
 _MEASURED_BEFORE = {
-    "memory": re.compile(r"(?i)(?:\b(?:if|when|whose|with|where)\s+)?(?:(?:its|their|the|it|they)\s+)?"
+    "memory": re.compile(r"(?i)(?:\b(?:if|when|whose|with|where)\s+)?"
+                         r"(?:(?:its|their|the|it|they)\s+)?"
                          r"(?:memory|ram|rss|resident\s+memory)?\s*(?:use|usage)?\s*"
                          r"(?:is|are|goes|gets)?\s*$"),
     "cpu": re.compile(r"(?i)(?:\b(?:if|when|whose|with|where)\s+)?(?:(?:its|their|the|it|they)\s+)?"
