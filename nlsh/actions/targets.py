@@ -22,6 +22,7 @@ from nlsh.system.processes import (
     children_first,
     matches,
     named_processes,
+    process_of_pid,
     read_process,
     snapshot,
     user_exists,
@@ -108,9 +109,9 @@ def find_targets(parse: Parse, ctx: Context, what: str = "process") -> Targets |
     notes: list[str] = []
     known_names: set[str] = set()  # every name looked at, for "did you mean …?"
     if pid is not None:
-        info = read_process(pid)
+        info, description, thread_note = process_of_pid(pid)
         found = [info] if info is not None else []
-        description = f"with pid {pid}"
+        notes.extend(thread_note)
     elif port is not None:
         owners = listeners(port)
         found = [i for i in map(read_process, owners.pids) if i is not None]
