@@ -116,7 +116,10 @@ def _respond(parse: Parse, ctx: Context, confirmer: Confirmer) -> Response:
     if isinstance(handled, Reply):
         return Response(parse=parse, status=handled.status, message=handled.message,
                         choices=handled.choices, rule=handled.rule)
-    assert parse.intent not in READ_ONLY, f"{parse.intent} is read-only but returned a plan"
+    if parse.intent in READ_ONLY:  # a real check: ``python -O`` drops asserts
+        return Response(parse=parse, status=Status.REFUSED, rule="read-only-intent",
+                        message=f"Refused: {parse.intent} only reads, yet its handler "
+                                "returned a plan; nothing was run")
     return _carry_out(parse, handled, ctx, confirmer)
 
 

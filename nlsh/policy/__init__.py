@@ -17,6 +17,7 @@ from nlsh.stages import Plan, Reply
 Rule = Callable[[Plan, Context], Plan | Reply]
 
 RULES: tuple[str, ...] = (
+    "nlsh.policy.checked:refuse_unchecked_steps",
     "nlsh.policy.processes:protect_processes",
     "nlsh.policy.processes:confirm_privileged_processes",
     "nlsh.policy.paths:protect_paths",
