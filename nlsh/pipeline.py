@@ -9,6 +9,7 @@ show the ``Response``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Protocol
 
 from nlsh.context import Context
@@ -127,6 +128,7 @@ def _carry_out(parse: Parse, plan: Plan, ctx: Context, confirmer: Confirmer) -> 
     from nlsh.execution import execute
     from nlsh.policy import review
 
+    own_confirmations = plan.confirmations  # the policy's are counted again after a selection
     reviewed = review(plan, ctx)
     if isinstance(reviewed, Reply):
         return Response(parse=parse, status=reviewed.status, message=reviewed.message,
@@ -138,7 +140,7 @@ def _carry_out(parse: Parse, plan: Plan, ctx: Context, confirmer: Confirmer) -> 
             return Response(parse=parse, status=Status.CLARIFY, plan=plan,
                             message=plan.selection_question or "Which of these?",
                             choices=plan.selection_choices())
-        reviewed = review(chosen, ctx)
+        reviewed = review(replace(chosen, confirmations=own_confirmations), ctx)
         if isinstance(reviewed, Reply):
             return Response(parse=parse, status=reviewed.status, message=reviewed.message,
                             rule=reviewed.rule)

@@ -9,10 +9,12 @@ second-guesses the policy (it only re-checks identity).
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Callable
+from dataclasses import replace
 
 from nlsh.context import Context
-from nlsh.stages import Plan, Reply
+from nlsh.stages import Plan, ProcessRef, Reply
 
 Rule = Callable[[Plan, Context], Plan | Reply]
 
@@ -26,6 +28,7 @@ RULES: tuple[str, ...] = (
 
 
 def review(plan: Plan, ctx: Context) -> Plan | Reply:
+    planned = _processes(plan)
     for reference in RULES:
         module_name, _, attribute = reference.partition(":")
         rule: Rule = getattr(importlib.import_module(module_name), attribute)
@@ -33,4 +36,19 @@ def review(plan: Plan, ctx: Context) -> Plan | Reply:
         if isinstance(checked, Reply):
             return checked
         plan = checked
-    return plan
+    return _recounted(plan, planned)
+
+
+def _processes(plan: Plan) -> int:
+    return len({s.target for s in plan.steps if isinstance(s.target, ProcessRef)})
+
+
+def _recounted(plan: Plan, planned: int) -> Plan:
+    """The plan with its summary counting the processes it keeps ("Terminate 2 processes"
+    where the handler counted 3 and a rule left one out)."""
+    kept = _processes(plan)
+    if kept == planned:
+        return plan
+    counted = re.compile(rf"\b{planned} process(?:es)?\b")
+    summary = counted.sub(f"{kept} process{'' if kept == 1 else 'es'}", plan.summary, count=1)
+    return replace(plan, summary=summary)
