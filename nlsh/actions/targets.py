@@ -16,6 +16,7 @@ from typing import Any
 
 from nlsh.context import Context
 from nlsh.stages import PID_LIMIT, Parse, Reply, Status
+from nlsh.system.lookalike import flagged
 from nlsh.system.ports import listeners
 from nlsh.system.processes import (
     ProcessInfo,
@@ -159,7 +160,7 @@ def _nothing_message(description: str, name: str | None, zombies: bool,
         known = known_names or {n for p in snapshot().values() for n in p.names}
         close = difflib.get_close_matches(name.lower(), sorted(known), n=3, cutoff=0.75)
         if close:
-            message += f" (did you mean {' or '.join(close)}?)"
+            message += f" (did you mean {' or '.join(map(flagged, close))}?)"
     return message
 
 

@@ -24,6 +24,7 @@ RULES: tuple[str, ...] = (
     "nlsh.policy.processes:confirm_privileged_processes",
     "nlsh.policy.paths:protect_paths",
     "nlsh.policy.scale:confirm_large_plans",
+    "nlsh.policy.lookalike:flag_look_alikes",
 )
 
 
