@@ -334,5 +334,5 @@ def process_of_pid(pid: int) -> tuple[ProcessInfo | None, str, tuple[str, ...]]:
     if info is None:
         return None, f"with pid {pid}", ()
     where = f"thread {pid} of process {group} ({info.name})"
-    return info, f"owning thread {pid} ({where})", (
+    return info, f"that thread {pid} belongs to", (
         f"pid {pid} is {where}: a signal or priority reaches the whole process",)
