@@ -7,6 +7,7 @@ become exit codes (see :mod:`nlsh.errors`).
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import sys
@@ -223,8 +224,46 @@ def _fail(error: BaseException, options: Options) -> NoReturn:
     sys.exit(int(ExitStatus.FAILED))
 
 
+class SentenceCommand(click.Command):
+    """Options come before the sentence, spelled out whole; everything after is the sentence.
+
+    click would read ``-dry-run`` as the bundle ``-d -r -y -- -r -u -n`` and take ``-y``
+    out of it, and would take ``-h`` from ``nlsh df -h`` as a request for help.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, [decode_argument(a) for a in check_options(args)])
+
+
+def check_options(args: list[str]) -> list[str]:
+    """``args`` unchanged when every option before the sentence is one nlsh knows, spelled
+    whole; otherwise a usage error naming the option."""
+    for arg in args:
+        if arg == "--" or not arg.startswith("-") or arg == "-":
+            break
+        if arg not in OPTION_SPELLINGS:
+            near = difflib.get_close_matches(arg.lstrip("-"), [o.lstrip("-") for o in
+                                             OPTION_SPELLINGS if o.startswith("--")], n=1)
+            hint = f" (did you mean --{near[0]}?)" if near else ""
+            raise click.UsageError(f"no such option: {arg}{hint}; options go before the "
+                                   "sentence, spelled out whole (see nlsh --help)")
+    return args
+
+
+def decode_argument(arg: str) -> str:
+    """An argument as text: bytes that are not UTF-8 read as U+FFFD, as the batch mode does."""
+    if any("\udc80" <= c <= "\udcff" for c in arg):
+        return os.fsencode(arg).decode("utf-8", errors="replace")
+    return arg
+
+
+OPTION_SPELLINGS = frozenset({"--dry-run", "--json", "-y", "--yes", "--explain", "--traceback",
+                              "--version", "-h", "--help"})
+
+
 @click.command(
-    context_settings={"help_option_names": ["-h", "--help"], "ignore_unknown_options": True},
+    cls=SentenceCommand,
+    context_settings={"help_option_names": ["-h", "--help"], "allow_interspersed_args": False},
     epilog=EXAMPLES,
 )
 @click.argument("sentence", nargs=-1, type=click.UNPROCESSED)

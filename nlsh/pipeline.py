@@ -9,6 +9,7 @@ show the ``Response``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
 
 from nlsh.context import Context
@@ -154,7 +155,10 @@ def _respond(parse: Parse, ctx: Context, confirmer: Confirmer,
     if isinstance(handled, Reply):
         return Response(parse=parse, status=handled.status, message=handled.message,
                         choices=handled.choices, rule=handled.rule)
-    assert parse.intent not in READ_ONLY, f"{parse.intent} is read-only but returned a plan"
+    if parse.intent in READ_ONLY:  # a real check: ``python -O`` drops asserts
+        return Response(parse=parse, status=Status.REFUSED, rule="read-only-intent",
+                        message=f"Refused: {parse.intent} only reads, yet its handler "
+                                "returned a plan; nothing was run")
     unfaithful = _unfaithful(parse, handled)
     if unfaithful is not None:
         return Response(parse=parse, status=Status.REFUSED, message=unfaithful,
@@ -207,6 +211,7 @@ def _carry_out(parse: Parse, plan: Plan, ctx: Context, confirmer: Confirmer) -> 
     from nlsh.execution import execute
     from nlsh.policy import review
 
+    own_confirmations = plan.confirmations  # the policy's are counted again after a selection
     reviewed = review(plan, ctx)
     if isinstance(reviewed, Reply):
         return Response(parse=parse, status=reviewed.status, message=reviewed.message,
@@ -218,7 +223,7 @@ def _carry_out(parse: Parse, plan: Plan, ctx: Context, confirmer: Confirmer) -> 
             return Response(parse=parse, status=Status.CLARIFY, plan=plan,
                             message=plan.selection_question or "Which of these?",
                             choices=plan.selection_choices())
-        reviewed = review(chosen, ctx)
+        reviewed = review(replace(chosen, confirmations=own_confirmations), ctx)
         if isinstance(reviewed, Reply):
             return Response(parse=parse, status=reviewed.status, message=reviewed.message,
                             rule=reviewed.rule)

@@ -163,6 +163,9 @@ class Repl:
         from nlsh.pipeline import run
 
         followed = self._follow_up(line)
+        if isinstance(followed, str):  # a suggestion that may no longer run
+            self.console.print(Text(printable(followed), style="yellow"))
+            return
         if followed is not None:
             sentence, parse = followed
         else:
@@ -177,8 +180,9 @@ class Repl:
 
         return AcceptAll() if self.options.yes else self.confirmer
 
-    def _follow_up(self, line: str) -> tuple[str, Any] | None:
-        """A number after a clarify, or ``do N`` after a diagnosis."""
+    def _follow_up(self, line: str) -> tuple[str, Any] | str | None:
+        """A number after a clarify, or ``do N`` after a diagnosis (its typed follow-up,
+        never its sentence read again); a string says why it cannot run."""
         match = _DO.match(line)
         if match is None or self.last is None:
             return None
@@ -186,9 +190,19 @@ class Repl:
         last = self.last
         choices: list[Choice] = list(last.choices)
         if last.answer is not None and last.answer.kind == "diagnosis":
-            findings = last.answer.result.get("findings", [])
-            choices = [Choice(label=f.get("summary", ""), sentence=f.get("suggestion", ""))
-                       for f in findings if f.get("suggestion")]
+            from nlsh.followups import follow_up_parse
+
+            findings = [f for f in last.answer.result.get("findings", [])
+                        if f.get("follow_up")]
+            if not 1 <= number <= len(findings):
+                return None
+            finding = findings[number - 1]
+            sentence = str(finding.get("suggestion", ""))
+            fixed = follow_up_parse(finding["follow_up"], sentence)
+            if isinstance(fixed, str):
+                return fixed
+            self.console.print(Text(f"→ {printable(sentence)}", style="dim"))
+            return sentence, fixed
         if not 1 <= number <= len(choices):
             return None
         choice = choices[number - 1]

@@ -284,6 +284,7 @@ class ProcessRef:
     uss: int | None = None
     ppid: int | None = None
     status: str | None = None
+    exe: str | None = None
 
     def to_json(self) -> JSON:
         data: JSON = {"pid": self.pid, "name": self.name}

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from nlsh import __version__
-from tests.conftest import run_nlsh
+from tests.conftest import nlsh_env, run_nlsh
 
 
 def test_version() -> None:
@@ -84,3 +87,44 @@ def test_stdin_batch_never_changes_anything_without_yes(tmp_path: object) -> Non
         assert child.poll() is None
     finally:
         pool.cleanup()
+
+
+@pytest.mark.parametrize("option", ["-dry-run", "--dryrun", "--yes-please", "-yh", "-Y"])
+def test_a_mistyped_option_is_a_usage_error_and_never_a_yes(option: str, sleepers: Any) -> None:
+    child = sleepers.spawn()
+    name = Path(str(child.args[0])).name
+    run = run_nlsh("--json", option, "kill", name)
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert option in run.stderr and "Traceback" not in run.stderr
+    assert run.stdout == ""
+    assert child.poll() is None  # still running: nothing was killed
+
+
+@pytest.mark.parametrize(("words", "intent"), [
+    (("df", "-h"), "disk.usage"),
+    (("free", "-h"), "memory.status"),
+    (("du", "-sh", "~/.cache"), "disk.largest"),
+    (("kill", "-9", "4194304"), "process.kill"),
+])
+def test_shell_habits_reach_the_rigid_forms_not_the_help(words: tuple[str, ...],
+                                                         intent: str) -> None:
+    run = run_nlsh("--dry-run", "--json", *words)
+    data = json.loads(run.stdout)
+    assert (data["intent"], data["confidence"]) == (intent, 1.0)
+    assert "Usage:" not in run.stdout + run.stderr
+
+
+def test_options_after_the_first_sentence_word_belong_to_the_sentence() -> None:
+    run = run_nlsh("--dry-run", "--json", "df", "--yes")
+    data = json.loads(run.stdout)
+    assert data["text"] == "df --yes"
+
+
+def test_an_argument_that_is_not_utf8_gets_an_answer_not_an_internal_error() -> None:
+    completed = subprocess.run([sys.executable, "-m", "nlsh", "--json", b"kill \xff x"],
+                               capture_output=True, env=nlsh_env(), timeout=300,
+                               stdin=subprocess.DEVNULL)
+    data = json.loads(completed.stdout)
+    assert completed.returncode in (0, 1, 2), completed.stderr
+    assert data["text"] == "kill \ufffd x"
+    assert b"internal error" not in completed.stderr

@@ -15,6 +15,7 @@ import pexpect
 import psutil
 
 from tests.conftest import Sleepers, nlsh_env, run_nlsh
+from tests.support.processes import burning, eventually
 from tests.test_tty import PROMPT, _confirm_everything, _spawn
 
 
@@ -36,7 +37,7 @@ def test_suspend_resume_renice_ionice_and_undo_with_yes(sleepers: Sleepers) -> N
     assert _nlsh_json("-y", "pause zqxyesall")[0] == 0
     assert process.status() == psutil.STATUS_STOPPED
     assert _nlsh_json("-y", "continue zqxyesall")[0] == 0
-    assert process.status() != psutil.STATUS_STOPPED
+    assert eventually(lambda: process.status() != psutil.STATUS_STOPPED)
     assert _nlsh_json("-y", "renice zqxyesall to 12")[0] == 0
     assert process.nice() == 12
     assert _nlsh_json("-y", "undo")[0] == 0
@@ -75,7 +76,7 @@ def test_actions_through_the_repl(sleepers: Sleepers) -> None:
         repl.sendline("resume it")
         _confirm_everything(repl, "(?i)done")
         repl.expect(PROMPT)
-        assert process.status() != psutil.STATUS_STOPPED
+        assert eventually(lambda: process.status() != psutil.STATUS_STOPPED)
         repl.sendline("lower the priority of zqxrepl")
         _confirm_everything(repl, "(?i)done")
         repl.expect(PROMPT)
@@ -94,7 +95,7 @@ def test_diagnosis_names_a_cpu_burner_first(tmp_path: Path) -> None:
     burners = [subprocess.Popen([str(burner), "-c", "while True: pass"])
                for _ in range(os.cpu_count() or 2)]
     try:
-        time.sleep(1.0)
+        assert eventually(lambda: burning(burners), seconds=60), "the burners never got going"
         code, data = _nlsh_json("why is my computer slow")
         first = data["result"]["findings"][0]  # type: ignore[index]
         assert code == 0 and first["resource"] == "cpu"

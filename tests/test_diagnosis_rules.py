@@ -31,6 +31,7 @@ from tests.support.diagnosis import (
     quiet_snapshot,
     sensor,
 )
+from tests.test_catalog import SPEC_INTENTS
 
 CRITICAL, WARNING, INFO = Severity.CRITICAL, Severity.WARNING, Severity.INFO
 
@@ -364,7 +365,8 @@ def test_every_finding_suggests_a_sentence_nlsh_understands_and_is_json_ready(
         assert any(re.fullmatch(t, finding.suggestion) for t in _TEMPLATES), finding.suggestion
         data = finding.to_json()
         assert set(data) == {"resource", "severity", "summary", "evidence", "processes",
-                             "suggestion"}
+                             "suggestion", "follow_up"}
+        assert data["follow_up"]["intent"] in SPEC_INTENTS
         assert data["resource"] in ("cpu", "memory", "disk", "io", "thermal", "processes")
         assert "\n" not in data["summary"]
         assert json.loads(json.dumps(data)) == data

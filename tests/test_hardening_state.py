@@ -2,9 +2,9 @@
 corrupted journal lines, broken user intents files, damaged or half-built model caches,
 zombies, unreadable /proc entries, files that vanish between plan and execution.
 
-Tests run as root, so a read-only state directory is simulated: the journal file is a
-link to ``/dev/full`` (every write fails with ENOSPC), or a file stands where the state
-directory should be.
+Tests run as root, so a read-only state directory is simulated: ``/dev/full`` is bind-mounted
+over the journal file (every write fails with ENOSPC; a link would not do, nlsh never opens
+the journal through one), or a file stands where the state directory should be.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -45,21 +46,39 @@ def _plan(action: str, pids: list[int], risk: Risk = Risk.MEDIUM) -> Plan:
                 steps=tuple(Step(action=action, target=_ref(pid), detail="t") for pid in pids))
 
 
-def _journal_is_full(private_home: Path) -> Path:
-    journal = private_home / ".local/state/nlsh/journal.jsonl"
-    journal.parent.mkdir(parents=True, exist_ok=True)
-    journal.unlink(missing_ok=True)
-    journal.symlink_to("/dev/full")
-    return journal
+@pytest.fixture
+def disk_full() -> Iterator[Callable[[Path], Path]]:
+    """``disk_full(journal)`` makes every write to ``journal`` fail with ENOSPC."""
+    mounted: list[Path] = []
+
+    def fill(journal: Path) -> Path:
+        journal.parent.mkdir(parents=True, exist_ok=True)
+        journal.touch()
+        done = subprocess.run(["mount", "--bind", "/dev/full", str(journal)],
+                              capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            pytest.skip(f"cannot bind-mount /dev/full here ({done.stderr.strip()}): a full "
+                        "journal is untested on this machine")
+        mounted.append(journal)
+        return journal
+
+    yield fill
+    for journal in reversed(mounted):
+        subprocess.run(["umount", "-l", str(journal)], check=False)
+
+
+def _journal_is_full(private_home: Path, disk_full: Callable[[Path], Path]) -> Path:
+    return disk_full(private_home / ".local/state/nlsh/journal.jsonl")
 
 
 # ── the journal ──
 
 
 def test_a_full_journal_refuses_an_action_with_one_line_and_changes_nothing(
-        sleepers: Sleepers, private_home: Path) -> None:
+        sleepers: Sleepers, private_home: Path,
+        disk_full: Callable[[Path], Path]) -> None:
     child = sleepers.spawn()
-    _journal_is_full(private_home)
+    _journal_is_full(private_home, disk_full)
     done = run_nlsh("-y", f"kill pid {child.pid}")
     assert done.returncode == 1, done
     assert done.stderr.strip().splitlines() == [
@@ -69,8 +88,9 @@ def test_a_full_journal_refuses_an_action_with_one_line_and_changes_nothing(
 
 
 def test_a_full_journal_still_answers_read_only_requests_with_a_warning(
-        private_home: Path) -> None:
-    _journal_is_full(private_home)
+        private_home: Path,
+        disk_full: Callable[[Path], Path]) -> None:
+    _journal_is_full(private_home, disk_full)
     done = run_nlsh("--json", "free -m")
     assert done.returncode == 0, done
     assert json.loads(done.stdout)["status"] == "done"
@@ -78,9 +98,10 @@ def test_a_full_journal_still_answers_read_only_requests_with_a_warning(
 
 
 def test_a_batch_line_refused_for_a_full_journal_does_not_stop_the_batch(
-        sleepers: Sleepers, private_home: Path) -> None:
+        sleepers: Sleepers, private_home: Path,
+        disk_full: Callable[[Path], Path]) -> None:
     child = sleepers.spawn()
-    _journal_is_full(private_home)
+    _journal_is_full(private_home, disk_full)
     done = run_nlsh("--json", "--yes", input=f"kill {child.pid}\nfree -m\n")
     assert done.returncode == 1, done
     first, second = (json.loads(line) for line in done.stdout.splitlines())
@@ -102,10 +123,11 @@ def test_no_plan_runs_unjournaled_even_a_low_risk_irreversible_one(
 
 
 def test_a_journal_that_takes_no_first_entry_runs_nothing(
-        sleepers: Sleepers, private_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        sleepers: Sleepers, private_home: Path, monkeypatch: pytest.MonkeyPatch,
+        disk_full: Callable[[Path], Path]) -> None:
     # writable says yes (the check cannot see a full disk), the first write fails.
     child = sleepers.spawn()
-    _journal_is_full(private_home)
+    _journal_is_full(private_home, disk_full)
     ctx = Context.from_environment()
     monkeypatch.setattr(Journal, "writable", property(lambda self: True))
     with pytest.raises(JournalError):
@@ -114,7 +136,8 @@ def test_a_journal_that_takes_no_first_entry_runs_nothing(
 
 
 def test_a_journal_filling_up_mid_plan_fails_that_step_and_runs_no_more(
-        sleepers: Sleepers, private_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        sleepers: Sleepers, private_home: Path, monkeypatch: pytest.MonkeyPatch,
+        disk_full: Callable[[Path], Path]) -> None:
     import nlsh.execution.processes as verbs
 
     children = [sleepers.spawn() for _ in range(3)]
@@ -126,8 +149,7 @@ def test_a_journal_filling_up_mid_plan_fails_that_step_and_runs_no_more(
         result = real(step, ctx)
         if not full:  # the first step ran; then the disk is full
             full.append(True)
-            journal.unlink()
-            journal.symlink_to("/dev/full")
+            disk_full(journal)
         return result
 
     monkeypatch.setattr(verbs, "suspend", suspend_then_disk_full)
@@ -144,15 +166,15 @@ def test_a_journal_filling_up_mid_plan_fails_that_step_and_runs_no_more(
 
 
 def test_a_journal_full_before_a_step_marks_it_failed_and_the_rest_not_run(
-        sleepers: Sleepers, private_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        sleepers: Sleepers, private_home: Path, monkeypatch: pytest.MonkeyPatch,
+        disk_full: Callable[[Path], Path]) -> None:
     children = [sleepers.spawn() for _ in range(3)]
     journal = private_home / ".local/state/nlsh/journal.jsonl"
     real_record = Journal.record
 
     def record(self: Journal, event: str, request: str, **fields: Any) -> bool:
         if event == "step" and fields.get("index") == 1 and fields.get("phase") == "before":
-            journal.unlink()
-            journal.symlink_to("/dev/full")
+            disk_full(journal)
         return real_record(self, event, request, **fields)
 
     monkeypatch.setattr(Journal, "record", record)

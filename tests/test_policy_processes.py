@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
+import threading
+from collections.abc import Iterator
 
 import psutil
 import pytest
@@ -14,9 +17,10 @@ from nlsh.policy import review
 from nlsh.policy.processes import confirm_privileged_processes, protect_processes
 from nlsh.stages import Choice, Plan, ProcessRef, Reply, Risk, Status, Step
 from nlsh.system.processes import read_process
-from tests.conftest import Sleepers
+from tests.conftest import Sleepers, run_nlsh
 from tests.support.processes import (
     NOBODY,
+    THREADS,
     Children,
     program_name,
     request,
@@ -152,3 +156,51 @@ def test_a_users_script_is_not_a_protected_program(children: Children, stem: str
     child, _ = children.script("ready()\nimport time\ntime.sleep(300)", stem=stem)
     response = request("process.kill", dry_run=True, pid=child.pid)
     assert response.status is Status.PLANNED, response.message
+
+
+@pytest.fixture
+def own_thread() -> Iterator[int]:
+    """The thread id of a thread of this process (nlsh itself when run in-process)."""
+    ready, stop, tids = threading.Event(), threading.Event(), []
+
+    def worker() -> None:
+        tids.append(threading.get_native_id())
+        ready.set()
+        stop.wait()
+
+    thread = threading.Thread(target=worker, daemon=True)
+    thread.start()
+    assert ready.wait(30)
+    yield tids[0]
+    stop.set()
+    thread.join(30)
+
+
+def test_a_thread_id_of_a_protected_process_is_refused_as_that_process(own_thread: int) -> None:
+    # In-process, the pytest process is nlsh itself; run as a command it is an ancestor.
+    response = request("process.kill", AcceptAll(), pid=own_thread, force=True)
+    assert response.status is Status.REFUSED and response.rule == "protected-process"
+    assert f"pid {os.getpid()} " in response.message
+    run = run_nlsh("--dry-run", "--json", f"kill {own_thread}")
+    data = json.loads(run.stdout)
+    assert (data["status"], data["rule"]) == ("refused", "protected-process")
+    assert "ancestor of nlsh" in data["message"]
+
+
+def test_a_step_naming_a_thread_id_is_checked_as_its_process(own_thread: int) -> None:
+    # However a thread id reaches a plan, policy decides on the process it belongs to.
+    ref = ProcessRef(pid=own_thread, create_time=0.0, name="worker")
+    reviewed = protect_processes(plan_for(ref), Context.from_environment())
+    assert isinstance(reviewed, Reply) and reviewed.rule == "protected-process"
+    assert f"thread {own_thread} of process {os.getpid()}" in reviewed.message
+
+
+def test_a_thread_id_is_planned_as_its_whole_process(children: Children) -> None:
+    child, _ = children.script(THREADS)
+    tid = next(int(t) for t in os.listdir(f"/proc/{child.pid}/task") if int(t) != child.pid)
+    run = run_nlsh("--dry-run", "--json", f"kill {tid}")
+    data = json.loads(run.stdout)
+    assert data["status"] == "planned", data
+    assert [s["pid"] for s in data["plan"]["steps"]] == [child.pid]
+    assert f"thread {tid} of process {child.pid}" in " ".join(data["plan"]["notes"])
+    assert child.poll() is None

@@ -165,7 +165,7 @@ after_lower = nices(child.pid)
 info = read_process(child.pid)
 from nlsh.execution.processes import ionice
 realtime = ionice(Step(action="ionice", target=info.ref(), detail="t",
-                       params={"ioclass": "realtime", "value": 0}), None)
+                       params={"ioclass": "realtime", "value": 0}), Context.from_environment())
 child.kill()
 emit({"boost": boost, "after_boost": after_boost, "lower": lower, "after_lower": after_lower,
       "realtime": realtime.to_json(), "euid": os.geteuid()})

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import time
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import psutil
@@ -17,7 +20,10 @@ from nlsh.stages import Plan, ProcessRef, Risk, Status, Step, StepStatus
 from nlsh.system.processes import read_process
 from tests.conftest import Sleepers
 from tests.support.processes import (
+    THREADS,
     UNPRIVILEGED_PRELUDE,
+    Children,
+    eventually,
     journal_entries,
     request,
     run_unprivileged,
@@ -29,6 +35,17 @@ VERBS: list[tuple[str, dict[str, Any]]] = [
     ("terminate", {}), ("kill", {}), ("suspend", {}), ("resume", {}),
     ("renice", {"nice": 12}), ("ionice", {"ioclass": "idle", "value": None}),
 ]
+
+
+class Meddle(AcceptAll):
+    """Says yes, after changing the system between the preview and the execution."""
+
+    def __init__(self, meddle: Callable[[], object]) -> None:
+        self.meddle = meddle
+
+    def confirm(self, plan: Plan) -> bool:
+        self.meddle()
+        return True
 
 
 def one_step(action: str, target: ProcessRef, params: dict[str, Any] | None = None) -> Plan:
@@ -103,8 +120,10 @@ def test_another_users_process_fails_with_permission_denied(sleepers: Sleepers) 
     result = run_unprivileged(UNPRIVILEGED_PRELUDE + f"""
 from nlsh.execution.processes import terminate, suspend, renice
 from nlsh.system.processes import process_ref_from_json
+from types import SimpleNamespace
 ref = process_ref_from_json({ref.to_json()!r})
-emit([verb(Step(action=name, target=ref, detail="t", params=params), None).to_json()
+ctx = SimpleNamespace(self_pid=os.getpid())  # what the verbs read of a Context
+emit([verb(Step(action=name, target=ref, detail="t", params=params), ctx).to_json()
       for name, verb, params in (("terminate", terminate, {{}}), ("suspend", suspend, {{}}),
                                  ("renice", renice, {{"nice": 5}}))])
 """)
@@ -124,3 +143,47 @@ def test_every_step_is_journaled_before_and_after(sleepers: Sleepers) -> None:
     assert steps[0]["step"]["pid"] == child.pid
     assert steps[1]["undo"]["action"] == "resume"
     os.kill(child.pid, signal.SIGCONT)
+
+
+EXEC_LATER = """
+import os, time
+ready()
+while not os.path.exists({go!r}):
+    time.sleep(0.01)
+os.execv({program!r}, [{program!r}, "300"])
+"""
+
+
+@pytest.mark.parametrize("becomes", ["dpkg", "other-program"])
+@pytest.mark.parametrize(("intent", "slots"), [("process.kill", {}),
+                                               ("process.suspend", {}),
+                                               ("process.renice", {"nice": 12})])
+def test_a_process_that_execs_after_the_preview_is_left_alone(
+        children: Children, tmp_path: Path, becomes: str, intent: str,
+        slots: dict[str, Any]) -> None:
+    program = tmp_path / becomes
+    shutil.copy2(shutil.which("sleep") or "/bin/sleep", program)
+    go = tmp_path / "go"
+    child, _ = children.script(EXEC_LATER.format(go=str(go), program=str(program)),
+                               stem="rt-wrapper")
+
+    def exec_now() -> None:
+        go.touch()
+        assert eventually(lambda: psutil.Process(child.pid).name() == becomes)
+
+    response = request(intent, Meddle(exec_now), pid=child.pid, **slots)
+    assert response.outcome is not None, response.message
+    result = response.outcome.results[0]
+    assert result.status is StepStatus.SKIPPED, result.message
+    assert "not the program planned" in result.message or "protected" in result.message
+    assert child.poll() is None and untouched(child.pid)
+
+
+def test_a_step_naming_a_thread_id_is_never_signalled(children: Children) -> None:
+    child, _ = children.script(THREADS)
+    tid = next(int(t) for t in os.listdir(f"/proc/{child.pid}/task") if int(t) != child.pid)
+    thread = ProcessRef(pid=tid, create_time=psutil.Process(tid).create_time(), name="python")
+    outcome = execute(one_step("terminate", thread), Context.from_environment(), text="t")
+    assert outcome.results[0].status is StepStatus.SKIPPED
+    assert f"thread of process {child.pid}" in outcome.results[0].message
+    assert child.poll() is None

@@ -113,3 +113,21 @@ def test_a_process_paused_by_someone_else_is_not_claimed_by_undo(sleepers: Sleep
     outcome = execute(planned.plan, Context.from_environment(), text="pause")
     assert outcome.results[0].status is StepStatus.SKIPPED
     assert journal_entries("finish")[-1]["undo"] == []
+
+
+def test_suspend_is_done_only_once_the_process_has_stopped(sleepers: Sleepers) -> None:
+    # Read at once, no polling: "paused" in the outcome means stopped now.
+    for child in [sleepers.spawn() for _ in range(5)]:
+        response = request("process.suspend", AcceptAll(), pid=child.pid)
+        assert response.status is Status.DONE, response.message
+        assert psutil.Process(child.pid).status() == psutil.STATUS_STOPPED
+        assert response.outcome.results[0].message == "paused (SIGSTOP)"
+
+
+def test_resume_typed_right_after_pause_finds_it(sleepers: Sleepers) -> None:
+    children = [sleepers.spawn() for _ in range(3)]
+    for child in children:
+        request("process.suspend", AcceptAll(), pid=child.pid)
+        resumed = request("process.resume", AcceptAll())
+        assert step_pids(resumed.plan.steps) == [child.pid], resumed.message
+        assert resumed.outcome.results[0].status is StepStatus.DONE

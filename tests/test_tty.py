@@ -14,6 +14,7 @@ import psutil
 import pytest
 
 from tests.conftest import Sleepers, nlsh_env
+from tests.support.processes import burning, eventually
 
 # The prompt is styled: escape sequences sit between "nlsh" and ">".
 PROMPT = r"nlsh(?:\x1b\[[0-9;?]*[A-Za-z])*>"
@@ -208,7 +209,7 @@ def test_do_1_acts_on_the_first_finding_of_a_diagnosis(repl: pexpect.spawn,
     burners = [subprocess.Popen([str(burner), "-c", "while True: pass"])
                for _ in range(os.cpu_count() or 2)]
     try:
-        time.sleep(1.5)  # let the load show
+        assert eventually(lambda: burning(burners), seconds=60), "the burners never got going"
         repl.sendline("why is my computer so slow")
         # The first finding is whatever is busiest (the burners, or anything else the
         # machine runs): "do 1" must run exactly its suggestion.

@@ -59,6 +59,13 @@ def _executed(ctx: Context, text: str, intent: str, undo: list[dict[str, Any]],
     ctx.journal.record("request", request_id, text=text, intent=intent, status="running",
                        message=text, steps=max(len(undo), 1), reversible=reversible,
                        undoes=undoes)
+    steps = list(undo)
+    if undoes is not None:  # an undo runs the records of the request it undoes
+        steps = [r for e in finishes(ctx) if e["request"] == undoes for r in e["undo"]]
+    for index, step in enumerate(steps):
+        ctx.journal.record("step", request_id, index=index, phase="after",
+                           status="done" if index < done else "failed", step=step,
+                           undo=None if undoes is not None else step)
     ctx.journal.record("finish", request_id, intent=intent, status="done", done=done,
                        reversible=reversible, undo=undo, undoes=undoes)
     return request_id

@@ -25,12 +25,14 @@ from nlsh.stages import (
     Reply,
     Status,
 )
+from nlsh.system.lookalike import flagged
 from nlsh.system.ports import listeners
 from nlsh.system.processes import (
     ProcessInfo,
     children_first,
     matches,
     named_processes,
+    process_of_pid,
     read_process,
     sample_cpu,
     snapshot,
@@ -194,9 +196,9 @@ def _find_named(parse: Parse, ctx: Context, what: str) -> Targets | Reply:
     notes: list[str] = []
     known_names: set[str] = set()  # every name looked at, for "did you mean …?"
     if pid is not None:
-        info = read_process(pid)
+        info, description, thread_note = process_of_pid(pid)
         found = [info] if info is not None else []
-        description = f"with pid {pid}"
+        notes.extend(thread_note)
     elif port is not None:
         owners = listeners(port)
         found = [i for i in map(read_process, owners.pids) if i is not None]
@@ -245,7 +247,7 @@ def _nothing_message(description: str, name: str | None, zombies: bool,
         close = [n for n in difflib.get_close_matches(name.lower(), sorted(known), n=3,
                                                       cutoff=0.75) if n != name.lower()]
         if close:
-            message += f" (did you mean {' or '.join(close)}?)"
+            message += f" (did you mean {' or '.join(map(flagged, close))}?)"
     return message
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import psutil
@@ -35,6 +35,50 @@ class LastAction:
     when: float
     undo: tuple[Mapping[str, Any], ...]
     reversible: bool
+    finished: bool = True  # False: nlsh stopped (killed, crashed) before closing the request
+
+
+@dataclass
+class _Executed:
+    """One executed request as the journal tells it, closed or not."""
+
+    request: str
+    text: str
+    intent: str | None
+    reversible: bool
+    undoes: str | None
+    when: float
+    statuses: dict[int, str] = field(default_factory=dict)
+    steps: dict[int, Mapping[str, Any]] = field(default_factory=dict)
+    records: dict[int, Mapping[str, Any]] = field(default_factory=dict)
+    begun: dict[int, Mapping[str, Any]] = field(default_factory=dict)
+    closing: Mapping[str, Any] | None = None
+
+    @property
+    def done(self) -> int:
+        if self.closing is not None:
+            return int(self.closing.get("done", 0) or 0)
+        in_flight = sum(i not in self.statuses and str(step.get("action")) in
+                        _IN_FLIGHT_INVERSES for i, step in self.begun.items())
+        return sum(status == "done" for status in self.statuses.values()) + in_flight
+
+    @property
+    def undo(self) -> list[Mapping[str, Any]]:
+        if self.closing is not None:
+            return list(self.closing.get("undo") or ())
+        records = dict(self.records)
+        for index, step in self.begun.items():  # in flight when nlsh died: maybe done
+            inverse = _IN_FLIGHT_INVERSES.get(str(step.get("action")))
+            if index not in self.statuses and inverse is not None:
+                records[index] = {**step, "action": inverse[0], "detail": inverse[1]}
+        return [records[index] for index in sorted(records)]
+
+
+# Inverses safe to run for a step nlsh may or may not have done when it died (resume acts
+# only on a process that is paused, and only on the one the step named).
+_IN_FLIGHT_INVERSES = {
+    "suspend": ("resume", "continue (SIGCONT) what may have been paused when nlsh stopped"),
+}
 
 
 def step_from_json(record: Mapping[str, Any]) -> Step:
@@ -55,30 +99,67 @@ def step_from_json(record: Mapping[str, Any]) -> Step:
                 needs_root=bool(record.get("needs_root", False)))
 
 
-def last_action(entries: Iterable[Mapping[str, Any]]) -> LastAction | None:
-    """The newest executed request that changed something, is not an undo, and was not undone."""
-    texts: dict[str, str] = {}
-    finished: list[Mapping[str, Any]] = []
-    undone: set[str] = set()
+def record_key(record: Mapping[str, Any]) -> tuple[Any, ...]:
+    """What tells one undo record from another (and the undo step made from it)."""
+    params = record.get("params") or {}
+    return (record.get("action"), record.get("pid"), record.get("create_time"),
+            record.get("path"), params.get("trash_file") if isinstance(params, Mapping) else None)
+
+
+def _executed(entries: Iterable[Mapping[str, Any]]) -> list[_Executed]:
+    """Every executed request, oldest first, from its step entries (its closing entry too,
+    when nlsh lived to write it)."""
+    found: dict[str, _Executed] = {}
     for entry in entries:
-        request = str(entry.get("request"))
-        if entry.get("event") == "request" and "text" in entry:
-            texts.setdefault(request, str(entry["text"]))
-        elif entry.get("event") == "finish":
-            finished.append(entry)
-            # An undo that changed nothing leaves its request open to another try.
-            if entry.get("undoes") and entry.get("done", 0):
-                undone.add(str(entry["undoes"]))
-    for entry in reversed(finished):
-        request = str(entry.get("request"))
-        if entry.get("undoes") or entry.get("intent") == "undo" or request in undone:
+        request, event = str(entry.get("request")), entry.get("event")
+        when = float(entry.get("ts", 0.0) or 0.0)
+        if event == "request" and entry.get("status") == "running":  # execute()'s first entry
+            found.setdefault(request, _Executed(
+                request, str(entry.get("text", entry.get("intent"))), entry.get("intent"),
+                bool(entry.get("reversible", False)), entry.get("undoes"), when))
+        elif request not in found:
             continue
-        if not entry.get("done", 0):
-            continue  # ran but changed nothing: not an action to undo
-        return LastAction(request, entry.get("intent"),
-                          texts.get(request, str(entry.get("intent"))),
-                          float(entry.get("ts", 0.0)), tuple(entry.get("undo") or ()),
-                          bool(entry.get("reversible", False)))
+        elif event == "step" and entry.get("phase") == "before":
+            if isinstance(entry.get("index"), int) and isinstance(entry.get("step"), Mapping):
+                found[request].begun[entry["index"]] = entry["step"]
+        elif event == "step" and entry.get("phase") in ("after", "settled"):
+            index = entry.get("index")
+            if isinstance(index, int):
+                found[request].statuses[index] = str(entry.get("status"))
+                found[request].steps[index] = entry.get("step") or {}
+                if entry.get("undo"):
+                    found[request].records[index] = entry["undo"]
+                found[request].when = when
+        elif event == "finish":
+            found[request].closing = entry
+            found[request].when = when
+    return list(found.values())
+
+
+def last_action(entries: Iterable[Mapping[str, Any]]) -> LastAction | None:
+    """The newest executed request that changed something and is not an undo, with what of
+    it is still to reverse; one whose every undo record was reversed is passed over.
+
+    A request counts once a step of it is journaled done, even if nlsh died before closing
+    it; an undo step that failed (something sat where a file goes back) stays to be done.
+    """
+    executed = _executed(entries)
+    reversed_keys: dict[str, set[tuple[Any, ...]]] = {}
+    for run in executed:
+        if run.undoes:
+            settled = {record_key(run.steps[i]) for i, status in run.statuses.items()
+                       if status in ("done", "skipped") and i in run.steps}
+            reversed_keys.setdefault(str(run.undoes), set()).update(settled)
+    for run in reversed(executed):
+        if run.undoes or run.intent == "undo" or not run.done:
+            continue
+        records = run.undo
+        pending = [r for r in records if record_key(r) not in reversed_keys.get(run.request,
+                                                                                set())]
+        if records and not pending:
+            continue  # undone already
+        return LastAction(run.request, run.intent, run.text, run.when, tuple(pending),
+                          run.reversible, finished=run.closing is not None)
     return None
 
 
@@ -95,6 +176,8 @@ def plan_undo(parse: Parse, ctx: Context) -> Plan | Reply:
         return Reply(Status.NOTHING_TO_DO, "Nothing to undo: nlsh has not changed anything yet "
                      "(or every change was already undone)")
     label = f"{last.text}, {_when(last.when)}"
+    if not last.finished:
+        label += "; nlsh stopped before it finished"
     if not last.undo:
         why = _WHY_NOT.get(str(last.intent), "it left nothing nlsh can reverse")
         return Reply(Status.NOTHING_TO_DO, f"The last action ({label}) cannot be undone: {why}")

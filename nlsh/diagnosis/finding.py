@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from nlsh.diagnosis.suggestions import FollowUp
+
 
 class Severity(StrEnum):
     INFO = "info"
@@ -51,6 +53,7 @@ class Finding:
     processes: tuple[Culprit, ...]
     suggestion: str
     score: float
+    follow_up: FollowUp | None = None  # what "do N" runs: typed, never the sentence re-read
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -60,6 +63,7 @@ class Finding:
             "evidence": dict(self.evidence),
             "processes": [p.to_json() for p in self.processes],
             "suggestion": self.suggestion,
+            **({"follow_up": self.follow_up.to_json()} if self.follow_up else {}),
         }
 
 

@@ -95,6 +95,7 @@ def process_samples(first: dict[int, ProcessReading], second: dict[int, ProcessR
             io_write_bytes_per_s=_rate(before.io_write_bytes if before else None,
                                        now.io_write_bytes, elapsed),
             whole_sample=whole,
+            create_time=now.create_time,
             stuck_in_disk_sleep=(whole and before is not None
                                  and before.status == psutil.STATUS_DISK_SLEEP
                                  and now.status == psutil.STATUS_DISK_SLEEP),

@@ -91,6 +91,7 @@ class ProcessSample:
     io_write_bytes_per_s: float | None
     whole_sample: bool
     stuck_in_disk_sleep: bool
+    create_time: float | None = None  # with the pid, which process a follow-up acts on
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ process. ``trash`` returns the ``restore`` step that undoes it.
 from __future__ import annotations
 
 import os
+import stat
 from collections import Counter
 from pathlib import Path
 
@@ -41,6 +42,9 @@ def _recheck(step: Step, ctx: Context) -> tuple[FileRef, TreeRules] | StepResult
         return _skip(step, "it is gone")
     if (info.st_dev, info.st_ino) != (ref.device, ref.inode):
         return _skip(step, "it was replaced since the plan was made")
+    if stat.S_ISDIR(info.st_mode) != ref.is_dir:  # an inode number reused by another kind
+        return _skip(step, "it was replaced since the plan was made (it is a "
+                           f"{'folder' if stat.S_ISDIR(info.st_mode) else 'file'} now)")
     cleaner = find_cleaner(ctx, str(step.params.get("cleaner")))
     assert cleaner is not None  # the guard checked it
     cutoff = step.params.get("modified_before")

@@ -16,7 +16,7 @@ from typing import Any
 import psutil
 
 from nlsh.context import Context
-from nlsh.execution.identity import Changed, denied, pin
+from nlsh.execution.identity import Changed, denied, pin_to_act
 from nlsh.stages import ProcessRef, Step, StepResult, StepStatus
 from nlsh.system.processes import user_name
 from nlsh.system.scheduling import (
@@ -69,7 +69,7 @@ def renice(step: Step, ctx: Context) -> StepResult:
                           f"nice must be a whole number from {NICE_MIN} to {NICE_MAX}")
     assert isinstance(value, int)
     try:
-        pin(ref)
+        pin_to_act(ref, ctx)
     except Changed as change:
         return StepResult(step, StepStatus.SKIPPED, str(change))
     before: dict[int, int] = {}
@@ -123,7 +123,7 @@ def ionice(step: Step, ctx: Context) -> StepResult:
         return StepResult(step, StepStatus.FAILED, "not a valid I/O class and level: "
                           f"{dict(step.params)!r}")
     try:
-        pin(ref)
+        pin_to_act(ref, ctx)
     except Changed as change:
         return StepResult(step, StepStatus.SKIPPED, str(change))
     before: dict[int, IoPriority] = {}

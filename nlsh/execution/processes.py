@@ -22,13 +22,14 @@ from contextlib import contextmanager
 import psutil
 
 from nlsh.context import Context
-from nlsh.execution.identity import Changed, denied, pin
+from nlsh.execution.identity import Changed, denied, pin, pin_to_act
 from nlsh.execution.priorities import ionice, renice
 from nlsh.stages import Plan, ProcessRef, Risk, Step, StepResult, StepStatus
 
 __all__ = ["ionice", "kill", "renice", "resume", "settle_terminated", "suspend", "terminate"]
 
 TERMINATE_GRACE_SECONDS = 3.0
+STOP_WAIT_SECONDS = 1.0
 
 
 @contextmanager
@@ -54,15 +55,15 @@ def _send(pid: int, fd: int | None, signum: signal.Signals) -> None:
         os.kill(pid, signum)
 
 
-def _signal(step: Step, signum: signal.Signals, done: str, verb: str) -> tuple[StepResult,
-                                                                                bool]:
+def _signal(step: Step, ctx: Context, signum: signal.Signals, done: str,
+            verb: str) -> tuple[StepResult, bool]:
     """Send ``signum`` to the step's process; the flag says whether it was sent."""
     ref = step.target
     if not isinstance(ref, ProcessRef):
         return StepResult(step, StepStatus.FAILED, "this step has no process to signal"), False
     try:
         with _pidfd(ref.pid) as fd:
-            paused = pin(ref).status() == psutil.STATUS_STOPPED
+            paused = pin_to_act(ref, ctx).status() == psutil.STATUS_STOPPED
             _send(ref.pid, fd, signum)
             if signum == signal.SIGTERM and paused:
                 # A paused process acts on SIGTERM only once it runs again (as kill(1) does).
@@ -77,11 +78,11 @@ def _signal(step: Step, signum: signal.Signals, done: str, verb: str) -> tuple[S
 
 
 def terminate(step: Step, ctx: Context) -> StepResult:
-    return _signal(step, signal.SIGTERM, "sent SIGTERM", "ending")[0]
+    return _signal(step, ctx, signal.SIGTERM, "sent SIGTERM", "ending")[0]
 
 
 def kill(step: Step, ctx: Context) -> StepResult:
-    return _signal(step, signal.SIGKILL, "killed (SIGKILL)", "killing")[0]
+    return _signal(step, ctx, signal.SIGKILL, "killed (SIGKILL)", "killing")[0]
 
 
 def suspend(step: Step, ctx: Context) -> StepResult:
@@ -90,12 +91,31 @@ def suspend(step: Step, ctx: Context) -> StepResult:
         with contextlib.suppress(Changed, psutil.Error):
             if pin(ref).status() == psutil.STATUS_STOPPED:
                 return StepResult(step, StepStatus.SKIPPED, "already paused (not by this step)")
-    result, sent = _signal(step, signal.SIGSTOP, "paused (SIGSTOP)", "pausing")
+    result, sent = _signal(step, ctx, signal.SIGSTOP, "paused (SIGSTOP)", "pausing")
     if not sent:
         return result
     assert isinstance(ref, ProcessRef)
     undo = Step(action="resume", target=ref, detail="continue (SIGCONT) what was paused")
-    return StepResult(step, result.status, result.message, undo=undo.to_json())
+    message = result.message if _stops(ref, STOP_WAIT_SECONDS) else (
+        f"SIGSTOP sent, but it has not stopped yet after {STOP_WAIT_SECONDS:g} s (it may be "
+        "waiting on a disk or a device); it stops when that returns")
+    return StepResult(step, result.status, message, undo=undo.to_json())
+
+
+def _stops(ref: ProcessRef, seconds: float) -> bool:
+    """Whether the process is stopped within ``seconds``: SIGSTOP lands asynchronously, and
+    a "resume" typed right after must find it paused."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if psutil.Process(ref.pid).status() in (psutil.STATUS_STOPPED,
+                                                    psutil.STATUS_TRACING_STOP):
+                return True
+        except psutil.Error:
+            return True  # gone: nothing is left running
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.005)
 
 
 def resume(step: Step, ctx: Context) -> StepResult:
@@ -104,7 +124,7 @@ def resume(step: Step, ctx: Context) -> StepResult:
         with contextlib.suppress(Changed, psutil.Error):
             if pin(ref).status() != psutil.STATUS_STOPPED:
                 return StepResult(step, StepStatus.SKIPPED, "not paused; left as it is")
-    return _signal(step, signal.SIGCONT, "resumed (SIGCONT)", "resuming")[0]
+    return _signal(step, ctx, signal.SIGCONT, "resumed (SIGCONT)", "resuming")[0]
 
 
 def settle_terminated(results: list[StepResult],

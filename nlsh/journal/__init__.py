@@ -44,7 +44,8 @@ class Journal:
         line = json.dumps(record, ensure_ascii=False, default=str, separators=(",", ":")) + "\n"
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
+            # Never through a link: a journal swapped for one would write where it points.
+            fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o600)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX)
                 data = line.encode("utf-8")
@@ -92,7 +93,7 @@ class Journal:
     def entries(self) -> Iterator[dict[str, Any]]:
         """Every well-formed entry, oldest first; corrupted lines are skipped and counted."""
         try:
-            handle = self.path.open("rb")
+            handle = os.fdopen(os.open(self.path, os.O_RDONLY | os.O_NOFOLLOW), "rb")
         except FileNotFoundError:
             return
         except OSError as error:

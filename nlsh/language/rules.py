@@ -133,6 +133,10 @@ FORMS: tuple[tuple[tuple[str, ...], str, Build], ...] = (
     (("renice",), rf"renice\s+(?:-n\s+)?(?P<nice>[+-]?\d{{1,3}})\s+(?:-p\s+)?{_PID}",
      _renice),
     (("renice",), rf"renice\s+{_NAME}\s+to\s+(?P<nice>[+-]?\d{{1,3}})", _renice_named),
+    # "show process 4312" names one process: a listing cut to one row would show another.
+    (("show", "display", "describe", "inspect"),
+     rf"(?:show|display|describe|inspect)\s+(?:me\s+)?(?:the\s+)?(?:process|pid)\s+"
+     rf"(?:with\s+pid\s+)?#?{_PID}", _with("process.find", "pid", int)),
     (("is",), rf"is\s+{_NAME}\s+(?:still\s+|currently\s+)?(?:running|up|alive)"
               r"(?:\s+(?:right\s+)?now)?\s*\??", _is_running),
 )

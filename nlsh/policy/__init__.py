@@ -9,22 +9,27 @@ second-guesses the policy (it only re-checks identity).
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Callable
+from dataclasses import replace
 
 from nlsh.context import Context
-from nlsh.stages import Plan, Reply
+from nlsh.stages import Plan, ProcessRef, Reply
 
 Rule = Callable[[Plan, Context], Plan | Reply]
 
 RULES: tuple[str, ...] = (
+    "nlsh.policy.checked:refuse_unchecked_steps",
     "nlsh.policy.processes:protect_processes",
     "nlsh.policy.processes:confirm_privileged_processes",
     "nlsh.policy.paths:protect_paths",
     "nlsh.policy.scale:confirm_large_plans",
+    "nlsh.policy.lookalike:flag_look_alikes",
 )
 
 
 def review(plan: Plan, ctx: Context) -> Plan | Reply:
+    planned = _processes(plan)
     for reference in RULES:
         module_name, _, attribute = reference.partition(":")
         rule: Rule = getattr(importlib.import_module(module_name), attribute)
@@ -32,4 +37,19 @@ def review(plan: Plan, ctx: Context) -> Plan | Reply:
         if isinstance(checked, Reply):
             return checked
         plan = checked
-    return plan
+    return _recounted(plan, planned)
+
+
+def _processes(plan: Plan) -> int:
+    return len({s.target for s in plan.steps if isinstance(s.target, ProcessRef)})
+
+
+def _recounted(plan: Plan, planned: int) -> Plan:
+    """The plan with its summary counting the processes it keeps ("Terminate 2 processes"
+    where the handler counted 3 and a rule left one out)."""
+    kept = _processes(plan)
+    if kept == planned:
+        return plan
+    counted = re.compile(rf"\b{planned} process(?:es)?\b")
+    summary = counted.sub(f"{kept} process{'' if kept == 1 else 'es'}", plan.summary, count=1)
+    return replace(plan, summary=summary)

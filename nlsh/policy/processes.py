@@ -23,6 +23,7 @@ from nlsh.system.processes import (
     ancestor_pids,
     read_process,
     same_process,
+    thread_group,
     user_name,
 )
 
@@ -59,6 +60,8 @@ def protection_reason(info: ProcessInfo | ProcessRef, family: Mapping[int, str])
     """Why ``info`` may never be signalled or reprioritised, or None when it may be."""
     if info.pid in (0, 1):
         return "init"
+    if isinstance(info, ProcessRef) and thread_group(info.pid) not in (None, info.pid):
+        return "a thread of a process nlsh cannot read"
     if info.pid in family:
         return family[info.pid]
     if info.pid == 2 or (info.ppid == 2 and not info.cmdline):
@@ -72,7 +75,13 @@ def protection_reason(info: ProcessInfo | ProcessRef, family: Mapping[int, str])
 
 
 def _live(ref: ProcessRef) -> ProcessInfo | ProcessRef:
-    """The live process behind ``ref`` when it is still the same one (more names to check)."""
+    """The live process behind ``ref`` when it is still the same one (more names to check).
+
+    A thread id stands for its whole process (a signal to it reaches them all).
+    """
+    group = thread_group(ref.pid)
+    if group is not None and group != ref.pid:
+        return read_process(group) or ref
     info = read_process(ref.pid)
     if info is not None and same_process(info.create_time, ref):
         return info
@@ -88,13 +97,17 @@ def protect_processes(plan: Plan, ctx: Context) -> Plan | Reply:
     skipped: dict[str, None] = {}
     for step in plan.steps:
         target = step.target
-        reason = (protection_reason(_live(target), family)
-                  if isinstance(target, ProcessRef) else None)
+        if not isinstance(target, ProcessRef):
+            kept.append(step)
+            continue
+        live = _live(target)
+        reason = protection_reason(live, family)
         if reason is None:
             kept.append(step)
         else:
-            assert isinstance(target, ProcessRef)
-            skipped.setdefault(f"pid {target.pid} ({target.name}): protected, {reason}", None)
+            whom = (f"pid {target.pid} ({target.name})" if live.pid == target.pid else
+                    f"thread {target.pid} of process {live.pid} ({live.name})")
+            skipped.setdefault(f"{whom}: protected, {reason}", None)
     if not skipped:
         return plan
     if not any(isinstance(s.target, ProcessRef) for s in kept):

@@ -31,6 +31,7 @@ __all__ = [
     "children_first",
     "matches",
     "named_processes",
+    "process_of_pid",
     "process_ref_from_json",
     "raw_processes",
     "read_info",
@@ -38,6 +39,7 @@ __all__ = [
     "same_process",
     "sample_cpu",
     "snapshot",
+    "thread_group",
     "user_exists",
     "user_name",
     "uss_of",
@@ -86,7 +88,8 @@ class ProcessInfo:
         """The plan's view of this process; the command line has its secrets redacted."""
         return ProcessRef(pid=self.pid, create_time=self.create_time, name=self.name,
                           username=self.username, cmdline=tuple(redact_argv(self.cmdline)),
-                          rss=self.rss, uss=uss, ppid=self.ppid, status=self.status)
+                          rss=self.rss, uss=uss, ppid=self.ppid, status=self.status,
+                          exe=self.exe)
 
 
 def matches(info: ProcessInfo, wanted: str) -> bool:
@@ -126,6 +129,23 @@ def read_process(pid: int) -> ProcessInfo | None:
         return read_info(psutil.Process(pid))
     except (psutil.NoSuchProcess, ValueError):  # ValueError: a negative pid
         return None
+
+
+def thread_group(pid: int, proc: str = "/proc") -> int | None:
+    """The process (thread group) that ``pid`` belongs to; ``pid`` itself for a process.
+
+    Thread ids live in /proc too, hidden from listings, and kill() on one signals its whole
+    process: a thread id must be checked and shown as the process it belongs to.
+    None when ``pid`` does not exist (or its status cannot be read).
+    """
+    try:
+        with open(f"{proc}/{int(pid)}/status", encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                if line.startswith("Tgid:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        return None
+    return None
 
 
 # What telling processes apart by name or owner needs: cheap to read for every process.
@@ -299,3 +319,20 @@ def process_ref_from_json(data: Mapping[str, Any]) -> ProcessRef | None:
     return ProcessRef(pid=pid, create_time=float(create_time), name=str(data.get("name", "?")),
                       username=data.get("user"), cmdline=tuple(str(a) for a in cmdline),
                       rss=data.get("rss"), uss=data.get("uss"))
+
+
+def process_of_pid(pid: int) -> tuple[ProcessInfo | None, str, tuple[str, ...]]:
+    """The process a typed pid names, how a plan describes it, and a note for a thread id.
+
+    A thread id resolves to its process (signals and priorities reach the whole process,
+    and protection is decided on it): "thread T of process P (name)".
+    """
+    group = thread_group(pid)
+    if group is None or group == pid:
+        return read_process(pid), f"with pid {pid}", ()
+    info = read_process(group)
+    if info is None:
+        return None, f"with pid {pid}", ()
+    where = f"thread {pid} of process {group} ({info.name})"
+    return info, f"that thread {pid} belongs to", (
+        f"pid {pid} is {where}: a signal or priority reaches the whole process",)

@@ -309,6 +309,15 @@ def eventually(condition: Callable[[], object], seconds: float = 30) -> bool:
     return False
 
 
+def burning(children: list[subprocess.Popen[bytes]], cpu_seconds: float = 0.2) -> bool:
+    """Whether every busy-loop child has used ``cpu_seconds`` of CPU (its load shows)."""
+    try:
+        return all(sum(psutil.Process(c.pid).cpu_times()[:2]) >= cpu_seconds
+                   for c in children)
+    except psutil.NoSuchProcess:
+        return False
+
+
 def running(pid: int) -> bool:
     """Whether ``pid`` exists and runs: neither gone, a zombie, nor stopped."""
     try:

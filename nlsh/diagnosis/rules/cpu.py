@@ -55,7 +55,7 @@ def cpu_saturation(snapshot: Snapshot) -> Finding | None:
     return Finding(
         resource="cpu", severity=severity, summary=summary, evidence=evidence,
         processes=cpu_culprits(busiest), score=score,
-        suggestion=suggestions.lower_priority(hog.name) if hog else suggestions.TOP_CPU)
+        **suggestions.offer(suggestions.lower_priority(hog) if hog else suggestions.TOP_CPU))
 
 
 def cpu_steal(snapshot: Snapshot) -> Finding | None:
@@ -69,4 +69,4 @@ def cpu_steal(snapshot: Snapshot) -> Finding | None:
         summary=f"The virtual machine's host withheld {steal:.0f}% of CPU time (steal time); "
                 "other guests on the host compete for it",
         evidence={"steal_percent": steal, "cores": snapshot.cpu.cores},
-        processes=(), suggestion=suggestions.TOP_CPU, score=grade[1])
+        processes=(), **suggestions.offer(suggestions.TOP_CPU), score=grade[1])

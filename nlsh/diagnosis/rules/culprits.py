@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from nlsh.diagnosis.finding import Culprit
 from nlsh.diagnosis.snapshot import ProcessSample, Snapshot
+from nlsh.diagnosis.suggestions import Seen
 
 NAMED_AT_MOST = 5  # enough to act on; the full list is "show processes using the most cpu"
 CPU_NAMED_FROM_PERCENT = 10.0  # of one core: below this a process is not why the CPU is busy
@@ -53,6 +54,14 @@ def applications_by_memory(snapshot: Snapshot) -> list[Application]:
             pids[process.name].append(process.pid)
     apps = [Application(name, rss[name], tuple(sorted(pids[name]))) for name in rss]
     return sorted(apps, key=lambda a: (-a.rss_bytes, a.name))
+
+
+def process_of(snapshot: Snapshot, pid: int, name: str | None = None) -> Seen:
+    """The process ``pid`` as the snapshot saw it (pid, name, creation time)."""
+    for process in snapshot.processes:
+        if process.pid == pid:
+            return Seen(pid, process.name, process.create_time)
+    return Seen(pid, name or name_of(snapshot, pid))
 
 
 def name_of(snapshot: Snapshot, pid: int) -> str:

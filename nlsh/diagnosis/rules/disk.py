@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from nlsh.diagnosis import suggestions
 from nlsh.diagnosis.finding import Culprit, Finding, Severity, graded_below
+from nlsh.diagnosis.rules.culprits import process_of
 from nlsh.diagnosis.snapshot import FilesystemUsage, Snapshot
 from nlsh.render.units import human_bytes
 
@@ -38,7 +39,7 @@ def filesystem_nearly_full(snapshot: Snapshot) -> Finding | None:
         resource="disk", severity=severity,
         summary=f"The filesystem on {fs.mountpoint} is {fs.used_percent:.0f}% full "
                 f"({human_bytes(fs.free_bytes)} free)",
-        evidence=evidence, processes=(), suggestion=_space_suggestion(fs), score=score)
+        evidence=evidence, processes=(), **suggestions.offer(_space_suggestion(fs)), score=score)
 
 
 def inodes_nearly_exhausted(snapshot: Snapshot) -> Finding | None:
@@ -55,7 +56,7 @@ def inodes_nearly_exhausted(snapshot: Snapshot) -> Finding | None:
         summary=f"The filesystem on {fs.mountpoint} has used {fs.inodes_used_percent:.0f}% of "
                 "its inodes: new files will soon fail to be created",
         evidence={"mountpoint": fs.mountpoint, "inodes_used_percent": fs.inodes_used_percent},
-        processes=(), suggestion=suggestions.what_takes_space(fs.mountpoint), score=score)
+        processes=(), **suggestions.offer(suggestions.what_takes_space(fs.mountpoint)), score=score)
 
 
 def deleted_files_held_open(snapshot: Snapshot) -> Finding | None:
@@ -87,7 +88,8 @@ def deleted_files_held_open(snapshot: Snapshot) -> Finding | None:
         evidence=evidence,
         processes=tuple(Culprit(pid, names[pid], {"deleted_bytes": held[pid]})
                         for pid in holders[:5]),
-        suggestion=suggestions.kill_pid(top), score=_deleted_score(total, filesystem))
+        **suggestions.offer(suggestions.kill_pid(process_of(snapshot, top, names[top]))),
+        score=_deleted_score(total, filesystem))
 
 
 def _fullness(used_percent: float, warning: float,
@@ -105,7 +107,7 @@ def _deleted_score(total: int, filesystem: FilesystemUsage | None) -> float:
     return 1 + math.log10(total / DELETED_WARNING_BYTES)
 
 
-def _space_suggestion(fs: FilesystemUsage) -> str:
+def _space_suggestion(fs: FilesystemUsage) -> suggestions.FollowUp:
     # disk.cleanup works on the user's caches, trash and temp files: useful only where
     # those live; elsewhere the user first needs to see what takes the space.
     return suggestions.CLEAN_UP_DISK if fs.holds_home else suggestions.what_takes_space(

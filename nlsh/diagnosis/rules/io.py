@@ -56,13 +56,13 @@ def io_saturation(snapshot: Snapshot) -> Finding | None:
     culprits += [Culprit(p.pid, p.name, {"uninterruptible": 1})
                  for p in stuck if p.pid not in {c.pid for c in culprits}]
     if heavy:
-        suggestion = suggestions.lower_io_priority(heavy[0].name)
+        suggestion = suggestions.lower_io_priority(heavy[0])
     elif stuck:
-        suggestion = suggestions.show_process(stuck[0].pid)
+        suggestion = suggestions.show_process(stuck[0])
     else:
         suggestion = suggestions.TOP_CPU  # nothing we may see is doing it (others' processes)
     return Finding(resource="io", severity=grade[0], summary=summary, evidence=evidence,
-                   processes=tuple(culprits[:NAMED_AT_MOST]), suggestion=suggestion,
+                   processes=tuple(culprits[:NAMED_AT_MOST]), **suggestions.offer(suggestion),
                    score=grade[1])
 
 
@@ -80,7 +80,7 @@ def stuck_in_disk_sleep(snapshot: Snapshot) -> Finding | None:
                 f"(uninterruptible sleep), e.g. {stuck[0].name} (pid {stuck[0].pid})",
         evidence={"uninterruptible_processes": count},
         processes=tuple(Culprit(p.pid, p.name) for p in stuck[:NAMED_AT_MOST]),
-        suggestion=suggestions.show_process(stuck[0].pid),
+        **suggestions.offer(suggestions.show_process(stuck[0])),
         score=count / STUCK_WARNING_COUNT)
 
 

@@ -58,7 +58,7 @@ def memory_pressure(snapshot: Snapshot) -> Finding | None:
                      for pid in sorted(app.pids, key=lambda pid: -rss.get(pid, 0))
                      [:PIDS_NAMED_PER_APPLICATION])
     return Finding(resource="memory", severity=grade[0], summary=summary, evidence=evidence,
-                   processes=culprits, suggestion=suggestions.FREE_MEMORY, score=grade[1])
+                   processes=culprits, **suggestions.offer(suggestions.FREE_MEMORY), score=grade[1])
 
 
 def oom_kills(snapshot: Snapshot) -> Finding | None:
@@ -75,11 +75,11 @@ def oom_kills(snapshot: Snapshot) -> Finding | None:
             resource="memory", severity=Severity.CRITICAL,
             summary=f"Out of memory: the kernel killed {during} process"
                     f"{'es' if during != 1 else ''} during the sample to free memory",
-            evidence=evidence, processes=(), suggestion=suggestions.FREE_MEMORY,
+            evidence=evidence, processes=(), **suggestions.offer(suggestions.FREE_MEMORY),
             score=float(during))
     return Finding(
         resource="memory", severity=Severity.INFO,
         summary=f"The kernel has killed {since_boot} process{'es' if since_boot != 1 else ''} "
                 "for lack of memory since boot",
-        evidence=evidence, processes=(), suggestion=suggestions.TOP_MEMORY,
+        evidence=evidence, processes=(), **suggestions.offer(suggestions.TOP_MEMORY),
         score=float(since_boot))

@@ -6,7 +6,7 @@ from collections import Counter
 
 from nlsh.diagnosis import suggestions
 from nlsh.diagnosis.finding import Culprit, Finding, Severity
-from nlsh.diagnosis.rules.culprits import NAMED_AT_MOST, name_of
+from nlsh.diagnosis.rules.culprits import NAMED_AT_MOST, name_of, process_of
 from nlsh.diagnosis.snapshot import Snapshot
 
 RUNAWAY_CPU_PERCENT = 90.0  # of one core, for the whole sample: a busy loop, not a burst
@@ -32,7 +32,7 @@ def runaway_processes(snapshot: Snapshot) -> Finding | None:
                   "sampled_seconds": snapshot.sampled_seconds},
         processes=tuple(Culprit(p.pid, p.name, {"cpu_percent": p.cpu_percent})
                         for p in runaways[:NAMED_AT_MOST]),
-        suggestion=suggestions.lower_priority(top.name),
+        **suggestions.offer(suggestions.lower_priority(top)),
         score=top.cpu_percent / RUNAWAY_CPU_PERCENT)
 
 
@@ -54,5 +54,6 @@ def zombies(snapshot: Snapshot) -> Finding | None:
         summary=summary, evidence={"zombie_processes": count},
         processes=tuple(Culprit(pid, name_of(snapshot, pid), {"zombie_children": parents[pid]})
                         for pid in ranked[:NAMED_AT_MOST]),
-        suggestion=suggestions.show_process(ranked[0] if ranked else zombie_list[0].pid),
+        **suggestions.offer(suggestions.show_process(
+            process_of(snapshot, ranked[0]) if ranked else zombie_list[0])),
         score=count / ZOMBIE_WARNING_COUNT)

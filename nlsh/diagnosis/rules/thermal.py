@@ -41,7 +41,7 @@ def overheating(snapshot: Snapshot) -> Finding | None:
     summary = "Running hot: " + " and ".join(parts)
     return Finding(resource="thermal", severity=grade[0], summary=summary, evidence=evidence,
                    processes=cpu_culprits(by_cpu(snapshot, HEAT_SOURCE_CPU_PERCENT)),
-                   suggestion=suggestions.SHOW_TEMPERATURE, score=grade[1])
+                   **suggestions.offer(suggestions.SHOW_TEMPERATURE), score=grade[1])
 
 
 def _temperature_grade(sensor: Temperature) -> tuple[Severity, float] | None:

@@ -1,0 +1,87 @@
+"""Policy refuses what no rule checks: an unknown verb, a verb on the wrong kind of target,
+and a plan from a read-only intent (a real check, not an ``assert`` that ``-O`` drops)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from nlsh.context import Context
+from nlsh.execution import VERBS
+from nlsh.policy import review
+from nlsh.policy.checked import CHECKERS, VERB_TARGETS
+from nlsh.stages import FileRef, Plan, Reply, Risk, Step
+from nlsh.system.processes import read_process
+from tests.conftest import Sleepers, nlsh_env
+from tests.support.processes import running
+
+
+def _plan(*steps: Step) -> Plan:
+    return Plan(intent="process.kill", summary="t", steps=steps, risk=Risk.MEDIUM,
+                reversible=False)
+
+
+def test_a_step_whose_verb_or_target_has_no_checker_is_refused(sleepers: Sleepers,
+                                                               tmp_path: Path) -> None:
+    child = sleepers.spawn()
+    info = read_process(child.pid)
+    assert info is not None
+    file = tmp_path / "f"
+    file.write_text("x")
+    stat = file.stat()
+    fref = FileRef(path=str(file), size=1, device=stat.st_dev, inode=stat.st_ino)
+    for step in (Step(action="shred", target=info.ref(), detail="a verb nobody checks"),
+                 Step(action="terminate", target=fref, detail="a process verb on a file"),
+                 Step(action="trash", target=info.ref(), detail="a file verb on a process"),
+                 Step(action="kill", target=None, detail="a signal to nothing")):
+        reviewed = review(_plan(step), Context.from_environment())
+        assert isinstance(reviewed, Reply), step
+        assert reviewed.rule == "unchecked-step" and repr(step.action) in reviewed.message
+
+
+def test_every_executor_verb_has_a_checker_for_its_target() -> None:
+    assert set(VERBS) == set(VERB_TARGETS)
+    assert all(kind in CHECKERS for kind in VERB_TARGETS.values())
+
+
+def test_a_read_only_intent_never_runs_a_plan_even_under_python_O(sleepers: Sleepers) -> None:
+    child = sleepers.spawn()
+    code = f"""
+import nlsh.pipeline as pipeline
+from nlsh.actions.signals import plan_suspend
+from nlsh.context import Context
+from nlsh.stages import Parse
+assert not __debug__  # -O: asserts are gone
+pipeline.handler_for = lambda intent: plan_suspend
+parse = Parse(text="memory", intent="memory.status", confidence=1.0,
+              slots={{"pid": {child.pid}}})
+response = pipeline.run("memory", Context.from_environment(), lambda _: parse,
+                        pipeline.AcceptAll())
+print(response.status.value, response.rule)
+"""
+    done = subprocess.run([sys.executable, "-O", "-c", code], capture_output=True, text=True,
+                          env=nlsh_env(), timeout=120)
+    assert done.stdout.split() == ["refused", "read-only-intent"], done.stderr
+    assert running(child.pid)
+
+
+@pytest.mark.parametrize("reading", [False, True])
+def test_the_journal_is_never_opened_through_a_link(sleepers: Sleepers, private_home: Path,
+                                                    reading: bool) -> None:
+    from tests.conftest import run_nlsh
+
+    victim = private_home / "notes.txt"
+    victim.write_text("mine\n")
+    journal = private_home / ".local/state/nlsh/journal.jsonl"
+    journal.parent.mkdir(parents=True, exist_ok=True)
+    journal.symlink_to(victim)
+    child = sleepers.spawn()
+    done = run_nlsh("history") if reading else run_nlsh("-y", f"pause pid {child.pid}")
+    assert victim.read_text() == "mine\n"
+    assert "Traceback" not in done.stderr
+    if not reading:
+        assert done.returncode == 1 and "journal cannot be written" in done.stderr
+        assert running(child.pid)
