@@ -148,7 +148,8 @@ def test_nlsh_never_blames_itself_for_the_cpu_it_uses(ctx: Context) -> None:
     finally:
         done.set()
         spinner.join()
-    assert next(p for p in measured.processes if p.pid == os.getpid()).cpu_percent >= 50.0
+    # Busy enough to be blamed, even on a loaded machine where the spinner shares a core.
+    assert next(p for p in measured.processes if p.pid == os.getpid()).cpu_percent >= 10.0
     for finding in findings_of(response):
         assert ctx.self_pid not in [p["pid"] for p in finding["processes"]], finding
 

@@ -28,8 +28,14 @@ _QUESTION = re.compile(rf"^{_POLITE}(?:{'|'.join(QUESTION_LEADS)})\b\s*", _FLAGS
 _PASSIVE_QUESTION = re.compile(
     rf"^{_POLITE}(?:can|could|should|may|might|will|would|must|shall)\s+(?P<target>.+?)\s+"
     r"(?:safely\s+|really\s+|just\s+)?be\s+(?:safely\s+)?(?P<verb>[a-z]+)\b", _FLAGS)
+_SAFE_TO_QUESTION = re.compile(
+    rf"^{_POLITE}(?:is|are|would|will)\s+(?P<target>.+?)\s+(?:be\s+)?(?:safe|ok|okay|fine|alright|"
+    r"all\s+right)\s+to\s+(?P<verb>[a-z]+)\b", _FLAGS)
+_QUESTION_TAG = re.compile(r"(?i),?\s*(?:right|ok|okay|yes|yeah|correct|no|ya|yea|is\s+that\s+ok)"
+                           r"\s*$")
+_TRAILING_NEVER = re.compile(r"(?i)\s+(?:never|not|no)\s*$")
 _GERUND_QUESTION = re.compile(
-    rf"^{_POLITE}(?:would|will|does|could|is)\s+(?P<verb>[a-z]+ing)\b", _FLAGS)
+    rf"^{_POLITE}(?:would|will|does|could|is|was|isn'?t)\s+(?P<verb>[a-z]+ing)\b", _FLAGS)
 _TRAILING_QUESTION = re.compile(
     r"[,;]?\s*\b(?:is\s+(?:that|it|this)\s+(?:safe|ok|okay|fine|a\s+good\s+idea|wise)|"
     r"would\s+(?:that|it)\s+(?:be\s+)?(?:safe|ok|okay|fine|help)|(?:safe|ok|okay)\s*\?)"
@@ -40,6 +46,11 @@ _LEAVE = tuple(re.compile(rf"^{_POLITE}(?:please\s+)?{pattern}", _FLAGS)
 _FORCE = re.compile(r"(?<![\w-])(?:" + "|".join(
     re.escape(c) for c in sorted(FORCE_CUES, key=len, reverse=True)) + r")(?![\w-])", _FLAGS)
 
+_NO_FORCE = re.compile(r"(?i)\b(?:without|no|not|don'?t|never|no\s+need\s+to|not\s+with|"
+                       r"without\s+using|but\s+not)\s+(?:a\s+|any\s+|using\s+|with\s+)?$")
+_TERM_SIGNAL = re.compile(r"(?i)\b(?:with\s+|using\s+|send\s+(?:it\s+)?)?(?:signal\s+(?:number\s+)?"
+                          r"15|sigterm|signal\s+term|-15|-term|-sigterm|-s\s+term)\b")
+_HARD = re.compile(r"(?i)(?<=\S)\s+hard(?:er)?\s*[.!]*\s*$")
 _USER_NAME = r"(?P<user>[a-z_][a-z0-9_.-]*\$?)"
 _OWNER = re.compile(
     r"(?<!\w)(?P<neg>not\s+|(?:that|which|who)\s+(?:(?:are|is)\s+not|isn'?t|aren'?t)\s+|"
@@ -67,7 +78,8 @@ _ASIDE = re.compile(
     r"right\s+now|for\s+good|right\s+this\s+(?:second|minute|instant)|this\s+instant|at\s+once|"
     r"(?:tell\s+me|let\s+me\s+know|check|see|find\s+out|ask|wondering)\s+(?:if|whether)|"
     r"(?:to|than|for|with)\s+(?:everyone|everybody|everything(?:\s+else)?|the\s+others?|"
-    r"(?:the\s+)?other\s+(?:programs|processes|apps|stuff|tasks|jobs))|a\s+(?:bit|little|tad))"
+    r"(?:the\s+)?other\s+(?:programs|processes|apps|stuff|tasks|jobs))|a\s+(?:bit|little|tad)|"
+    r"instead\s*$)"
     r"(?!\w)", _FLAGS)
 
 _EXCLUSION_CUE = re.compile(
@@ -75,7 +87,10 @@ _EXCLUSION_CUE = re.compile(
     r"aside\s+from|but\s+not|save\s+for|besides|not\s+including|leaving\s+out|leave\s+out|"
     r"without\s+touching|sparing|but\s+(?:leave|keep|spare|skip)|"
     r"but\s+(?:don'?t|do\s+not|never)\s+(?:touch|[a-z]+)|and\s+not|"
-    r"except\s+those|minus|unless\s+it'?s)(?!\w)\s*", _FLAGS)
+    r"except\s+those|minus|unless\s+it'?s|save(?!\s+for)|(?:(?<=,)|(?<=,\s)|\band\s|\bbut\s)\s*not(?!\s+(?:with|using|by|so|too|"
+    r"forcefully|gently|owned|"
+    r"belonging|run\s+by|started\s+by))|keep(?=\s+\S+(?:\s+\S+)?\s+(?:running|alive|going)\b)"
+    r")(?!\w)\s*", _FLAGS)
 _EXCLUSION_END = re.compile(r"\s+(?:alone|untouched|running|out|be|please|pls|plz|thanks|"
                             r"thank\s+you|for\s+me)(?:\s+(?:please|pls|thanks))?\s*[.!]?\s*$",
                             _FLAGS)
@@ -137,7 +152,16 @@ def read_clause(sentence: str, start: int, end: int, request_start: int | None =
     _exclusions(clause)
     _owners(clause)
     for match in _FORCE.finditer(sentence, start, end):
+        denied = _NO_FORCE.search(sentence, start, match.start())
+        if denied is not None:  # "without force", "no need to force it"
+            clause.found.append(Found("no_force", True, denied.start(), match.end()))
+            continue
         clause.found.append(Found("force", True, match.start(), match.end()))
+    for match in _TERM_SIGNAL.finditer(sentence, start, end):
+        clause.found.append(Found("no_force", True, match.start(), match.end()))
+    hard = _HARD.search(sentence, start, end)
+    if hard is not None:
+        clause.found.append(Found("force", True, hard.start(), hard.end()))
     _comparisons(clause)
     _named_caches(clause)
     clause.rewrite = _model_text(clause)
@@ -152,6 +176,26 @@ def _mood_and_polarity(clause: Clause) -> None:
         clause.question = True
         clause.removed.append((start + trailing.start(), start + trailing.end()))
         text = text[:trailing.start()]
+    asked = clause.sentence[clause.end:].lstrip().startswith("?")
+    tag = _QUESTION_TAG.search(text) if asked else None
+    if tag and tag.start() > 0:  # "kill A, right?"
+        clause.question = True
+        clause.removed.append((start + tag.start(), start + tag.end()))
+        text = text[:tag.start()]
+    never = _TRAILING_NEVER.search(text)
+    if never:  # "kill A never"
+        clause.negated = True
+        clause.removed.append((start + never.start(), start + never.end()))
+        text = text[:never.start()]
+    safe_to = _SAFE_TO_QUESTION.match(text)
+    if safe_to and _base_or_verb(safe_to.group("verb")):
+        clause.question = True
+        verb = safe_to.group("verb")
+        clause.verb = _base_or_verb(verb)
+        clause.verb_span = (start + safe_to.start("verb"), start + safe_to.end("verb"))
+        clause.removed.append((start, start + safe_to.start("target")))
+        clause.removed.append((start + safe_to.end("target"), start + safe_to.end("verb")))
+        return
     passive = _PASSIVE_QUESTION.match(text)
     if passive and _base_of(passive.group("verb")):
         clause.question = True
@@ -164,12 +208,13 @@ def _mood_and_polarity(clause: Clause) -> None:
         clause.question = True
         _put_verb_back(clause, gerund.group("verb"), start + gerund.start("verb"))
         clause.removed.append((start, start + gerund.end("verb")))
-        _drop_trailing(clause, start, text, r"\s+(?:help|work|hurt|matter)\s*\??\s*$")
+        _drop_trailing(clause, start, text, _JUDGEMENT)
         return
     question = _QUESTION.match(text)
     if question:
         clause.question = True
         clause.removed.append((start, start + question.end()))
+        _drop_trailing(clause, start, text, _JUDGEMENT)
         _participle_back(clause, start + question.end(), start + len(text))
         return
     for leave in _LEAVE:
@@ -184,8 +229,14 @@ def _mood_and_polarity(clause: Clause) -> None:
         clause.negated = True
         clause.removed.append((start, start + negation.end()))
         _participle_back(clause, start + negation.end(), start + len(text))
-    if clause.question is False and text.rstrip().endswith("?") and _asks_about_action(text):
+    if not clause.question and (asked or text.rstrip().endswith("?")) and _asks_about_action(text):
         clause.question = True
+
+
+# What a question judges, at its end: "… safe?", "… a bad idea", "… help?".
+_JUDGEMENT = (r"\s+(?:be\s+|is\s+|a\s+)?(?:safe|ok|okay|fine|bad|dangerous|risky|wise|smart|"
+              r"(?:a\s+)?(?:good|bad)\s+idea|help|hurt|work|matter|break\s+anything)"
+              r"(?:\s+(?:or\s+not|at\s+all))?\s*\??\s*$")
 
 
 def _asks_about_action(text: str) -> bool:
@@ -205,6 +256,11 @@ def _base_of(word: str) -> str | None:
         if lowered in (participle, gerund):
             return base
     return None
+
+
+def _base_or_verb(word: str) -> str | None:
+    lowered = word.lower()
+    return lowered if lowered in VERB_FORMS else _base_of(lowered)
 
 
 def _put_verb_back(clause: Clause, word: str, at: int) -> None:
@@ -279,6 +335,7 @@ def _owners(clause: Clause) -> None:
 # "older then 1,000 days": the typo is read as "than" (same length, so spans stay put).
 _THEN_FOR_THAN = re.compile(r"(?i)\b(older|newer|younger|larger|bigger|smaller|greater|more|"
                             r"less|fewer)\s+the(n)\b")
+_DOTTED_THOUSANDS = re.compile(r"(?<![\w.])\d{1,3}(?:\.\d{3})+(?![\w.])(?=\s*(?:[a-z]|$))")
 _NEGATIVE_AMOUNT = re.compile(r"(?i)\b(?:older|newer|younger|larger|bigger|smaller|greater|more|"
                               r"less|fewer)\s+than\s+(?:minus|negative)\s+\S+(?:\s+\S+)?")
 # Words before a comparison that only say what is measured: "if its memory is", "last modified".
@@ -301,6 +358,14 @@ def _comparisons(clause: Clause) -> None:
     from nlsh.language.resolve import ResolutionError
 
     text = _THEN_FOR_THAN.sub(lambda m: m.group(0)[:-2] + "an", clause.text)
+    european = _DOTTED_THOUSANDS.search(text)
+    if european:
+        clause.found.append(Found("invalid_comparison",
+                                  f"'{european.group(0)}' is ambiguous: write "
+                                  f"{european.group(0).replace('.', '')} or "
+                                  f"{european.group(0).replace('.', ',')}", clause.start,
+                                  clause.start))
+        return
     negative = _NEGATIVE_AMOUNT.search(text)
     if negative:
         clause.found.append(Found("invalid_comparison",

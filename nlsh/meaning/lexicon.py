@@ -59,7 +59,9 @@ NEGATION_LEADS = (
     r"i\s+(?:don'?t|do\s+not)\s+(?:need|wish)\s+(?:you\s+)?to",
     r"under\s+no\s+circumstances(?:\s+(?:should\s+you|should\s+i|do\s+you))?",
     r"do\s+not\s+ever", r"don'?t\s+ever", r"never\s+ever", r"no\s+(?:more\s+)?need\s+to",
-    r"refrain\s+from", r"avoid",
+    r"refrain\s+from", r"avoid", r"dnt", r"do\s+n'?t",
+    r"i\s+(?:wouldn'?t|would\s+not|won'?t|will\s+not)",
+    r"(?:stop|quit|cease|no\s+more)(?=\s+\w+ing\b)",
     r"(?:you\s+|we\s+)?(?:must\s+not|mustn'?t|should\s+not|shouldn'?t|may\s+not|can'?t|cannot)"
     r"(?=\s+(?:ever\s+)?(?:" + "|".join(VERB_FORMS) + r")\b)",
 )
@@ -75,6 +77,12 @@ LEAVE_PATTERNS = (
 )
 
 QUESTION_LEADS = (
+    r"why\s+(?:would|should|do|did|must|shall|can|could)\s+(?:i|we|you|one)",
+    r"how\s+(?:do|would|can|could|should|might|shall)\s+(?:i|we|one|you)|how\s+to",
+    r"(?:i'?m\s+|i\s+am\s+)?(?:wondering|thinking|considering|debating)\s+(?:whether|if|about)"
+    r"(?:\s+(?:i\s+should|to|we\s+should))?",
+    r"maybe|perhaps|should\s+we\s+maybe",
+    r"what\s+if\s+(?:i|we|you)",
     r"(?:do|would)\s+you\s+(?:think|reckon|suggest|recommend)\s+(?:that\s+)?(?:i|we)\s+"
     r"(?:should|could|can|ought\s+to)",
     r"(?:shoud|shuold|sould|shold|shoudl)\s+(?:i|we)\b",
@@ -102,27 +110,28 @@ CANCEL_SEGMENTS = frozenset({
     "stop", "abort", "actually no", "actually don't", "no", "nope", "no no", "wait no",
     "no wait", "ignore that", "disregard that", "belay that", "on second thought no",
     "hold on", "actually never mind", "actually nevermind", "actually, no", "don't bother",
-    "no, don't", "not that", "leave it", "skip it", "undo that request",
+    "no, don't", "not that", "leave it", "skip it", "undo that request", "nah", "naw",
+    "nah don't", "oops", "whoops", "my bad", "oops no", "no thanks", "nevermind that",
 })
 
 # What starts a segment that corrects the one before ("no, kill B", "I mean B").
 CORRECTION_LEADS = (
     r"(?:(?:no|nope|wait|sorry|oops|whoops|actually|hmm|erm|um|uh|correction|rather|"
-    r"or\s+rather|on\s+second\s+thoughts?|scratch\s+that|not\s+that)\s*[,.!:;—–-]*\s*)*"
+    r"or\s+rather|on\s+second\s+thoughts?|scratch\s+that|not\s+that|nah)\b\s*[,.!:;—–-]*\s*)*"
     r"(?:i\s+(?:mean|meant)|make\s+(?:it|that))\s+",
     r"i\s+(?:mean|meant)\s+",
     r"instead\s*,?\s*",
 )
 # A bare word that makes the request after it a correction ("actually kill B", "no, kill B").
-CORRECTION_WORDS = (r"(?:no|nope|wait|sorry|oops|whoops|actually|instead|rather|or\s+rather|"
-                    r"on\s+second\s+thoughts?|scratch\s+that|correction)\s*[,.!:;—–-]*\s*")
+CORRECTION_WORDS = (r"(?:no|nope|nah|wait|sorry|oops|whoops|actually|instead|rather|or\s+rather|"
+                    r"on\s+second\s+thoughts?|scratch\s+that|correction)\b\s*[,.!:;—–-]*\s*")
 
 # Words that ask for SIGKILL. Anything else ("now", "right away", "never") is not force.
 FORCE_CUES = (
     "force", "forced", "forcefully", "forcibly", "force-kill", "force kill", "force quit",
     "force-quit", "-9", "sigkill", "-kill", "-sigkill", "no matter what", "hard kill",
     "hard-kill", "kill -9", "signal 9", "with 9", "brutally", "mercilessly", "with prejudice",
-    "whatever it takes", "by force", "immediately and forcefully", "no mercy", "hard",
+    "whatever it takes", "by force", "immediately and forcefully", "no mercy",
     "signal number 9", "sig 9", "sig9", "signal nine", "-s 9", "-s kill",
     "without mercy", "show no mercy",
 )
@@ -193,9 +202,10 @@ STRICT_MODIFIERS = frozenset({
     "yesterday", "today", "tomorrow", "tonight", "midnight", "noon", "monday", "tuesday",
     "wednesday", "thursday", "friday", "saturday", "sunday", "weekend", "when", "whenever",
     "once", "if", "container", "containers", "docker", "inside", "within", "exceeds",
-    "exceeding", "exept", "excpet", "instead", "or", "nor", "neither", "either", "port",
-    "ports", "pid", "pids",
+    "exceeding", "exept", "excpet", "instead", "or", "nor", "neither", "either",
 })
+# "port" and "pid" name a number: said without one, a request that can act on one asks.
+NUMBER_NOUNS = frozenset({"port", "pid"})
 SOFT_MODIFIERS = frozenset({
     "week", "weeks", "month", "months", "year", "years", "day", "days", "hour",
     "hours", "minute", "minutes", "second", "seconds", "morning", "evening", "afternoon",

@@ -22,6 +22,7 @@ from nlsh.meaning.lexicon import (
     FUNCTION_WORDS,
     GENERIC_NAMES,
     MODIFIERS,
+    NUMBER_NOUNS,
     PROGRAM_NAMES,
     REQUEST_STARTS,
     STRICT_MODIFIERS,
@@ -64,6 +65,7 @@ class _Pending:
     start: int
     end: int
     retarget: tuple[int, int] | None = None  # "I mean B": B's stretch
+    added: tuple[int, int] | None = None  # "I meant B too": B's stretch, a further target
     context_end: int | None = None  # where the situation described before it ends
 
 
@@ -79,10 +81,14 @@ class Request:
 
 def read(sentence: str, understand: Understand) -> tuple[Request, ...]:
     """The requests ``sentence`` makes, in order (corrections applied)."""
+    sentence = _APOSTROPHES.sub("'", sentence)  # "don’t" is "don't" (same length: spans hold)
     pending: list[_Pending] = []
     cancelled: _Pending | None = None
     saw_cancel = False
-    for segment in segments(sentence):
+    found = segments(sentence)
+    if found and found[-1].kind == "marker" and len(found) > 1:
+        found[-1] = replace(found[-1], kind="cancel")  # "kill A. oops": taken back
+    for segment in found:
         piece = segment.piece
         if segment.kind == "cancel":
             saw_cancel = True
@@ -97,8 +103,13 @@ def read(sentence: str, understand: Understand) -> tuple[Request, ...]:
             pending.append(_Pending(piece.start, piece.end))
         elif segment.kind == "retarget":
             base = pending.pop() if pending else cancelled
+            adds = _ADDITION.search(piece.text)
             if base is None:
                 pending.append(_Pending(piece.start, piece.end))
+            elif adds is not None:  # "kill A, sorry, I meant B too": B as well
+                start = piece.start + (adds.end() if adds.start() == 0 else 0)
+                end = piece.start + (adds.start() if adds.start() > 0 else len(piece.text))
+                pending.append(replace(base, added=(start, end)))
             else:
                 pending.append(replace(base, retarget=(piece.start, piece.end)))
         else:
@@ -109,12 +120,21 @@ def read(sentence: str, understand: Understand) -> tuple[Request, ...]:
                    if saw_cancel else "Nothing was asked")
         return (Request(sentence, parse, Reply(Status.NOTHING_TO_DO, message)),)
     requests: list[Request] = []
-    previous_target: str | None = None
+    previous: Parse | None = None
     for part in pending:
-        request = _read_request(sentence, part, understand, previous_target)
+        request = _read_request(sentence, part, understand, previous)
         requests.append(request)
-        previous_target = _target_text(request) or previous_target
+        if _targets_of(request.parse):
+            previous = request.parse
     return tuple(_without_restrictions(requests))
+
+
+def _targets_of(parse: Parse) -> dict[str, SlotValue]:
+    return {k: v for k, v in parse.slots.items() if k in TARGET_SLOTS}
+
+
+_APOSTROPHES = re.compile(r"(?<=\w)[’‘`´](?=\w)")
+_ADDITION = re.compile(r"(?i)^(?:also|as\s+well)\s+|\s+(?:too|as\s+well|also)\s*$")
 
 
 def _without_restrictions(requests: list[Request]) -> list[Request]:
@@ -136,20 +156,12 @@ def _without_restrictions(requests: list[Request]) -> list[Request]:
 def _restricts(negated: Request, other: Request) -> bool:
     if other.parse.operators.negated or other.parse.intent in (None, negated.parse.intent):
         return False
-    mine, theirs = _target_text(negated), _target_text(other)
-    return mine is None or theirs is None or mine.lower() == theirs.lower() or (
-        mine.lower() in ("it", "them", "that"))
-
-
-def _target_text(request: Request) -> str | None:
-    for span in request.parse.spans:
-        if span.slot in TARGET_SLOTS and span.value is not None:
-            return span.text
-    return None
+    mine, theirs = _targets_of(negated.parse), _targets_of(other.parse)
+    return not mine or not theirs or mine == theirs
 
 
 def _read_request(sentence: str, part: _Pending, understand: Understand,
-                  previous_target: str | None) -> Request:
+                  previous: Parse | None) -> Request:
     start, end, retarget = part.start, part.end, part.retarget
     text = sentence[start:end]
     clause = read_clause(sentence, start, end, part.context_end)
@@ -161,11 +173,25 @@ def _read_request(sentence: str, part: _Pending, understand: Understand,
         rewrite, replaced = _swap_target(clause, parse, retarget)
         text = " ".join(rewrite.text.split())
         parse = _understand_on(rewrite, text, understand)
-    elif previous_target is not None and _has_pronoun(parse):
-        parse = _understand_on(_pronoun_to(clause, parse, rewrite, previous_target), text,
-                               understand)
+    elif part.added is not None:
+        rewrite = Rewrite(sentence).keep(start, end).insert("and").keep(*part.added)
+        text = " ".join(rewrite.text.split())
+        parse = _understand_on(rewrite, text, understand)
+    elif previous is not None and _has_pronoun(parse):
+        # "find what's on port 8080 and kill it": "it" is what the request before named,
+        # with its kind (a port stays a port), not its words read again
+        slots = {k: v for k, v in parse.slots.items()
+                 if k not in TARGET_SLOTS or not _is_pronoun(v)}
+        slots.update(_targets_of(previous))
+        parse = replace(parse, slots=slots, operators=replace(
+            parse.operators, also=previous.operators.also))
     request = _interpret(clause, parse, text, replaced)
     return replace(request, order=" ".join(rewrite.text.split()) or None)
+
+
+def _is_pronoun(value: SlotValue) -> bool:
+    return isinstance(value, str) and value.lower() in ("it", "them", "that", "those", "this",
+                                                        "this one", "that one", "em", "'em")
 
 
 def _understand_on(rewrite: Rewrite, text: str, understand: Understand) -> Parse:
@@ -186,34 +212,37 @@ def _understand_on(rewrite: Rewrite, text: str, understand: Understand) -> Parse
 
 
 def _has_pronoun(parse: Parse) -> bool:
-    value = parse.slot("process")
-    if isinstance(value, str) and value.lower() in ("it", "them", "that", "those", "this"):
+    if _is_pronoun(parse.slot("process") or ""):
         return True
     return not any(parse.slot(s) is not None for s in TARGET_SLOTS) and parse.intent in (
         CHANGING_TARGET_INTENTS | {"process.find"})
-
-
-def _pronoun_to(clause: Clause, parse: Parse, rewrite: Rewrite, target: str) -> Rewrite:
-    pronoun = re.search(r"(?i)\b(?:it|them|that|those|this one|this)\b", clause.text)
-    if pronoun is None:
-        return rewrite
-    low = clause.start + pronoun.start()
-    high = clause.start + pronoun.end()
-    swapped = Rewrite(clause.sentence)
-    swapped.keep(clause.start, low).insert(target).keep(high, clause.end)
-    return swapped
 
 
 def _swap_target(clause: Clause, parse: Parse,
                  retarget: tuple[int, int]) -> tuple[Rewrite, tuple[int, int] | None]:
     """"pause A, wait, I mean B": the earlier request with B where A was (and A's span)."""
     spans = [s for s in parse.spans if s.slot in TARGET_SLOTS and s.end > s.start]
+    said = clause.sentence[retarget[0]:retarget[1]]
+    if re.fullmatch(r"[-+]?\d+(?:\.\d+)?\s*[a-z%]*", said.strip(), re.IGNORECASE):
+        # "renice A to 5, no 10": the value is corrected, not the target
+        numbers = list(re.finditer(r"(?<![\w.])[-+]?\d+(?:\.\d+)?(?![\w.])",
+                                   clause.sentence[clause.start:clause.end]))
+        if numbers and not any(s.slot in ("pid", "port") for s in spans):
+            last = numbers[-1]
+            swapped = Rewrite(clause.sentence)
+            swapped.keep(clause.start, clause.start + last.start()).keep(*retarget)
+            swapped.keep(clause.start + last.end(), clause.end)
+            return swapped, (clause.start + last.start(), clause.start + last.end())
     swapped = Rewrite(clause.sentence)
     if not spans:
         return swapped.keep(clause.start, clause.end).keep(*retarget), None
     first = min(spans, key=lambda s: s.start)
-    swapped.keep(clause.start, first.start).keep(*retarget).keep(first.end, clause.end)
-    return swapped, (first.start, first.end)
+    begin = first.start
+    if re.match(r"(?i)(?:pid|port|process)\b", said.strip()):  # "no, pid 4313": the cue too
+        cue = _NUMBER_CUE.search(clause.sentence, clause.start, first.start)
+        begin = cue.start() if cue is not None else begin
+    swapped.keep(clause.start, begin).keep(*retarget).keep(first.end, clause.end)
+    return swapped, (begin, first.end)
 
 
 # ── interpretation ──────────────────────────────────────────────────────────
@@ -236,7 +265,8 @@ class _Work:
 
 def _interpret(clause: Clause, parse: Parse, text: str,
                replaced: tuple[int, int] | None) -> Request:
-    work = _Work(clause, parse, dict(parse.slots), clause.spans(), [], [], [], [], [])
+    work = _Work(clause, parse, dict(parse.slots), clause.spans(), list(parse.operators.also),
+                 [], [], [], [])
     if replaced is not None:  # the target a correction replaced
         work.covered.append(replaced)
     if clause.verb_span:
@@ -254,8 +284,8 @@ def _interpret(clause: Clause, parse: Parse, text: str,
     if intent is None:
         return Request(text, _final(work))
     verdict = (_restrictions(work) or _force(work) or _owners(work) or _model_user(work)
-               or _possessive_owner(work) or _limits(work) or _generic_names(work)
-               or _listed_targets(work)
+               or _possessive_owner(work) or _my(work) or _number_kinds(work) or _limits(work)
+               or _generic_names(work) or _bare_program(work) or _listed_targets(work)
                or _exclusions(work) or _named_caches(work) or _nice_direction(work)
                or _accounting(work))
     return Request(text, _final(work), verdict)
@@ -303,6 +333,10 @@ def _force(work: _Work) -> Reply | None:
 def _owners(work: _Work) -> Reply | None:
     for found in work.clause.of_kind("owner"):
         user = str(found.value)
+        more = re.match(r"(?i)\s*(?:,|and|or|&)\s+(?:by\s+)?[a-z_][\w.-]*",
+                        work.clause.sentence[found.end:work.clause.end])
+        if more:  # "owned by alice and bob": one owner a request
+            return _not_understood(work, [(found.start, found.end + more.end())])
         if user in ("me", "myself", "mine", "i", "us"):
             user = _current_user()
         elif user in GENERIC_NAMES or user in FUNCTION_WORDS:
@@ -365,10 +399,36 @@ def _possessive_owner(work: _Work) -> Reply | None:
     return None
 
 
+_MY = re.compile(r"(?i)\b(?:my|my\s+own|mine)\s+(?:\w+\s+)?$")
+
+
+def _my(work: _Work) -> Reply | None:
+    """"kill my A": only the user's own A — it matters when other users run A too."""
+    span = next((s for s in work.parse.spans if s.slot == "process" and s.value is not None),
+                None)
+    if (span is None or "user" in work.slots or work.parse.intent not in CHANGING_TARGET_INTENTS
+            or not _MY.search(work.clause.sentence, work.clause.start, span.start)):
+        return None
+    from nlsh.system.processes import named_processes
+
+    me = _current_user()
+    if any(p.username != me for p in named_processes(str(span.value)).values()):
+        work.slots["user"] = me
+    return None
+
+
 def _current_user() -> str:
     import getpass
 
     return getpass.getuser()
+
+
+_USER_CUE = re.compile(r"(?i)\b(?:owned\s+by|belonging\s+to|user|users|account|of|for|as|by|"
+                       r"run\s+by|started\s+by|from)\s+(?:the\s+)?(?:user\s+)?$")
+
+
+_USER_CUE_AFTER = re.compile(r"(?i)(?:'s|’s|s')|\s+(?:is\s+|are\s+)?(?:running|runs|run|has|have|"
+                             r"owns|own|started|launched)\b")
 
 
 def _model_user(work: _Work) -> Reply | None:
@@ -382,6 +442,23 @@ def _model_user(work: _Work) -> Reply | None:
     spans = list(work.parse.spans)
     for index, span in enumerate(spans):
         if span.slot != "user" or not isinstance(span.value, str):
+            continue
+        cue = _USER_CUE.search(work.clause.sentence, work.clause.start, span.start)
+        said_as_user = (cue is not None or _USER_CUE_AFTER.match(work.clause.sentence, span.end)
+                        is not None or span.text.rstrip().endswith(("'s", "’s")))
+        if not said_as_user and span.value == "nobody":
+            return Reply(Status.CLARIFY, "'nobody' is a user here, and also means no one: say "
+                                         "'everything owned by nobody' if that is what you mean")
+        if not said_as_user and user_exists(span.value) and _is_live_program(span.value):
+            return Reply(Status.CLARIFY, f"'{span.value}' is both a user and a running program: "
+                                         f"say 'the program {span.value}' or 'everything owned by "
+                                         f"{span.value}'")
+        if not said_as_user and work.parse.intent in CHANGING_TARGET_INTENTS:
+            # "kill process root": nothing says "owned by", so root is a program's name
+            spans[index] = replace(span, slot="process")
+            if work.slots.get("user") == span.value:
+                del work.slots["user"]
+            work.slots.setdefault("process", span.value)
             continue
         if span.value == work.slots.get("process") or (
                 not user_exists(span.value) and _is_live_program(span.value)):
@@ -416,7 +493,7 @@ def _said_named(sentence: str, start: int) -> bool:
     return bool(re.search(r"(?i)\b(?:named|called)\s*['\"]?$", sentence[:start]))
 
 
-_LIST_JOINER = (r"(?:\s*,\s*(?:and\s+|&\s+)?|\s+and\s+|\s*&\s*|\s+as\s+well\s+as\s+|\s+plus\s+"
+_LIST_JOINER = (r"(?:\s*,\s*(?:and\s+|&\s+)?|\s+and\s+|\s*[&+]\s*|\s+as\s+well\s+as\s+|\s+plus\s+"
                 r"|\s+along\s+with\s+|\s+together\s+with\s+|\s+and\s+also\s+|\s+too\s*,?\s+)")
 _ITEM = r"(?:also\s+)?(?:the\s+)?(?:(?P<kind>pid|process|port)s?\s+)?(?P<item>[^\s,;&]+)"
 _LIST_ITEM = re.compile(_LIST_JOINER + _ITEM, re.IGNORECASE)
@@ -425,6 +502,57 @@ _EITHER_ITEM = re.compile(r"(?:" + _LIST_JOINER + r"|\s+or\s+|\s*,\s*or\s+)" + _
                           re.IGNORECASE)
 _BEFORE_ITEM = re.compile(r"(?:both\s+)?(?:the\s+)?(?P<item>[^\s,;&]+)" + _LIST_JOINER + r"$",
                           re.IGNORECASE)
+
+
+_PORT_WORDS = re.compile(r"(?i)(?:listen(?:s|ing)?|bound|bind(?:s|ing)?|serv(?:es|ing))\s+"
+                         r"(?:on|to|at)\s*:?$|:$")
+_COUNT_BEFORE = re.compile(r"(?i)\b(?:one|two|three|four|five|a\s+couple|a\s+few|some|\d+)\s+"
+                           r"(?:of\s+(?:the|my)\s+)?(?:the\s+)?$")
+
+
+def _number_kinds(work: _Work) -> Reply | None:
+    """"kill whatever listens on 8080": the number is a port, whatever the model said;
+    "kill 2 A", "kill one A": a count nlsh cannot choose for the user."""
+    sentence = work.clause.sentence
+    spans = list(work.parse.spans)
+    for index, span in enumerate(spans):
+        if span.slot == "pid" and isinstance(span.value, int) and 1 <= span.value <= 65535 and (
+                _PORT_WORDS.search(sentence, work.clause.start, span.start)):
+            spans[index] = replace(span, slot="port")
+            work.slots.pop("pid", None)
+            work.slots["port"] = span.value
+        if span.slot == "process" and work.parse.intent in CHANGING_TARGET_INTENTS:
+            count = _COUNT_BEFORE.search(sentence, work.clause.start, span.start)
+            if count is not None:
+                return Reply(Status.CLARIFY,
+                             f"Which {count.group(0).strip()} of them? nlsh does not choose for "
+                             f"you: name them by pid (say 'show {span.text}' to see the pids)")
+    work.parse = replace(work.parse, spans=tuple(spans))
+    return None
+
+
+_VERB_THEN_NAME = re.compile(r"(?i)^\W*(?:please\s+|just\s+)?(?:kill|pkill|killall|terminate|end|"
+                             r"pause|suspend|freeze|resume|unpause|continue|renice|ionice|"
+                             r"lower|boost|deprioriti[sz]e)\s+(?:the\s+)?(?:program\s+|process\s+)?"
+                             r"(?P<name>[\w.+@:-]+)")
+
+
+def _bare_program(work: _Work) -> Reply | None:
+    """"kill top", "kill yes": an everyday word the model did not take for a name is the
+    program when one of exactly that name runs."""
+    if work.parse.intent not in CHANGING_TARGET_INTENTS or any(
+            work.slots.get(s) is not None for s in TARGET_SLOTS):
+        return None
+    match = _VERB_THEN_NAME.match(work.clause.sentence, work.clause.request_start,
+                                  work.clause.end)
+    if match is None:
+        return None
+    name = match.group("name").lower()
+    if name in ("it", "them", "that", "this", "everything", "all") or not _is_live_program(name):
+        return None
+    work.slots["process"] = name
+    work.covered.append((match.start("name"), match.end("name")))
+    return None
 
 
 def _listed_targets(work: _Work) -> Reply | None:
@@ -453,11 +581,21 @@ def _listed_targets(work: _Work) -> Reply | None:
             return _not_understood(work, [(pid_span.start, pid_span.end)])
     if slot == "process" and isinstance(value, str):
         names = _names_in(value)
-        if len(names) > 1:
+        if names and names[0] != value:  # "a plus b", "a +": the names, not the joiner
             work.slots["process"] = names[0]
             work.also.extend(("process", n) for n in names[1:])
+    previous_end = first.end
     for later in spans[1:]:
-        if later.slot == slot and later.value is not None and later.value != value:
+        if later.slot != slot or later.value is None:
+            continue
+        between = sentence[previous_end:later.start]
+        if not re.fullmatch(_LIST_JOINER + r"(?:also\s+)?(?:the\s+)?(?:pid|process|port)?s?\s*",
+                            between, re.IGNORECASE) and later.value != value:
+            return _not_understood(work, [(previous_end, later.start)])
+        if re.match(r"(?i)\s+to\s+[-+]?\d", sentence[later.end:]):
+            return _not_understood(work, [(later.start, work.clause.end)])
+        previous_end = later.end
+        if later.value != value:
             for name in _names_in(later.value) if slot == "process" else [later.value]:
                 work.also.append((slot, name))
     position = max(s.end for s in spans if s.slot == slot)
@@ -467,6 +605,9 @@ def _listed_targets(work: _Work) -> Reply | None:
         if match is None:
             break
         item = match.group("item").strip("'\".!?")
+        if re.match(r"(?i)\s+to\s+[-+]?\d", sentence[match.end():]):
+            # "renice A to 10 and B to 5": one value per target is not one plan
+            return _not_understood(work, [(match.start(), work.clause.end)])
         kind = (match.group("kind") or slot).lower()
         parsed = _list_value(kind if kind != "process" or slot == "process" else slot, item)
         if parsed is None:
@@ -488,7 +629,7 @@ def _names_in(value: SlotValue) -> list[SlotValue]:
     """"a and b" read as one name by the model: the names it lists."""
     if not isinstance(value, str):
         return [value]
-    return [n for n in re.split(r"\s*(?:,|\band\b|&|\bas well as\b|\bplus\b)\s*", value) if n]
+    return [n for n in re.split(r"\s*(?:,|\band\b|&|\+|\bas well as\b|\bplus\b)\s*", value) if n]
 
 
 def _list_value(slot: str, item: str) -> tuple[str, SlotValue] | None:
@@ -508,7 +649,7 @@ _PID_ITEM = re.compile(r"(?i)^(?:the\s+ones?\s+(?:with|on|at)\s+)?(?:(?:pids?|pr
 _PORT_ITEM = re.compile(r"(?i)^(?:the\s+ones?\s+)?(?:(?:on|at|using|listening\s+on|holding)\s+)?"
                         r"port\s+:?(?P<port>\d{1,5})$")
 _USER_ITEM = re.compile(
-    r"(?i)^(?:those|the\s+ones|ones|processes|the\s+processes|any|anything|everything|all|"
+    r"(?i)^(?:those|the\s+ones?|ones?|processes|the\s+processes|any|anything|everything|all|"
     r"the\s+ones?\s+that\s+(?:are|is))?\s*(?:(?:owned|run|started|launched)\s+by|belonging\s+to|"
     r"of|for|from)\s+(?:the\s+)?(?:user\s+)?(?P<user>[a-z_][\w.-]*)$|^(?:the\s+)?user\s+"
     r"(?P<user2>[a-z_][\w.-]*)(?:'s)?(?:\s+\w+)?$")
@@ -532,6 +673,8 @@ def _exclusions(work: _Work) -> Reply | None:
     kind_before = ""
     for found in items:
         text = str(found.value)
+        if re.fullmatch(r"[-+]?\d+", text.strip()) and work.slots.get("nice") is not None:
+            continue  # "renice A to 5, not 10": the value said is 5
         if kind_before and re.fullmatch(r"\d{1,10}", text.strip()):
             text = f"{kind_before} {text.strip()}"  # "except pids 10 and 12": 12 is a pid too
         exclusion = _exclusion_of(text, intent)
@@ -575,7 +718,12 @@ def _exclusion_of(text: str, intent: str) -> Exclusion | None:
         return Exclusion("user", (user.group("user") or user.group("user2")).lower(), text)
     possessive = _POSSESSIVE.match(cleaned)
     if possessive:
-        return Exclusion("user", possessive.group("owner").lower(), text)
+        from nlsh.system.processes import user_exists
+
+        owner = possessive.group("owner").lower()
+        if user_exists(owner) and not _is_live_program(owner):
+            return Exclusion("user", owner, text)
+        return Exclusion("process", owner, text)  # "not beta's": the program beta
     name = _NAME_ITEM.match(cleaned)
     if name:
         value = name.group("name").lower()
@@ -720,7 +868,8 @@ def _accounting(work: _Work) -> Reply | None:
         word = match.group(0).strip(_EDGE).lower()
         if not word:
             continue
-        if _carries_meaning(word, own):
+        if _carries_meaning(word, own) or (
+                word in NUMBER_NOUNS and work.parse.intent in CHANGING_TARGET_INTENTS):
             left.append((low, high))
         elif word not in every and word not in FUNCTION_WORDS and re.fullmatch(r"[a-z]+", word):
             unknown.append((low, high, word))
