@@ -219,6 +219,17 @@ class Sandbox:
             if entries:
                 os.utime(folder, (max(entries), max(entries)))
 
+    def strangers(self, response: Any) -> list[str]:
+        """Processes outside the sandbox that bear a sandbox program's name and that the
+        response acts on (someone else started one meanwhile): the item cannot be judged."""
+        names = set(self.names.values())
+        found = []
+        for step in _all_steps(response):
+            pid = step.get("pid")
+            if pid is not None and pid not in self.labels and step.get("name") in names:
+                found.append(f"pid {pid} ({step['name']})")
+        return sorted(set(found))
+
     def disturbed(self) -> list[str]:
         """What changed in the sandbox (a dry run, or a refused plan, must change nothing)."""
         changes = []
@@ -382,6 +393,10 @@ class Runner:
                            f"{type(error).__name__}: {error}")
         problems += [f"asked the user: {question}" for question in confirmer.asked]
         problems += self.sandbox.disturbed()
+        strangers = self.sandbox.strangers(response)
+        if problems and strangers:
+            return Verdict(item, sentence, False, f"{sentence!r}: not counted: {strangers} "
+                           "outside the sandbox bear a sandbox name", skipped=True)
         if not problems:
             return Verdict(item, sentence, True, "")
         return Verdict(item, sentence, False,
@@ -442,6 +457,19 @@ def describe(response: Any, depth: int = 0) -> str:
     for part in _parts(response):
         text += "\n  " + "  " * depth + "part: " + describe(part, depth + 1)
     return text
+
+
+def _all_steps(response: Any) -> list[Mapping[str, Any]]:
+    """The steps of a response's plan, of its requests' plans and of an answer's 'would'."""
+    steps: list[Mapping[str, Any]] = []
+    if response.plan is not None:
+        steps += [s.to_json() for s in response.plan.steps]
+    answer = response.answer
+    if answer is not None and isinstance(answer.result.get("would"), Mapping):
+        steps += list(answer.result["would"].get("steps", ()))
+    for part in _parts(response):
+        steps += _all_steps(part)
+    return steps
 
 
 def _labels_of_steps(steps: Iterable[Mapping[str, Any]], sandbox: Sandbox) -> list[str]:
