@@ -231,7 +231,7 @@ def _possessive_end(text: str, end: int) -> int:
 def _name_like(word: str) -> bool:
     """A word that could be a program's name (so, said before "cache", an unknown one)."""
     return (word not in _GENERIC and not any(ch.isdigit() for ch in word[:1])
-            and not word.endswith(("ing", "ly")) and not (len(word) > 4 and word.endswith("ed"))
+            and not word.endswith("ing") and not (len(word) > 4 and word.endswith("ed"))
             and len(word) > 1)
 
 

@@ -29,11 +29,12 @@ _PASSIVE_QUESTION = re.compile(
     rf"^{_POLITE}(?:can|could|should|may|might|will|would|must|shall)\s+(?P<target>.+?)\s+"
     r"(?:safely\s+|really\s+|just\s+)?be\s+(?:safely\s+)?(?P<verb>[a-z]+)\b", _FLAGS)
 _SAFE_TO_QUESTION = re.compile(
-    rf"^{_POLITE}(?:is|are|would|will)\s+(?P<target>.+?)\s+(?:be\s+)?(?:safe|ok|okay|fine|alright|"
+    rf"^{_POLITE}(?:is|are|would|will)\s+(?!(?:it|that|this|there)\s)(?P<target>.+?)\s+"
+    r"(?:be\s+)?(?:safe|ok|okay|fine|alright|"
     r"all\s+right)\s+to\s+(?P<verb>[a-z]+)\b", _FLAGS)
 _QUESTION_TAG = re.compile(r"(?i),?\s*(?:right|ok|okay|yes|yeah|correct|no|ya|yea|is\s+that\s+ok)"
                            r"\s*$")
-_TRAILING_NEVER = re.compile(r"(?i)\s+(?:never|not|no)\s*$")
+_TRAILING_NEVER = re.compile(r"(?i)(?<!\bbut)(?<!\band)(?<!,)\s+(?:never|not|no)\s*$")
 _GERUND_QUESTION = re.compile(
     rf"^{_POLITE}(?:would|will|does|could|is|was|isn'?t)\s+(?P<verb>[a-z]+ing)\b", _FLAGS)
 _TRAILING_QUESTION = re.compile(

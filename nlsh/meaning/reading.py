@@ -168,16 +168,16 @@ def _read_request(sentence: str, part: _Pending, understand: Understand,
     assert clause.rewrite is not None
     rewrite = clause.rewrite
     parse = _understand_on(rewrite, text, understand)
-    replaced: tuple[int, int] | None = None
-    if retarget is not None:
-        rewrite, replaced = _swap_target(clause, parse, retarget)
-        text = " ".join(rewrite.text.split())
-        parse = _understand_on(rewrite, text, understand)
-    elif part.added is not None:
-        rewrite = Rewrite(sentence).keep(start, end).insert("and").keep(*part.added)
-        text = " ".join(rewrite.text.split())
-        parse = _understand_on(rewrite, text, understand)
-    elif previous is not None and _has_pronoun(parse):
+    if retarget is not None or part.added is not None:
+        # "pause A, I mean B" is read as "pause B"; "kill A, I meant B too" as "kill A and B"
+        if retarget is not None:
+            corrected = _swap_target(clause, parse, retarget)[0]
+        else:
+            assert part.added is not None
+            corrected = Rewrite(sentence).keep(start, end).insert("and").keep(*part.added)
+        said = " ".join(corrected.text.split())
+        return _read_request(said, _Pending(0, len(said)), understand, previous)
+    if previous is not None and _has_pronoun(parse):
         # "find what's on port 8080 and kill it": "it" is what the request before named,
         # with its kind (a port stays a port), not its words read again
         slots = {k: v for k, v in parse.slots.items()
@@ -185,7 +185,7 @@ def _read_request(sentence: str, part: _Pending, understand: Understand,
         slots.update(_targets_of(previous))
         parse = replace(parse, slots=slots, operators=replace(
             parse.operators, also=previous.operators.also))
-    request = _interpret(clause, parse, text, replaced)
+    request = _interpret(clause, parse, text)
     return replace(request, order=" ".join(rewrite.text.split()) or None)
 
 
@@ -234,6 +234,8 @@ def _swap_target(clause: Clause, parse: Parse,
             swapped.keep(clause.start + last.end(), clause.end)
             return swapped, (clause.start + last.start(), clause.start + last.end())
     swapped = Rewrite(clause.sentence)
+    if not spans:  # "clear the pip cache, no, the npm cache": the named cache is the target
+        spans = [SlotSpan("cache", "", f.start, f.end, None) for f in clause.of_kind("cache_words")]
     if not spans:
         return swapped.keep(clause.start, clause.end).keep(*retarget), None
     first = min(spans, key=lambda s: s.start)
@@ -263,12 +265,9 @@ class _Work:
     problems: list[str]
 
 
-def _interpret(clause: Clause, parse: Parse, text: str,
-               replaced: tuple[int, int] | None) -> Request:
+def _interpret(clause: Clause, parse: Parse, text: str) -> Request:
     work = _Work(clause, parse, dict(parse.slots), clause.spans(), list(parse.operators.also),
                  [], [], [], [])
-    if replaced is not None:  # the target a correction replaced
-        work.covered.append(replaced)
     if clause.verb_span:
         work.covered.append(clause.verb_span)
     for span in parse.spans:
@@ -354,6 +353,13 @@ def _owners(work: _Work) -> Reply | None:
                                              "names both")
             work.slots["process"] = existing  # "is kafka running as root": kafka is the program
         work.slots["user"] = user
+        # the model's own reading of the owner's name, whatever slot it gave it, is the user
+        work.parse = replace(work.parse, spans=tuple(
+            replace(s, slot="user", value=user) if s.start >= found.start and s.end <= found.end
+            and s.slot in ("process", "user") else s for s in work.parse.spans))
+        if work.slots.get("process") == user and not any(
+                s.slot == "process" and s.value == user for s in work.parse.spans):
+            del work.slots["process"]
     for found in work.clause.of_kind("not_owner"):
         work.exclusions.append(Exclusion("user", str(found.value),
                                          work.clause.sentence[found.start:found.end]))
@@ -589,11 +595,15 @@ def _listed_targets(work: _Work) -> Reply | None:
         if later.slot != slot or later.value is None:
             continue
         between = sentence[previous_end:later.start]
-        if not re.fullmatch(_LIST_JOINER + r"(?:also\s+)?(?:the\s+)?(?:pid|process|port)?s?\s*",
-                            between, re.IGNORECASE) and later.value != value:
-            return _not_understood(work, [(previous_end, later.start)])
-        if re.match(r"(?i)\s+to\s+[-+]?\d", sentence[later.end:]):
-            return _not_understood(work, [(later.start, work.clause.end)])
+        joined = sentence[previous_end - 1:previous_end] in (",", "&", "+")
+        if (between.strip() or not joined) and not re.fullmatch(
+                _LIST_JOINER + r"(?:also\s+)?(?:the\s+)?(?:pid|process|port)?s?\s*", between,
+                re.IGNORECASE) and later.value != value:
+            quoted = (previous_end, later.start) if between.strip() else (first.start, later.end)
+            return _not_understood(work, [quoted])
+        if re.match(r"(?i)\s+to\s+[-+]?\d", between):
+            # "renice A to 10 and B to 5": one value per target is not one plan
+            return _not_understood(work, [(first.start, work.clause.end)])
         previous_end = later.end
         if later.value != value:
             for name in _names_in(later.value) if slot == "process" else [later.value]:
@@ -875,9 +885,27 @@ def _accounting(work: _Work) -> Reply | None:
             unknown.append((low, high, word))
     if unknown:
         left.extend((low, high) for low, high, word in unknown if _is_live_name(word))
+    left = _left_over_program(work, left)
     if left:
         return _not_understood(work, left)
     return None
+
+
+def _left_over_program(work: _Work, left: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """"drop the niceness of mail-pull42" with no target read: a left-over word that is
+    exactly the name of a running program is the target (one, and only then)."""
+    if work.parse.intent not in PROCESS_INTENTS or any(
+            work.slots.get(s) is not None for s in TARGET_SLOTS) or not left:
+        return left
+    names = [(low, high, re.sub(r"(?:'s|’s)$", "", work.clause.sentence[low:high].strip(_EDGE)))
+             for low, high in left]
+    live = [(low, high, name) for low, high, name in names if _is_live_program(name.lower())]
+    if len(live) != 1:
+        return left
+    low, high, name = live[0]
+    work.slots["process"] = name.lower()
+    work.covered.append((low, high))
+    return [span for span in left if span != (low, high)]
 
 
 def _carries_meaning(word: str, own: frozenset[str]) -> bool:

@@ -82,6 +82,14 @@ _SEQUENCE_PIECES = frozenset({"after that", "afterwards", "then", "and then", "n
                               "also", "and", "and also", "after which", "once done"})
 
 
+_CANCELS = frozenset(c.replace("'", "") for c in CANCEL_SEGMENTS)
+
+
+def _cancels(bare: str) -> bool:
+    """"never mind", "dont do that": the piece takes back what came before."""
+    return bare in CANCEL_SEGMENTS or bare.replace("'", "") in _CANCELS
+
+
 def pieces(sentence: str) -> list[Piece]:
     """The sentence cut at commas, semicolons, full stops, dashes, ? and !, and before a
     correction said without a comma ("kill A oops I meant B")."""
@@ -151,7 +159,7 @@ def segments(sentence: str) -> list[Segment]:
                                        previous.piece.start), previous.kind,
                                  previous.context_end)
             continue
-        if bare in CANCEL_SEGMENTS:
+        if _cancels(bare):
             result.append(Segment(piece, "cancel"))
             continue
         if bare in MARKERS:
@@ -163,7 +171,7 @@ def segments(sentence: str) -> list[Segment]:
             correction = word
         if correction:
             rest = _shift(piece, correction.end())
-            if rest is None or rest.bare() in CANCEL_SEGMENTS:
+            if rest is None or _cancels(rest.bare()):
                 result.append(Segment(piece, "cancel"))
             else:
                 result.append(Segment(rest, "correction" if starts_request(rest.text)
