@@ -153,6 +153,8 @@ def _respond(parse: Parse, ctx: Context, confirmer: Confirmer,
     if isinstance(handled, Answer):
         return Response(parse=parse, status=Status.DONE, message=handled.message, answer=handled)
     if isinstance(handled, Reply):
+        if parse.operators.question and handled.status in (Status.NOTHING_TO_DO, Status.REFUSED):
+            return _answer_nothing(parse, handled)
         return Response(parse=parse, status=handled.status, message=handled.message,
                         choices=handled.choices, rule=handled.rule)
     if parse.intent in READ_ONLY:  # a real check: ``python -O`` drops asserts
@@ -183,6 +185,15 @@ def _unfaithful(parse: Parse, plan: Plan) -> str | None:
             return (f"nlsh planned {step.action} on pid {target.pid} ({target.name}), which the "
                     "sentence excluded; nothing was done")
     return None
+
+
+def _answer_nothing(parse: Parse, reply: Reply) -> Response:
+    """"Is it safe to pause A?" when A is paused already: nlsh would do nothing, and why."""
+    message = f"nlsh would do nothing: {reply.message}"
+    answer = Answer(kind="would", message=message, result={
+        "question": True, "would": None, "say": None, "reason": reply.message})
+    return Response(parse=parse, status=Status.ANSWERED, message=message, answer=answer,
+                    rule=reply.rule)
 
 
 def _answer_question(parse: Parse, plan: Plan, ctx: Context, order: str) -> Response:

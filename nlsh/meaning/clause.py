@@ -32,6 +32,7 @@ _SAFE_TO_QUESTION = re.compile(
     rf"^{_POLITE}(?:is|are|would|will)\s+(?!(?:it|that|this|there)\s)(?P<target>.+?)\s+"
     r"(?:be\s+)?(?:safe|ok|okay|fine|alright|"
     r"all\s+right)\s+to\s+(?P<verb>[a-z]+)\b", _FLAGS)
+_POLITE_GERUND = re.compile(rf"^{_POLITE}(?:would|do)\s+you\s+mind\s+(?P<verb>[a-z]+ing)\b", _FLAGS)
 _QUESTION_TAG = re.compile(r"(?i),?\s*(?:right|ok|okay|yes|yeah|correct|no|ya|yea|is\s+that\s+ok)"
                            r"\s*$")
 _TRAILING_NEVER = re.compile(r"(?i)(?<!\bbut)(?<!\band)(?<!,)\s+(?:never|not|no)\s*$")
@@ -177,6 +178,11 @@ def _mood_and_polarity(clause: Clause) -> None:
         clause.question = True
         clause.removed.append((start + trailing.start(), start + trailing.end()))
         text = text[:trailing.start()]
+    polite = _POLITE_GERUND.match(text)
+    if polite and _base_of(polite.group("verb")):  # "would you mind killing A?" is an order
+        _put_verb_back(clause, polite.group("verb"), start + polite.start("verb"))
+        clause.removed.append((start, start + polite.end("verb")))
+        return
     asked = clause.sentence[clause.end:].lstrip().startswith("?")
     tag = _QUESTION_TAG.search(text) if asked else None
     if tag and tag.start() > 0:  # "kill A, right?"

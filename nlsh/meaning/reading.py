@@ -558,6 +558,8 @@ def _bare_program(work: _Work) -> Reply | None:
         return None
     work.slots["process"] = name
     work.covered.append((match.start("name"), match.end("name")))
+    work.parse = replace(work.parse, spans=(*work.parse.spans, SlotSpan(
+        "process", match.group("name"), match.start("name"), match.end("name"), name)))
     return None
 
 
@@ -595,10 +597,16 @@ def _listed_targets(work: _Work) -> Reply | None:
         if later.slot != slot or later.value is None:
             continue
         between = sentence[previous_end:later.start]
-        joined = sentence[previous_end - 1:previous_end] in (",", "&", "+")
+        joined = bool(re.search(r"(?i)(?:[,&+]|\band|\bplus|\bor)\s*$",
+                                sentence[work.clause.start:previous_end]))
         if (between.strip() or not joined) and not re.fullmatch(
                 _LIST_JOINER + r"(?:also\s+)?(?:the\s+)?(?:pid|process|port)?s?\s*", between,
                 re.IGNORECASE) and later.value != value:
+            if slot == "process" and not _is_live_program(str(later.value)):
+                # "let A carry on with its crawl": not a list, and "crawl" names nothing
+                # running: its words are accounted for like any others
+                work.covered.remove((later.start, later.end))
+                continue
             quoted = (previous_end, later.start) if between.strip() else (first.start, later.end)
             return _not_understood(work, [quoted])
         if re.match(r"(?i)\s+to\s+[-+]?\d", between):
@@ -643,7 +651,7 @@ def _names_in(value: SlotValue) -> list[SlotValue]:
 
 
 def _list_value(slot: str, item: str) -> tuple[str, SlotValue] | None:
-    lowered = item.lower()
+    lowered = re.sub(r"(?:'s|’s)$", "", item.lower())  # "A and B's priority"
     if slot in ("pid", "port"):
         return (slot, int(lowered.lstrip(":#"))) if lowered.lstrip(":#").isdigit() else None
     if (lowered in FUNCTION_WORDS or lowered in GENERIC_NAMES or lowered in REQUEST_STARTS
