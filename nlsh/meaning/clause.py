@@ -35,7 +35,7 @@ _SAFE_TO_QUESTION = re.compile(
 _POLITE_GERUND = re.compile(rf"^{_POLITE}(?:would|do)\s+you\s+mind\s+(?P<verb>[a-z]+ing)\b", _FLAGS)
 _QUESTION_TAG = re.compile(r"(?i),?\s*(?:right|ok|okay|yes|yeah|correct|no|ya|yea|is\s+that\s+ok)"
                            r"\s*$")
-_TRAILING_NEVER = re.compile(r"(?i)(?<!\bbut)(?<!\band)(?<!,)\s+(?:never|not|no)\s*$")
+_TRAILING_NEVER = re.compile(r"(?i)(?<!\bbut)(?<!\band)(?<!\bor)(?<!,)\s+(?:never|not|no)\s*$")
 _GERUND_QUESTION = re.compile(
     rf"^{_POLITE}(?:would|will|does|could|is|was|isn'?t)\s+(?P<verb>[a-z]+ing)\b", _FLAGS)
 _TRAILING_QUESTION = re.compile(
@@ -81,7 +81,13 @@ _ASIDE = re.compile(
     r"(?:tell\s+me|let\s+me\s+know|check|see|find\s+out|ask|wondering)\s+(?:if|whether)|"
     r"(?:to|than|for|with)\s+(?:everyone|everybody|everything(?:\s+else)?|the\s+others?|"
     r"(?:the\s+)?other\s+(?:programs|processes|apps|stuff|tasks|jobs))|a\s+(?:bit|little|tad)|"
-    r"instead\s*$)"
+    r"instead\s*$|under(?=\s+[~/.])|or\s+(?:something|whatever|anything|so|similar|two)|"
+    r"(?:that\s+|which\s+)?(?:i|you|we)\s+(?:don'?t|do\s+not|no\s+longer)\s+(?:need|want|use)"
+    r"(?:\s+(?:anymore|any\s+more))?|if\s+(?:you\s+(?:could|can|would|don'?t\s+mind)|possible)|"
+    r"before\s+(?:it|the|everything|my|i)\s+\w+(?:\s+(?:does|do|dies|crashes))?|"
+    r"(?:it|that|they|he|she)(?:'s|'re|\s+is|\s+are)\s+not\s+\w+ing|"
+    r"(?:it|that|they)\s+(?:won'?t|doesn'?t|don'?t|can'?t|isn'?t|wasn'?t|will\s+not|does\s+not)"
+    r"\s+\w+)"
     r"(?!\w)", _FLAGS)
 
 _EXCLUSION_CUE = re.compile(
@@ -89,7 +95,7 @@ _EXCLUSION_CUE = re.compile(
     r"aside\s+from|but\s+not|save\s+for|besides|not\s+including|leaving\s+out|leave\s+out|"
     r"without\s+touching|sparing|but\s+(?:leave|keep|spare|skip)|"
     r"but\s+(?:don'?t|do\s+not|never)\s+(?:touch|[a-z]+)|and\s+not|"
-    r"except\s+those|minus|unless\s+it'?s|save(?!\s+for)|(?:(?<=,)|(?<=,\s)|\band\s|\bbut\s)\s*not(?!\s+(?:with|using|by|so|too|"
+    r"except\s+those|minus|unless\s+it'?s|save(?=\s+(?:pid|pids|process|port|the\s+ones?|\d))|(?:(?<=,)|(?<=,\s)|\band\s|\bbut\s)\s*not(?!\s+(?:with|using|by|so|too|"
     r"forcefully|gently|owned|"
     r"belonging|run\s+by|started\s+by))|keep(?=\s+\S+(?:\s+\S+)?\s+(?:running|alive|going)\b)"
     r")(?!\w)\s*", _FLAGS)

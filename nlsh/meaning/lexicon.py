@@ -201,7 +201,7 @@ STRICT_MODIFIERS = frozenset({
     "below", "under", "than", "unless", "until", "till", "before", "after", "since", "ago",
     "yesterday", "today", "tomorrow", "tonight", "midnight", "noon", "monday", "tuesday",
     "wednesday", "thursday", "friday", "saturday", "sunday", "weekend", "when", "whenever",
-    "once", "if", "container", "containers", "docker", "inside", "within", "exceeds",
+    "once", "if", "inside", "within", "exceeds",
     "exceeding", "exept", "excpet", "instead", "or", "nor", "neither", "either",
 })
 # "port" and "pid" name a number: said without one, a request that can act on one asks.
@@ -215,6 +215,7 @@ SOFT_MODIFIERS = frozenset({
     "several", "many", "same", "different", "mine", "theirs", "his", "her", "their", "root",
     "sudo", "recursively", "permanently", "forever", "shred", "securely", "remote", "ssh",
     "children", "child", "parent", "tree", "group", "session", "zombie", "zombies",
-    "defunct", "orphan", "orphaned", "orphans", "listening", "later",
+    "defunct", "orphan", "orphaned", "orphans", "listening", "later", "container",
+    "containers", "docker", "vm", "chroot", "namespace", "pod",
 })
 MODIFIERS = STRICT_MODIFIERS | SOFT_MODIFIERS

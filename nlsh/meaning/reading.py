@@ -48,6 +48,7 @@ PROCESS_INTENTS = frozenset({"process.kill", "process.suspend", "process.resume"
                              "process.renice", "process.ionice", "process.list",
                              "process.find"})
 CHANGING_TARGET_INTENTS = PROCESS_INTENTS - {"process.list", "process.find"}
+CHANGING_INTENTS = CHANGING_TARGET_INTENTS | {"memory.free", "disk.cleanup", "undo"}
 # Which comparisons each intent can apply (anything else: nlsh asks).
 LIMITS_BY_INTENT: dict[str, frozenset[str]] = {
     **{intent: frozenset({"memory", "cpu"}) for intent in PROCESS_INTENTS},
@@ -321,7 +322,15 @@ def _restrictions(work: _Work) -> Reply | None:
 
 
 def _force(work: _Work) -> Reply | None:
-    """Force comes only from force words: "never", "now", "right away" are not force."""
+    """Force comes only from force words: "never", "now", "right away" are not force; and a
+    force phrase names no program ("kill 12345, no mercy")."""
+    cues = [f.span for f in work.clause.of_kind("force") + work.clause.of_kind("no_force")]
+    inside = [s for s in work.parse.spans if s.slot in ("process", "user") and any(
+        s.start < b and s.end > a for a, b in cues)]
+    for span in inside:
+        if work.slots.get(span.slot) == span.value:
+            del work.slots[span.slot]
+    work.parse = replace(work.parse, spans=tuple(s for s in work.parse.spans if s not in inside))
     if work.slots.get("force") is True and not work.clause.of_kind("force"):
         del work.slots["force"]
     if work.clause.of_kind("force") and work.parse.intent == "process.kill":
@@ -512,7 +521,8 @@ _BEFORE_ITEM = re.compile(r"(?:both\s+)?(?:the\s+)?(?P<item>[^\s,;&]+)" + _LIST_
 
 _PORT_WORDS = re.compile(r"(?i)(?:listen(?:s|ing)?|bound|bind(?:s|ing)?|serv(?:es|ing))\s+"
                          r"(?:on|to|at)\s*:?$|:$")
-_COUNT_BEFORE = re.compile(r"(?i)\b(?:one|two|three|four|five|a\s+couple|a\s+few|some|\d+)\s+"
+_COUNT_BEFORE = re.compile(r"(?i)(?<!-\w\s)(?<!-\w)\b(?:one|two|three|four|five|a\s+couple|a\s+few|"
+                           r"some|\d+)\s+"
                            r"(?:of\s+(?:the|my)\s+)?(?:the\s+)?$")
 
 
@@ -886,7 +896,7 @@ def _accounting(work: _Work) -> Reply | None:
         word = match.group(0).strip(_EDGE).lower()
         if not word:
             continue
-        if _carries_meaning(word, own) or (
+        if _carries_meaning(word, own, work.parse.intent in CHANGING_INTENTS) or (
                 word in NUMBER_NOUNS and work.parse.intent in CHANGING_TARGET_INTENTS):
             left.append((low, high))
         elif word not in every and word not in FUNCTION_WORDS and re.fullmatch(r"[a-z]+", word):
@@ -916,9 +926,12 @@ def _left_over_program(work: _Work, left: list[tuple[int, int]]) -> list[tuple[i
     return [span for span in left if span != (low, high)]
 
 
-def _carries_meaning(word: str, own: frozenset[str]) -> bool:
+def _carries_meaning(word: str, own: frozenset[str], changes: bool) -> bool:
+    """Whether a word nothing accounted for would change the reply. An operator word in a
+    request that changes the system always does; in a question that only reads, it does
+    unless the intent's own examples use it ("what have you done today")."""
     bare = word.strip("'-")
-    if bare in STRICT_MODIFIERS or bare.removesuffix("'s") in STRICT_MODIFIERS:
+    if changes and (bare in STRICT_MODIFIERS or bare.removesuffix("'s") in STRICT_MODIFIERS):
         return True
     if bare in own or bare.rstrip("s") in own:
         return False

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from nlsh.meaning.lexicon import (
     CANCEL_SEGMENTS,
+    FORCE_CUES,
     CORRECTION_LEADS,
     CORRECTION_WORDS,
     REQUEST_STARTS,
@@ -82,6 +83,8 @@ _SEQUENCE_PIECES = frozenset({"after that", "afterwards", "then", "and then", "n
                               "also", "and", "and also", "after which", "once done"})
 
 
+_FORCE_PIECES = frozenset(c for c in FORCE_CUES if " " in c) | {"no matter what", "now", "asap",
+                                                                 "right now", "immediately"}
 _CANCELS = frozenset(c.replace("'", "") for c in CANCEL_SEGMENTS)
 
 
@@ -164,6 +167,12 @@ def segments(sentence: str) -> list[Segment]:
             continue
         if bare in MARKERS:
             result.append(Segment(piece, "marker"))
+            continue
+        if result and bare in _FORCE_PIECES:  # "kill 4312, no mercy": how, not a correction
+            previous = result[-1]
+            result[-1] = Segment(Piece(sentence[previous.piece.start:piece.end],
+                                       previous.piece.start), previous.kind,
+                                 previous.context_end)
             continue
         correction = _CORRECTION.match(piece.text) if result else None
         word = _CORRECTION_WORD.match(piece.text) if result and not correction else None
