@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 from nlsh.meaning.lexicon import (
     CANCEL_SEGMENTS,
-    FORCE_CUES,
     CORRECTION_LEADS,
     CORRECTION_WORDS,
+    FORCE_CUES,
     REQUEST_STARTS,
 )
 
