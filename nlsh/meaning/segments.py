@@ -85,6 +85,8 @@ _SEQUENCE_PIECES = frozenset({"after that", "afterwards", "then", "and then", "n
 
 _FORCE_PIECES = frozenset(c for c in FORCE_CUES if " " in c) | {"no matter what", "now", "asap",
                                                                  "right now", "immediately"}
+_NEGATED_PIECE = re.compile(r"(?i)^(?:but\s+|just\s+)?(?:don'?t|do\s+not|dont|never|without)\s+\w+"
+                            r"(?:\s+(?:it|them|that|the\s+\w+))?\s*$")
 _CANCELS = frozenset(c.replace("'", "") for c in CANCEL_SEGMENTS)
 
 
@@ -149,7 +151,9 @@ def segments(sentence: str) -> list[Segment]:
             continue
         context_end = None
         if context is not None:
-            context_end = piece.start
+            # "hold the rsync transfer, don't kill it": what came first was the request (in
+            # words nlsh does not list as verbs), and the negation only restricts it
+            context_end = None if _NEGATED_PIECE.match(piece.text) else piece.start
             piece = Piece(sentence[context.start:piece.end], context.start)
             context = None
         bare = piece.bare() if context_end is None else Piece(
