@@ -34,6 +34,9 @@ WARM_SENTENCES = [
     "kill whatever is on port 8080", "make the backup job lower priority",
     "pause firefox", "clear pip and npm caches", "what's the weather like",
     "lower the io priority of rsync", "free up memory by closing chrome", "undo",
+    # the faithfulness layer's operators: negation, question, exclusion, list, sequence
+    "don't kill firefox", "should I pause chrome?", "kill node except pid 4312",
+    "kill firefox and chrome", "pause rsync, then lower the priority of make",
 ]
 NAIVE = f"""
 from sentence_transformers import SentenceTransformer, util
@@ -126,7 +129,10 @@ def warm_figures(runs: int) -> dict[str, list[float]]:
     ctx = Context.from_environment(dry_run=True)
     understand = Understander(ctx.paths)
     understand("warm up")
+    from nlsh.meaning import read
+
     parse_times: list[float] = []
+    reading_times: list[float] = []
     pipeline_times: list[float] = []
     for _ in range(runs):
         for sentence in WARM_SENTENCES:
@@ -134,9 +140,13 @@ def warm_figures(runs: int) -> dict[str, list[float]]:
             understand(sentence)
             parse_times.append(time.perf_counter() - started)
             started = time.perf_counter()
+            read(sentence, understand)
+            reading_times.append(time.perf_counter() - started)
+            started = time.perf_counter()
             run(sentence, ctx, understand, DeclineAll())
             pipeline_times.append(time.perf_counter() - started)
     return {"language layer only (ms)": [t * 1000 for t in parse_times],
+            "language + faithfulness layers (ms)": [t * 1000 for t in reading_times],
             "language layer + plan, dry run (ms)": [t * 1000 for t in pipeline_times]}
 
 
