@@ -38,6 +38,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
 from nlsh.language.resolve import MAX_DIGITS, OutOfRange, ResolutionError
 from nlsh.stages import LIMIT_QUANTITIES, Limit
@@ -54,6 +55,24 @@ __all__ = [
     "parse_bytes",
     "parse_duration_days",
 ]
+
+
+class _LazyPattern:
+    """A regular expression compiled on first use: the comparison patterns are large, and
+    most sentences (no comparison word at all) never need them — a one-shot stays fast."""
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self._source = (pattern, flags)
+        self._compiled: re.Pattern[str] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._compiled is None:
+            self._compiled = re.compile(*self._source)
+        return getattr(self._compiled, name)
+
+
+def _lazy(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    return cast("re.Pattern[str]", _LazyPattern(pattern, flags))
 
 
 class VagueAmount(ResolutionError):
@@ -138,13 +157,13 @@ _QUANTITY = (rf"(?P<qty>(?P<amount>{_AMOUNT})"
              rf"|\s*(?P<tunit>{_TIME_UNIT}){_TIME_MORE})?"
              rf"|(?P<tword>yesterday\b|(?:the\s+)?(?:last|past)\s+{_TIME_UNIT}))")
 
-_AMOUNT_FULL = re.compile(rf"\s*(?:{_AMOUNT}|{_DIGITS}k)\s*", re.IGNORECASE)
-_DIGITS_FULL = re.compile(rf"(?P<num>{_DIGITS})(?P<scale>k|{_SCALE})(?P<half>{_HALF})",
+_AMOUNT_FULL = _lazy(rf"\s*(?:{_AMOUNT}|{_DIGITS}k)\s*", re.IGNORECASE)
+_DIGITS_FULL = _lazy(rf"(?P<num>{_DIGITS})(?P<scale>k|{_SCALE})(?P<half>{_HALF})",
                           re.IGNORECASE)
-_DURATION_PART = re.compile(
+_DURATION_PART = _lazy(
     rf"(?:\s*,\s*|\s+)?(?:and\s+)?(?:(?P<amount>{_AMOUNT})\s*)?(?P<unit>[a-z]+)"
     r"(?P<half>\s+and\s+a\s+half\b)?", re.IGNORECASE)
-_SIZE_FULL = re.compile(rf"(?P<amount>{_AMOUNT})?\s*(?P<unit>[a-z]+)", re.IGNORECASE)
+_SIZE_FULL = _lazy(rf"(?P<amount>{_AMOUNT})?\s*(?P<unit>[a-z]+)", re.IGNORECASE)
 
 # Cue → (op, what it compares: "time", "size" or "any").
 _CUES: dict[str, tuple[str, str]] = {
@@ -173,10 +192,10 @@ _CUES: dict[str, tuple[str, str]] = {
 }
 _SYMBOLS: dict[str, str] = {">": ">", "<": "<", ">=": ">=", "<=": "<=", "=>": ">=",
                             "=<": "<=", "≥": ">=", "≤": "<="}
-_CUE = re.compile(
+_CUE = _lazy(
     rf"(?:(?<![\w-])(?P<cue>{_alternation(_CUES)})\s+|(?P<sym>{_alternation(_SYMBOLS)})\s*)"
     rf"{_QUANTITY}", re.IGNORECASE)
-_POST = re.compile(
+_POST = _lazy(
     rf"(?<![\w.,]){_QUANTITY}(?P<old>\s+old)?"
     r"(?:\s+(?:or|and)\s+(?P<dir>older|more|larger|bigger|greater|higher|above|over|up|"
     r"longer|newer|younger|less|smaller|fewer|lower|below|under)\b(?!\s+than)"
@@ -184,52 +203,52 @@ _POST = re.compile(
 _VERB = (r"(?:modif(?:ied|y)|chang(?:ed|e)|touch(?:ed)?|access(?:ed)?|us(?:ed|e)|"
          r"open(?:ed)?|read|edit(?:ed)?|updat(?:ed|e)|written|write|view(?:ed)?|"
          r"run|played|needed|need|looked\s+at|saved|save|created|create)")
-_NEGATED_WINDOW = re.compile(
+_NEGATED_WINDOW = _lazy(
     r"(?<![\w'’])(?:(?:not|never|(?:haven|hasn|hadn|weren|wasn|aren|isn|didn|don|doesn|won)"
     rf"['’]?t)\s+(?:(?:been|once|ever)\s+){{0,3}}{_VERB}"
     r"|un(?:touched|used|modified|changed|opened|accessed|read|edited|updated|viewed))"
     r"\s+(?:(?:in|for|within|during|over|since)\s+)?(?:(?:more\s+than|over)\s+)?"
     r"(?:the\s+)?(?:(?:last|past)\s+)?"
     rf"(?P<q>{_AMOUNT}\s*{_TIME_UNIT}{_TIME_MORE}|{_TIME_UNIT})", re.IGNORECASE)
-_WINDOW = re.compile(
+_WINDOW = _lazy(
     rf"(?<![\w-])(?:(?:{_VERB}|modified|changed|created|downloaded|added|made|written)\s+)?"
     r"(?:(?:in|within|during|over|from|since)\s+(?:the\s+)?(?:last|past)\s+"
     rf"(?P<q>{_AMOUNT}\s*{_TIME_UNIT}{_TIME_MORE}|{_TIME_UNIT})"
     rf"|within\s+(?:the\s+)?(?P<q2>{_AMOUNT}\s*{_TIME_UNIT}{_TIME_MORE}|{_TIME_UNIT})"
     rf"|since\s+(?P<q3>{_AMOUNT}\s*{_TIME_UNIT}{_TIME_MORE})\s+ago\b)", re.IGNORECASE)
-_BETWEEN = re.compile(
+_BETWEEN = _lazy(
     rf"(?<![\w-])between\s+(?P<low>{_AMOUNT})\s*(?P<lunit>[a-z%]+)?\s+(?:and|to)\s+"
     rf"{_QUANTITY}", re.IGNORECASE)
 
 # Cheap tests that skip a whole scan when its words are absent from the sentence.
-_POST_HINT = re.compile(r"\b(?:or|and)\s+(?:older|more|larger|bigger|greater|higher|above|"
+_POST_HINT = _lazy(r"\b(?:or|and)\s+(?:older|more|larger|bigger|greater|higher|above|"
                         r"over|up|longer|newer|younger|less|smaller|fewer|lower|below|under)"
                         r"\b(?!\s+than)|\+", re.IGNORECASE)
-_NEGATION_HINT = re.compile(r"\b(?:not|never|un\w+)\b|n['’]?t\b", re.IGNORECASE)
-_WINDOW_HINT = re.compile(r"\b(?:last|past|within|since)\b", re.IGNORECASE)
-_AGE_TAIL = re.compile(r"\s+(?:old|ago)\b", re.IGNORECASE)
-_RESOURCE_TAIL = re.compile(
+_NEGATION_HINT = _lazy(r"\b(?:not|never|un\w+)\b|n['’]?t\b", re.IGNORECASE)
+_WINDOW_HINT = _lazy(r"\b(?:last|past|within|since)\b", re.IGNORECASE)
+_AGE_TAIL = _lazy(r"\s+(?:old|ago)\b", re.IGNORECASE)
+_RESOURCE_TAIL = _lazy(
     r"\s*(?:(?:of|in)\s+)?(?:(?:the|a|one|all|total|system|physical|resident)\s+)?"
     r"(?:(?P<mem>ram|memory|mem|rss|resident)|(?P<cpu>cpus?|processors?|cores?)"
     r"|(?P<disk>disk(?:\s+space)?|space|storage|size))\b"
     r"|\s+(?:on\s+disk|big|large)\b", re.IGNORECASE)
-_OR_MORE = re.compile(r"\s+(?:or|and)\s+(?:(?P<up>more|greater|larger|bigger|higher|above|"
+_OR_MORE = _lazy(r"\s+(?:or|and)\s+(?:(?P<up>more|greater|larger|bigger|higher|above|"
                       r"over|up|older|longer)|(?P<down>less|smaller|fewer|lower|below|under|"
                       r"newer|younger))\b(?!\s+than)|(?P<plus>\+)(?![\w+])", re.IGNORECASE)
-_USAGE_BEFORE = re.compile(
+_USAGE_BEFORE = _lazy(
     r"(?<![\w-])(?:using|uses|use|eating(?:\s+up)?|eats(?:\s+up)?|consuming|consumes|"
     r"hogging|hogs|taking(?:\s+up)?|takes(?:\s+up)?|take(?:\s+up)?|occupying|occupies)\s+$",
     re.IGNORECASE)
-_UNITLESS_NEXT = re.compile(
+_UNITLESS_NEXT = _lazy(
     r"\s*(?:$|[,.;:!?)]|(?:and|or|but|then|in|on|from|under|inside|at|to|please|with|"
     r"that|which|so|now)\b)", re.IGNORECASE)
-_MEMORY_WORDS = re.compile(r"\b(?:ram|memory|mem|rss|resident)\b", re.IGNORECASE)
-_CPU_WORDS = re.compile(r"\b(?:cpus?|processors?|cores?)\b", re.IGNORECASE)
-_FILE_WORDS = re.compile(
+_MEMORY_WORDS = _lazy(r"\b(?:ram|memory|mem|rss|resident)\b", re.IGNORECASE)
+_CPU_WORDS = _lazy(r"\b(?:cpus?|processors?|cores?)\b", re.IGNORECASE)
+_FILE_WORDS = _lazy(
     r"\b(?:files?|folders?|dirs?|director(?:y|ies)|disk|space|storage|caches?|logs?|"
     r"downloads?|archives?|videos?|images?|photos?|documents?|isos?|zips?|tarballs?|"
     r"backups?|trash|artifacts?|packages?)\b|(?:^|\s)[~/]", re.IGNORECASE)
-_PROCESS_WORDS = re.compile(
+_PROCESS_WORDS = _lazy(
     r"\b(?:process(?:es)?|procs?|programs?|apps?|applications?|pids?|tasks?|daemons?|"
     r"services?|browsers?|tabs?|running|kill|terminate|pause|suspend|freeze|renice|"
     r"priority|chrome|firefox)\b", re.IGNORECASE)
@@ -516,6 +535,8 @@ def find_comparisons(text: str) -> list[Comparison]:
     """
     found: list[_Found] = []
     lowered = text.lower()
+    if not _ANY_CUE.search(lowered):
+        return []
     scans: list[tuple[int, re.Pattern[str], _Reader]] = []
     if "between" in lowered:
         scans.append((0, _BETWEEN, _between))
@@ -533,6 +554,13 @@ def find_comparisons(text: str) -> list[Comparison]:
             except ResolutionError as error:
                 found.append(_Found(match.start(), match.end(), rank, error=error))
     return _without_overlaps(found)
+
+
+# Every comparison says one of these; a sentence without any has none (checked cheaply).
+_ANY_CUE = re.compile(r"than|over|under|above|below|least|most|exceed|more|less|fewer|bigger|"
+                      r"larger|smaller|older|newer|younger|between|last|past|within|since|"
+                      r"ago|old|%|percent|per cent|pct|>|<|≤|≥|\+|touched|modified|open|used|"
+                      r"access|for\s|\sup\b")
 
 
 _Reader = Callable[[str, str, "re.Match[str]"], list[_Found]]
