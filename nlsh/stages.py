@@ -152,6 +152,9 @@ class Operators:
     exclusions: tuple[Exclusion, ...] = ()
     limits: tuple[Limit, ...] = ()
     named: tuple[str, ...] = ()
+    # the accounting: each word of the request and what it did (a slot, an operator, the
+    # intent's own words, filler, or "left over"); shown by --explain
+    words: tuple[tuple[str, str], ...] = ()
 
     def limit(self, quantity: str) -> tuple[Limit, ...]:
         return tuple(x for x in self.limits if x.quantity == quantity)
@@ -527,6 +530,7 @@ class Response:
         if explain:
             data["explain"] = {
                 "source": self.parse.source,
+                "words": [{"word": w, "role": r} for w, r in self.parse.operators.words],
                 "alternatives": [a.to_json() for a in self.parse.alternatives],
                 "spans": [s.to_json() for s in self.parse.spans],
             }

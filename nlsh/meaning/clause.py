@@ -100,8 +100,8 @@ _EXCLUSION_CUE = re.compile(
     r"belonging|run\s+by|started\s+by))|keep(?=\s+\S+(?:\s+\S+)?\s+(?:running|alive|going)\b)"
     r")(?!\w)\s*", _FLAGS)
 _EXCLUSION_END = re.compile(r"\s+(?:alone|untouched|running|out|be|please|pls|plz|thanks|"
-                            r"thank\s+you|for\s+me)(?:\s+(?:please|pls|thanks))?\s*[.!]?\s*$",
-                            _FLAGS)
+                            r"thank\s+you|for\s+me|right\s+now|now|asap|immediately|at\s+once)"
+                            r"(?:\s+(?:please|pls|thanks))?\s*[.!]?\s*$", _FLAGS)
 _EXCLUDED_ITEM_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s+nor\s+)\s*",
                                   _FLAGS)
 

@@ -291,6 +291,36 @@ def _interpret(clause: Clause, parse: Parse, text: str) -> Request:
     return Request(text, _final(work), verdict)
 
 
+_OPERATOR_ROLES = {"exclusion_cue": "exclusion", "not_owner": "exclusion", "cache_words": "named",
+                   "no_force": "force (denied)", "aside": "description"}
+
+
+def _word_roles(work: _Work) -> tuple[tuple[str, str], ...]:
+    """Each word of the request and what accounted for it (``--explain``)."""
+    from nlsh.meaning.vocabulary import intent_words
+
+    clause = work.clause
+    own = intent_words().get(work.parse.intent or "", frozenset()) if work.parse.intent else (
+        frozenset())
+    roles = []
+    for match in _TOKEN.finditer(clause.sentence, clause.start, clause.end):
+        low, high = match.span()
+        word = match.group(0)
+        role = next((s.slot for s in work.parse.spans if s.start < high and s.end > low), None)
+        role = role or next((_OPERATOR_ROLES.get(f.kind, f.kind) for f in clause.found
+                             if f.start < high and f.end > low), None)
+        if role is None and any(a < high and b > low for a, b in clause.removed):
+            role = "negation" if clause.negated else "question" if clause.question else "operator"
+        if role is None and any(a < high and b > low for a, b in work.covered):
+            role = "target"
+        if role is None:
+            bare = word.strip(_EDGE).lower()
+            role = ("context" if low < clause.request_start else "intent" if bare in own
+                    else "filler" if bare in FUNCTION_WORDS else "left over")
+        roles.append((word, role))
+    return tuple(roles)
+
+
 _NUMBER_CUE = re.compile(r"(?i)(?:\b(?:on|at|with|using|holding)\s+)?(?:\bthe\s+)?(?:\bport|\bpid|"
                          r"\bprocess(?:\s+id)?|\bprocess\s+number)\s*(?:number\s*)?[:#]?\s*$")
 
@@ -298,7 +328,8 @@ _NUMBER_CUE = re.compile(r"(?i)(?:\b(?:on|at|with|using|holding)\s+)?(?:\bthe\s+
 def _final(work: _Work) -> Parse:
     operators = Operators(
         negated=work.clause.negated, question=work.clause.question, also=tuple(work.also),
-        exclusions=tuple(work.exclusions), limits=tuple(work.limits), named=tuple(work.named))
+        exclusions=tuple(work.exclusions), limits=tuple(work.limits), named=tuple(work.named),
+        words=_word_roles(work))
     return replace(work.parse, slots=work.slots, operators=operators)
 
 

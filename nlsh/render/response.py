@@ -39,6 +39,10 @@ def explain_view(parse: Parse) -> RenderableType:
             table.add_row(f"slot {name}", text(repr(value)))
     for name, value in parse.operators.to_json().items():
         table.add_row(f"operator {name}", text(repr(value)))
+    if parse.operators.words:
+        table.add_row("words", Text.assemble(*(
+            part for word, role in parse.operators.words
+            for part in (text(word), (f"[{role}] ", "dim")))))
     return table
 
 
