@@ -215,6 +215,8 @@ def _understand_on(rewrite: Rewrite, text: str, understand: Understand) -> Parse
 def _has_pronoun(parse: Parse) -> bool:
     if _is_pronoun(parse.slot("process") or ""):
         return True
+    if not re.search(r"(?i)\b(?:it|its|them|their|that|those|this|these|em)\b", parse.text):
+        return False
     return not any(parse.slot(s) is not None for s in TARGET_SLOTS) and parse.intent in (
         CHANGING_TARGET_INTENTS | {"process.find"})
 
@@ -517,7 +519,15 @@ def _model_user(work: _Work) -> Reply | None:
 
 
 def _generic_names(work: _Work) -> Reply | None:
-    """"fix high memory usage in linux": a generic word is never a program or a user."""
+    """"fix high memory usage in linux": a generic word is never a program or a user; and
+    "kill A 8080" is not a program named "a 8080"."""
+    name = work.slots.get("process")
+    if isinstance(name, str) and re.search(r"\s[-+]?\d+$", name):
+        span = next((s for s in work.parse.spans if s.value == name), None)
+        number = re.search(r"[-+]?\d+$", name)
+        if span is not None and number is not None:
+            end = span.start + len(span.text.rstrip())
+            return _not_understood(work, [(end - len(number.group(0)), end)])
     for slot in ("process", "user"):
         value = work.slots.get(slot)
         if not isinstance(value, str):
@@ -541,6 +551,8 @@ def _said_named(sentence: str, start: int) -> bool:
 
 _LIST_JOINER = (r"(?:\s*,\s*(?:and\s+|&\s+)?|\s+and\s+|\s*[&+]\s*|\s+as\s+well\s+as\s+|\s+plus\s+"
                 r"|\s+along\s+with\s+|\s+together\s+with\s+|\s+and\s+also\s+|\s+too\s*,?\s+)")
+_LIST_JOINER_AROUND = re.compile(r"(?i)(?:,|&|\+|\band|\bplus|\bor|\bwith)\s*$")
+_LIST_JOINER_AFTER = re.compile(r"(?i)\s*(?:,|&|\+|and\b|plus\b|or\b|as\s+well)")
 _ITEM = r"(?:also\s+)?(?:the\s+)?(?:(?P<kind>pid|process|port)s?\s+)?(?P<item>[^\s,;&]+)"
 _LIST_ITEM = re.compile(_LIST_JOINER + _ITEM, re.IGNORECASE)
 # "is A or B running", "show A or B": either of them, for questions that only read.
@@ -604,12 +616,39 @@ def _bare_program(work: _Work) -> Reply | None:
     return None
 
 
+def _without_stray_names(work: _Work, spans: list[SlotSpan]) -> list[SlotSpan]:
+    """"knock A down to low priority" read as programs "knock" and "A": a name that runs
+    nothing, beside one that runs and joined to it by no list word, is a plain word."""
+    names = [s for s in spans if s.slot == "process"]
+    live = {id(s) for s in names if _is_live_program(str(s.value))}
+    if len(names) < 2 or not live or len(live) == len(names):
+        return spans
+    sentence = work.clause.sentence
+    kept = []
+    for span in spans:
+        if span.slot == "process" and id(span) not in live and not (
+                _LIST_JOINER_AROUND.search(sentence[max(span.start - 12, 0):span.start])
+                or _LIST_JOINER_AFTER.match(sentence, span.end)):
+            if (span.start, span.end) in work.covered:
+                work.covered.remove((span.start, span.end))
+            if work.slots.get("process") == span.value:
+                del work.slots["process"]
+            continue
+        kept.append(span)
+    if "process" not in work.slots:
+        first = next((s for s in kept if s.slot == "process"), None)
+        if first is not None:
+            work.slots["process"] = first.value  # type: ignore[assignment]
+    return kept
+
+
 def _listed_targets(work: _Work) -> Reply | None:
     """"kill A and B", "kill A, B and C", "kill pids 10 and 12": all of them, one plan."""
     if work.parse.intent not in PROCESS_INTENTS:
         return None
     spans = sorted((s for s in work.parse.spans if s.slot in ("process", "pid", "port")
                     and s.value is not None and s.end > s.start), key=lambda s: s.start)
+    spans = _without_stray_names(work, spans)
     if not spans:
         return None
     first = spans[0]

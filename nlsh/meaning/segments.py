@@ -211,7 +211,18 @@ def segments(sentence: str) -> list[Segment]:
         result.append(Segment(piece, context_end=context_end))
     if context is not None:
         result.append(Segment(context))
-    return _without_repeats(sentence, _split_on_and(result))
+    return _without_noise(_without_repeats(sentence, _split_on_and(result)))
+
+
+def _without_noise(found: list[Segment]) -> list[Segment]:
+    """"kill A, no wiat, kill B": a one-word new target right before a request of its own
+    is noise between a retraction and the request that replaces it."""
+    result = list(found)
+    for index, segment in enumerate(result[:-1]):
+        if (segment.kind == "retarget" and len(segment.piece.text.split()) == 1
+                and result[index + 1].kind == "request"):
+            result[index] = Segment(segment.piece, "cancel")
+    return result
 
 
 def _without_repeats(sentence: str, found: list[Segment]) -> list[Segment]:
