@@ -657,50 +657,64 @@ def tokens(text: str) -> tuple[str, ...]:
     return tuple(_TOKEN.findall(text.lower().replace("\u2019", "'")))
 
 
+def raw_tokens(text: str) -> tuple[str, ...]:
+    """The words as written: annotations read as their text, placeholders kept."""
+    return tokens(_ANNOTATED.sub(r"\1", text))
+
+
 def near_duplicate(a: str, b: str) -> bool:
-    """Whether ``a`` and ``b`` are the same sentence with other slot values, or at least
-    85 % alike token by token (``difflib`` ratio). Both may carry annotations or
-    placeholders; ``masked`` is applied to each."""
-    ta, tb = tokens(masked(a)), tokens(masked(b))
-    return _near(ta, tb)
+    """Whether ``a`` and ``b`` are the same sentence with other slot values (equal once
+    their values are masked, with at least two words besides the values), or at least 85 %
+    alike word by word as written (``difflib`` ratio). Both may carry annotations or
+    placeholders."""
+    return _near(tokens(masked(a)), tokens(masked(b)), raw_tokens(a), raw_tokens(b))
 
 
-def _near(ta: tuple[str, ...], tb: tuple[str, ...]) -> bool:
-    if ta == tb:
+def _near(ta: tuple[str, ...], tb: tuple[str, ...], ra: tuple[str, ...],
+          rb: tuple[str, ...]) -> bool:
+    # Masked alone, short sentences collapse ("what's 15% of 80" and "raise priority of
+    # jackd" are both little more than "<v> of <v>"): equal masks need real words too.
+    if ta == tb and sum(t != VALUE for t in ta) >= 2:
         return True
-    if not ta or not tb or 2 * min(len(ta), len(tb)) / (len(ta) + len(tb)) < SIMILAR:
+    if not ra or not rb or 2 * min(len(ra), len(rb)) / (len(ra) + len(rb)) < SIMILAR:
         return False
-    return difflib.SequenceMatcher(None, ta, tb, autojunk=False).ratio() >= SIMILAR
+    return difflib.SequenceMatcher(None, ra, rb, autojunk=False).ratio() >= SIMILAR
 
 
 class NearDuplicates:
-    """An index of masked sentences that finds the near duplicates of another quickly."""
+    """An index of sentences that finds the near duplicates of another quickly."""
 
     def __init__(self, sentences: Iterable[tuple[str, str]]) -> None:
-        """``sentences``: (masked text, where it comes from)."""
-        self.entries: list[tuple[tuple[str, ...], str]] = []
+        """``sentences``: (masked text, where it comes from: "file: the sentence")."""
+        self.entries: list[tuple[tuple[str, ...], tuple[str, ...], str]] = []
+        self.masks: dict[tuple[str, ...], list[int]] = defaultdict(list)
         self.postings: dict[str, list[int]] = defaultdict(list)
         for text, origin in sentences:
-            words = tokens(text)
-            self.entries.append((words, origin))
-            for word in set(words):
+            words, raw = tokens(text), raw_tokens(origin.split(": ", 1)[-1])
+            self.entries.append((words, raw, origin))
+            self.masks[words].append(len(self.entries) - 1)
+            for word in set(raw):
                 self.postings[word].append(len(self.entries) - 1)
 
-    def of(self, text: str) -> list[tuple[str, str]]:
-        """(the indexed sentence, its origin) for each near duplicate of masked ``text``."""
-        words = tokens(text)
-        shared: Counter[int] = Counter()
-        for word in set(words):
+    def of(self, text: str, raw: str | None = None) -> list[tuple[str, str]]:
+        """(the indexed sentence, its origin) for each near duplicate of masked ``text``
+        (``raw``: the sentence as written; ``text`` when not given)."""
+        words, written = tokens(text), raw_tokens(raw if raw is not None else text)
+        candidates: Counter[int] = Counter()
+        for word in set(written):
             for index in self.postings.get(word, ()):
-                shared[index] += 1
+                candidates[index] += 1
+        for index in self.masks.get(words, ()):
+            candidates[index] += len(written)
         found = []
-        for index, count in shared.items():
-            other, origin = self.entries[index]
-            # every distinct word not shared leaves a token unmatched: bound the matches
-            need = SIMILAR * (len(words) + len(other)) / 2
-            if min(len(words) - len(set(words)), len(other) - len(set(other))) + count < need:
+        for index, count in candidates.items():
+            other, other_raw, origin = self.entries[index]
+            # every distinct word not shared leaves a word unmatched: bound the matches
+            need = SIMILAR * (len(written) + len(other_raw)) / 2
+            if other != words and min(len(written) - len(set(written)),
+                                      len(other_raw) - len(set(other_raw))) + count < need:
                 continue
-            if _near(words, other):
+            if _near(words, other, written, other_raw):
                 found.append((" ".join(other), origin))
         return found
 
