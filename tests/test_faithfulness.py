@@ -7,6 +7,7 @@ names the sentence, what was expected and what nlsh made of it.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -26,6 +27,7 @@ from tests.support.faithfulness import (
     load_items,
     masked,
     near_duplicate,
+    raw_tokens,
 )
 
 ITEMS = load_items()
@@ -104,6 +106,21 @@ def _filled(text: str) -> str:
     return re.sub(r"\{([a-z])\}", lambda m: names[m.group(1)], text)
 
 
+def _says_something_else(item: str, other: str) -> bool:
+    """A near copy whose differing words are an operator or a name the catalog never uses
+    ("don't clear the cache" beside "clear the cache", "clear the foobar cache") tests
+    exactly what the catalog sentence does not: it is the point of the item, not a copy."""
+    from nlsh.meaning.lexicon import STRICT_MODIFIERS
+    from nlsh.meaning.vocabulary import ANY_INTENT, intent_words
+
+    known = intent_words()[ANY_INTENT]
+    a, b = raw_tokens(_filled(item)), raw_tokens(other)
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    changed = [w for tag, i1, i2, _, _ in matcher.get_opcodes() if tag != "equal"
+               for w in a[i1:i2]]
+    return any(w in STRICT_MODIFIERS or w not in known for w in changed)
+
+
 def test_no_item_is_copied_from_the_training_or_held_out_sentences() -> None:
     others = [*catalog_sentences(), *held_out_sentences()]
     plain = {re.sub(r"\W+", " ", origin.split(": ", 1)[1].lower()).strip()
@@ -114,7 +131,8 @@ def test_no_item_is_copied_from_the_training_or_held_out_sentences() -> None:
         if re.sub(r"\W+", " ", _filled(item.text).lower()).strip() in plain:
             copied.append(f"{item.id} {item.text!r}: appears as it is")
         for _, origin in index.of(masked(item.text), item.text):
-            copied.append(f"{item.id} {item.text!r}: near copy of {origin}")
+            if not _says_something_else(item.text, origin.split(": ", 1)[1]):
+                copied.append(f"{item.id} {item.text!r}: near copy of {origin}")
     assert copied == [], "\n".join(copied)
 
 
