@@ -5,7 +5,8 @@ Prints per-intent precision/recall/F1, intent accuracy, slot F1 (canonical value
 frame accuracy, out-of-scope false-accept, in-scope false-reject, clarify rate,
 expected calibration error, and the accuracy drop on the perturbed copy.
 
-Usage: python scripts/evaluate.py [--file tests/data/heldout.yaml] [--errors] [--json]
+Usage: python scripts/evaluate.py [--file tests/data/heldout.yaml] [--faithful-frames]
+                                  [--errors] [--json]
        python scripts/evaluate.py --faithfulness [--errors] [--json]
 The model is the one nlsh uses (built into the cache on first use).
 
@@ -28,7 +29,13 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from nlsh.language import Understander  # noqa: E402
-from nlsh.language.evaluation import Item, evaluate, load_items, perturb  # noqa: E402
+from nlsh.language.evaluation import (  # noqa: E402
+    Item,
+    evaluate,
+    load_items,
+    perturb,
+    through_meaning,
+)
 from nlsh.paths import Paths  # noqa: E402
 from nlsh.render.progress import terminal_progress  # noqa: E402
 
@@ -39,6 +46,9 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=2026, help="seed of the perturbed copy")
     parser.add_argument("--errors", action="store_true", help="list the misread sentences")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--faithful-frames", action="store_true",
+                        help="score the reading a user gets: the language layer and the "
+                             "faithfulness layer (a request nlsh asks about scores as asked)")
     parser.add_argument("--faithfulness", action="store_true",
                         help="score the faithfulness suite instead (real processes and files)")
     args = parser.parse_args()
@@ -48,10 +58,11 @@ def main() -> int:
     items = load_items(args.file)
     understand = Understander(Paths.from_environment(),
                               lambda title: terminal_progress(title, sys.stderr))
-    clean = evaluate(items, understand)
+    reader = through_meaning(understand) if args.faithful_frames else understand
+    clean = evaluate(items, reader)
     rng = random.Random(args.seed)
     noisy_items: list[Item] = [perturb(item, rng) for item in items]
-    noisy = evaluate(noisy_items, understand)
+    noisy = evaluate(noisy_items, reader)
     meta = understand.engine.info
 
     if args.json:
@@ -61,7 +72,8 @@ def main() -> int:
         return 0
     shown = args.file.relative_to(REPO) if args.file.is_relative_to(REPO) else args.file
     print(f"held-out file: {shown}  ({clean.in_scope} in scope, "
-          f"{clean.out_of_scope} out of scope)")
+          f"{clean.out_of_scope} out of scope)"
+          + ("  — language + faithfulness layers" if args.faithful_frames else ""))
     print(f"model {meta.key}  temperature {meta.temperature:.2f}  "
           f"clarify below {meta.clarify_threshold:.2f}\n")
     print(f"{'intent':22} {'prec':>6} {'rec':>6} {'f1':>6} {'n':>4}")
