@@ -276,12 +276,15 @@ def _interpret(clause: Clause, parse: Parse, text: str) -> Request:
     for span in parse.spans:
         if span.end > span.start:
             work.covered.append((span.start, span.end))
-            if span.slot in ("pid", "port"):  # "on port 8080", "pid 4312": the word too
+            numeric = re.fullmatch(r"[-+\u2212]?\s*\d+", span.text.strip())
+            if span.slot in ("pid", "port") or numeric:
+                # "on port 8080", "pid 4312", "pid -5": the word too
                 cue = _NUMBER_CUE.search(clause.sentence, clause.start, span.start)
                 if cue is not None:
                     work.covered.append((cue.start(), span.start))
+    work.parse = parse = _deterministic_intent(clause, parse)
     intent = parse.intent
-    if clause.leave_alone or (clause.negated and intent is not None):
+    if clause.leave_alone or clause.negated:  # a negated order plans nothing, read or not
         return Request(text, _final(work), _negated_reply(work))
     if intent is None:
         return Request(text, _final(work))
@@ -325,6 +328,28 @@ def _word_roles(work: _Work) -> tuple[tuple[str, str], ...]:
 
 _NUMBER_CUE = re.compile(r"(?i)(?:\b(?:on|at|with|using|holding)\s+)?(?:\bthe\s+)?(?:\bport|\bpid|"
                          r"\bprocess(?:\s+id)?|\bprocess\s+number)\s*(?:number\s*)?[:#]?\s*$")
+
+
+def _deterministic_intent(clause: Clause, parse: Parse) -> Parse:
+    """When the model is unsure or out of scope, words that leave no doubt decide: a cleanup
+    verb with a named cache ("nuke the firefox cache") is a cleanup; a nice level raised
+    or lowered ("drop the niceness of A") is a renice."""
+    if parse.intent is not None and not parse.uncertain:
+        return parse
+    request = clause.sentence[clause.request_start:clause.end]
+    intent = None
+    if clause.of_kind("cache") and _CLEANUP_START.match(request):
+        intent = "disk.cleanup"
+    elif _NICE_UP.search(request) or _NICE_DOWN.search(request):
+        intent = "process.renice"
+    if intent is None:
+        return parse
+    return replace(parse, intent=intent, uncertain=False, source="rules")
+
+
+_CLEANUP_START = re.compile(r"(?i)^\W*(?:please\s+|just\s+|go\s+ahead\s+and\s+)?(?:clear|clean|"
+                            r"delete|remove|purge|wipe|empty|erase|trash|nuke|drop|get\s+rid\s+of|"
+                            r"throw\s+away|free\s+up)\b")
 
 
 def _final(work: _Work) -> Parse:
