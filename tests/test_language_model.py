@@ -115,7 +115,9 @@ def _held_out(name: str) -> tuple[Scores, Scores]:
 # The floors sit a little under, leaving room for a rebuild on another CPU.
 FLOOR = {
     "heldout.yaml": {"intent_accuracy": 0.97, "slot_f1": 0.955, "frame_accuracy": 0.93},
-    "heldout2.yaml": {"intent_accuracy": 0.935, "slot_f1": 0.925, "frame_accuracy": 0.895},
+    # set 2's frame floor follows the model trained without the 109 catalog sentences that
+    # were near copies of held-out ones (measured 0.894; before, 0.914 with the leak)
+    "heldout2.yaml": {"intent_accuracy": 0.935, "slot_f1": 0.925, "frame_accuracy": 0.885},
 }
 CEILING = {
     "heldout.yaml": {"false_accept": 0.045, "false_reject": 0.015, "ece": 0.035},

@@ -102,6 +102,9 @@ _SIGNAL = r"(?:-(?:s\s+|n\s+)?(?P<signal>[A-Za-z0-9]+)\s+)?"
 # (first words, the whole-sentence pattern, what it means)
 FORMS: tuple[tuple[tuple[str, ...], str, Build], ...] = (
     (("kill",), rf"kill\s+{_SIGNAL}{_PID}", _kill_pid),
+    (("do", "run", "send", "issue"),
+     rf"(?:do|run|send|issue)\s+(?:a\s+)?kill\s+{_SIGNAL}(?:on|to|against)\s+(?:pid\s+)?{_PID}",
+     _kill_pid),
     (("pkill", "killall"), rf"(?:pkill|killall)\s+{_SIGNAL}{_NAME}", _kill_name),
     (("ps",), r"ps(?:\s+(?:aux|-ef|-e|-A|ax|-aux|auxf|faux))?", _fixed("process.list")),
     (("top", "htop", "btop", "atop"), r"(?:top|htop|btop|atop)",

@@ -52,7 +52,8 @@ _NO_FORCE = re.compile(r"(?i)\b(?:without|no|not|don'?t|never|no\s+need\s+to|not
                        r"without\s+using|but\s+not)\s+(?:a\s+|any\s+|using\s+|with\s+)?$")
 _TERM_SIGNAL = re.compile(r"(?i)\b(?:with\s+|using\s+|send\s+(?:it\s+)?)?(?:signal\s+(?:number\s+)?"
                           r"15|sigterm|signal\s+term|-15|-term|-sigterm|-s\s+term)\b")
-_HARD = re.compile(r"(?i)(?<=\S)\s+hard(?:er)?\s*[.!]*\s*$")
+_HARD = re.compile(r"(?i)^\W*(?:please\s+)?(?:kill|terminate|end)\s+(?:the\s+|every\s+|all\s+)?"
+                   r"\S+(?:\s+process(?:es)?)?\s+(?P<hard>hard(?:er)?)\s*[.!]*\s*$")
 _USER_NAME = r"(?P<user>[a-z_][a-z0-9_.-]*\$?)"
 _OWNER = re.compile(
     r"(?<!\w)(?P<neg>not\s+|(?:that|which|who)\s+(?:(?:are|is)\s+not|isn'?t|aren'?t)\s+|"
@@ -167,9 +168,10 @@ def read_clause(sentence: str, start: int, end: int, request_start: int | None =
         clause.found.append(Found("force", True, match.start(), match.end()))
     for match in _TERM_SIGNAL.finditer(sentence, start, end):
         clause.found.append(Found("no_force", True, match.start(), match.end()))
-    hard = _HARD.search(sentence, start, end)
-    if hard is not None:
-        clause.found.append(Found("force", True, hard.start(), hard.end()))
+    hard = _HARD.match(sentence[clause.request_start:end])
+    if hard is not None:  # "kill A hard": the adverb of the kill, at the end
+        at = clause.request_start + hard.start("hard")
+        clause.found.append(Found("force", True, at, at + len(hard.group("hard"))))
     _comparisons(clause)
     _named_caches(clause)
     clause.rewrite = _model_text(clause)

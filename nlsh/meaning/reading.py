@@ -31,6 +31,7 @@ from nlsh.meaning.lexicon import (
 from nlsh.meaning.rewrite import Rewrite
 from nlsh.meaning.segments import segments
 from nlsh.stages import (
+    PID_LIMIT,
     Exclusion,
     Limit,
     Operators,
@@ -589,6 +590,7 @@ _BEFORE_ITEM = re.compile(r"(?:both\s+)?(?:the\s+)?(?P<item>[^\s,;&]+)" + _LIST_
 
 _PORT_WORDS = re.compile(r"(?i)(?:listen(?:s|ing)?|bound|bind(?:s|ing)?|serv(?:es|ing))\s+"
                          r"(?:on|to|at)\s*:?$|:$")
+_SAID_PID = re.compile(r"(?i)\b(?:pid|process\s+id)\s*#?\s*(?P<n>[-+\u2212]\s*\d{1,30}|\d{8,30})\b")
 _COUNT_BEFORE = re.compile(r"(?i)(?<!-\w\s)(?<!-\w)\b(?:one|two|three|four|five|a\s+couple|a\s+few|"
                            r"some|\d+)\s+"
                            r"(?:of\s+(?:the|my)\s+)?(?:the\s+)?$")
@@ -596,8 +598,14 @@ _COUNT_BEFORE = re.compile(r"(?i)(?<!-\w\s)(?<!-\w)\b(?:one|two|three|four|five|
 
 def _number_kinds(work: _Work) -> Reply | None:
     """"kill whatever listens on 8080": the number is a port, whatever the model said;
-    "kill 2 A", "kill one A": a count nlsh cannot choose for the user."""
+    "kill 2 A", "kill one A": a count nlsh cannot choose for the user; "kill pid -5": a
+    pid out of range, whatever the model made of it."""
     sentence = work.clause.sentence
+    said_pid = _SAID_PID.search(sentence, work.clause.start, work.clause.end)
+    if said_pid is not None and work.parse.intent in PROCESS_INTENTS:
+        number = int(said_pid.group("n").replace("\u2212", "-").replace(" ", ""))
+        if not 1 <= number <= PID_LIMIT:
+            return Reply(Status.INVALID, f"pid must be in 1–{PID_LIMIT} (got {number})")
     spans = list(work.parse.spans)
     for index, span in enumerate(spans):
         if span.slot == "pid" and isinstance(span.value, int) and 1 <= span.value <= 65535 and (
