@@ -604,7 +604,9 @@ def _number_kinds(work: _Work) -> Reply | None:
     said_pid = _SAID_PID.search(sentence, work.clause.start, work.clause.end)
     if said_pid is not None and work.parse.intent in PROCESS_INTENTS:
         number = int(said_pid.group("n").replace("\u2212", "-").replace(" ", ""))
-        if not 1 <= number <= PID_LIMIT:
+        if number < 1:
+            return Reply(Status.INVALID, f"{number} is not a process id")
+        if number > PID_LIMIT:
             return Reply(Status.INVALID, f"pid must be in 1–{PID_LIMIT} (got {number})")
     spans = list(work.parse.spans)
     for index, span in enumerate(spans):
