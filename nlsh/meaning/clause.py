@@ -202,22 +202,18 @@ def _mood_and_polarity(clause: Clause) -> None:
         clause.negated = True
         clause.removed.append((start + never.start(), start + never.end()))
         text = text[:never.start()]
-    safe_to = _SAFE_TO_QUESTION.match(text)
-    if safe_to and _base_or_verb(safe_to.group("verb")):
-        clause.question = True
-        verb = safe_to.group("verb")
-        clause.verb = _base_or_verb(verb)
-        clause.verb_span = (start + safe_to.start("verb"), start + safe_to.end("verb"))
-        clause.removed.append((start, start + safe_to.start("target")))
-        clause.removed.append((start + safe_to.end("target"), start + safe_to.end("verb")))
-        return
-    passive = _PASSIVE_QUESTION.match(text)
-    if passive and _base_of(passive.group("verb")):
-        clause.question = True
-        _put_verb_back(clause, passive.group("verb"), start + passive.start("verb"))
-        clause.removed.append((start, start + passive.start("target")))
-        clause.removed.append((start + passive.end("target"), start + passive.end("verb")))
-        return
+    # "is A safe to kill", "can A be paused safely": the target between the question's
+    # words, the verb after it
+    for form in (_SAFE_TO_QUESTION, _PASSIVE_QUESTION):
+        around = form.match(text)
+        verb = _base_or_verb(around.group("verb")) if around else None
+        if around and verb:
+            clause.question = True
+            clause.verb = verb
+            clause.verb_span = (start + around.start("verb"), start + around.end("verb"))
+            clause.removed.append((start, start + around.start("target")))
+            clause.removed.append((start + around.end("target"), start + around.end("verb")))
+            return
     gerund = _GERUND_QUESTION.match(text)
     if gerund and _base_of(gerund.group("verb")):
         clause.question = True
