@@ -230,3 +230,28 @@ def test_do_1_acts_on_the_first_finding_of_a_diagnosis(repl: pexpect.spawn,
         for child in burners:
             child.kill()
             child.wait()
+
+
+def test_two_requests_in_one_sentence_each_ask_for_their_own_confirmation(
+        sleepers: Sleepers) -> None:
+    first, second = sleepers.spawn("zqpausable"), sleepers.spawn("zqnicable")
+    child = _spawn("pause zqpausable, then lower the priority of zqnicable")
+    child.expect("Pause 1 process named 'zqpausable'")
+    _confirm_everything(child, "Lower the CPU priority of 1 process named 'zqnicable'")
+    child.expect_exact("Go ahead? [y/N]")
+    child.sendline("n")  # the second request alone is declined
+    child.expect(pexpect.EOF)
+    child.close()
+    assert eventually(lambda: psutil.Process(first.pid).status() == psutil.STATUS_STOPPED)
+    assert psutil.Process(second.pid).nice() == 0
+
+
+def test_a_negated_or_questioned_order_never_asks_and_changes_nothing(
+        sleepers: Sleepers) -> None:
+    target = sleepers.spawn("zqleavealone")
+    for sentence in ("don't kill zqleavealone", "should I kill zqleavealone?"):
+        child = _spawn(sentence)
+        index = child.expect([r"Go ahead\?", pexpect.EOF])
+        child.close(force=True)
+        assert index == 1, f"{sentence!r} asked for confirmation"
+    assert _alive(target.pid)
