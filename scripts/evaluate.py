@@ -7,14 +7,17 @@ expected calibration error, and the accuracy drop on the perturbed copy.
 
 Usage: python scripts/evaluate.py [--file tests/data/heldout.yaml] [--faithful-frames]
                                   [--errors] [--json]
-       python scripts/evaluate.py --faithfulness [--errors] [--json]
+       python scripts/evaluate.py --faithfulness [--file tests/data/faithfulness.yaml]
+                                  [--errors] [--json]
 The model is the one nlsh uses (built into the cache on first use).
 
 ``--faithfulness`` prints instead the share of the faithfulness suite's sentences
 (``tests/data/faithfulness.yaml``) whose reply is exactly what they say, per category and
 overall, run as ``tests/test_faithfulness.py`` runs them: real processes and files in a
 sandbox, the real pipeline, dry run. Starting a process as ``nobody`` needs root; without
-it the items that need one are left out of the figure.
+it the items that need one are left out of the figure. With ``--file`` it scores another
+set in the same schema instead, e.g. the held-out ``tests/data/faithfulness_heldout.yaml``
+(for reporting only: no test runs it).
 """
 
 from __future__ import annotations
@@ -42,7 +45,9 @@ from nlsh.render.progress import terminal_progress  # noqa: E402
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--file", type=Path, default=REPO / "tests" / "data" / "heldout.yaml")
+    parser.add_argument("--file", type=Path, default=None,
+                        help="the set to score (default: tests/data/heldout.yaml; with "
+                             "--faithfulness, tests/data/faithfulness.yaml)")
     parser.add_argument("--seed", type=int, default=2026, help="seed of the perturbed copy")
     parser.add_argument("--errors", action="store_true", help="list the misread sentences")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
@@ -53,8 +58,10 @@ def main() -> int:
                         help="score the faithfulness suite instead (real processes and files)")
     args = parser.parse_args()
     if args.faithfulness:
-        return faithfulness(args.errors, args.json)
+        return faithfulness(args.errors, args.json, args.file)
 
+    if args.file is None:
+        args.file = REPO / "tests" / "data" / "heldout.yaml"
     items = load_items(args.file)
     understand = Understander(Paths.from_environment(),
                               lambda title: terminal_progress(title, sys.stderr))
@@ -103,24 +110,27 @@ def main() -> int:
     return 0
 
 
-def faithfulness(errors: bool, as_json: bool) -> int:
-    """Run the faithfulness suite in its sandbox and print the share of items passed."""
-    from tests.support.faithfulness import Figure, load_items, open_session
+def faithfulness(errors: bool, as_json: bool, path: Path | None = None) -> int:
+    """Run the faithfulness suite (or the set at ``path``, same schema) in its sandbox and
+    print the share of items passed."""
+    from tests.support.faithfulness import DATA, Figure, load_items, open_session
 
-    items = load_items()
+    path = (path or DATA).resolve()
+    items = load_items(path)
     with open_session() as runner:
         verdicts = runner.run_all(items)
     figure = Figure.of(verdicts)
     passed, total = figure.overall
     skipped = sum(v.skipped for v in verdicts)
     if as_json:
-        print(json.dumps({"faithfulness": passed / total, "passed": passed, "items": total,
+        print(json.dumps({"file": str(_relative(path)),
+                          "faithfulness": passed / total, "passed": passed, "items": total,
                           "skipped": skipped,
                           "per_category": {c: {"passed": p, "items": n, "share": p / n}
                                            for c, (p, n) in figure.per_category.items()}},
                          indent=1))
         return 0
-    print(f"faithfulness suite: tests/data/faithfulness.yaml  ({total} items"
+    print(f"faithfulness suite: {_relative(path)}  ({total} items"
           + (f", {skipped} skipped: they need root" if skipped else "") + ")\n")
     print(f"{'category':20} {'passed':>6} {'items':>6} {'share':>7}")
     for category, (ok, n) in figure.per_category.items():
@@ -132,6 +142,11 @@ def faithfulness(errors: bool, as_json: bool) -> int:
             if not verdict.passed and not verdict.skipped:
                 print(f"  [{verdict.item.id}] {verdict.reason}")
     return 0
+
+
+def _relative(path: Path) -> Path:
+    """``path`` relative to the repository when it is inside it."""
+    return path.relative_to(REPO) if path.is_relative_to(REPO) else path
 
 
 if __name__ == "__main__":
