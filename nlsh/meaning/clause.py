@@ -23,7 +23,9 @@ from nlsh.meaning.lexicon import (
 from nlsh.meaning.rewrite import Rewrite, keep_all_but
 
 _FLAGS = re.IGNORECASE
-_POLITE = r"(?:(?:please|pls|so|ok|okay|hey|hmm|um|uh|nlsh|and|but|also|just|then)\s*,?\s+)*"
+_POLITE = (r"(?:(?:please|pls|so|ok|okay|hey|hmm|um|uh|nlsh|and|but|also|just|then|"
+           r"(?:a\s+|one\s+|quick\s+|small\s+|honest\s+|stupid\s+|dumb\s+)*question)"
+           r"\s*[,:-]?\s+)*")
 _QUESTION = re.compile(rf"^{_POLITE}(?:{'|'.join(QUESTION_LEADS)})\b\s*", _FLAGS)
 _PASSIVE_QUESTION = re.compile(
     rf"^{_POLITE}(?:can|could|should|may|might|will|would|must|shall)\s+(?P<target>.+?)\s+"
@@ -83,6 +85,7 @@ _ASIDE = re.compile(
     r"(?:to|than|for|with)\s+(?:everyone|everybody|everything(?:\s+else)?|the\s+others?|"
     r"(?:the\s+)?other\s+(?:programs|processes|apps|stuff|tasks|jobs))|a\s+(?:bit|little|tad)|"
     r"instead\s*$|under(?=\s+[~/.])|or\s+(?:something|whatever|anything|so|similar|two)|"
+    r"than\s+(?:the\s+rest|others|the\s+others|everything\s+else|anything\s+else)|"
     r"(?:that\s+|which\s+)?(?:i|you|we)\s+(?:don'?t|do\s+not|no\s+longer)\s+(?:need|want|use)"
     r"(?:\s+(?:anymore|any\s+more))?|if\s+(?:you\s+(?:could|can|would|don'?t\s+mind)|possible)|"
     r"before\s+(?:it|the|everything|my|i)\s+\w+(?:\s+(?:does|do|dies|crashes))?|"
@@ -96,12 +99,13 @@ _EXCLUSION_CUE = re.compile(
     r"aside\s+from|but\s+not|save\s+for|besides|not\s+including|leaving\s+out|leave\s+out|"
     r"without\s+touching|sparing|but\s+(?:leave|keep|spare|skip)|"
     r"but\s+(?:don'?t|do\s+not|never)\s+(?:touch|[a-z]+)|and\s+not|"
-    r"except\s+those|minus|unless\s+it'?s|save(?=\s+(?:pid|pids|process|port|the\s+ones?|\d))|(?:(?<=,)|(?<=,\s)|\band\s|\bbut\s)\s*not(?!\s+(?:with|using|by|so|too|"
+    r"except\s+those|minus|unless\s+it'?s|but(?=\s+(?:the\s+)?\S+\s+one\b)|save(?=\s+(?:pid|pids|process|port|the\s+ones?|\d))|(?:(?<=,)|(?<=,\s)|\band\s|\bbut\s)\s*not(?!\s+(?:with|using|by|so|too|"
     r"forcefully|gently|owned|"
     r"belonging|run\s+by|started\s+by))|keep(?=\s+\S+(?:\s+\S+)?\s+(?:running|alive|going)\b)"
     r")(?!\w)\s*", _FLAGS)
 _EXCLUSION_END = re.compile(r"\s+(?:alone|untouched|running|out|be|please|pls|plz|thanks|"
-                            r"thank\s+you|for\s+me|right\s+now|now|asap|immediately|at\s+once)"
+                            r"thank\s+you|for\s+me|right\s+now|now|asap|immediately|at\s+once|"
+                            r"going|alive|though|tho|too|either)"
                             r"(?:\s+(?:please|pls|thanks))?\s*[.!]?\s*$", _FLAGS)
 _EXCLUDED_ITEM_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s+nor\s+)\s*",
                                   _FLAGS)
@@ -333,7 +337,16 @@ def _exclusions(clause: Clause) -> None:
     clause.removed.append((cue.start(), stop))
 
 
+_OWNER_BEFORE = re.compile(r"(?i)\b(?:that|which|who)\s+(?:the\s+)?user\s+"
+                           r"(?P<user>[a-z_][\w.-]*)\s+(?:started|launched|runs|ran|owns|spawned)\b")
+
+
 def _owners(clause: Clause) -> None:
+    for match in _OWNER_BEFORE.finditer(clause.sentence, clause.start, clause.end):
+        # "the A that user alice started"
+        clause.found.append(Found("owner", match.group("user").lower(), match.start(),
+                                  match.end()))
+        clause.removed.append((match.start(), match.end()))
     for match in _OWNER.finditer(clause.sentence, clause.start, clause.end):
         if any(low <= match.start() < high for low, high in clause.removed):
             continue
@@ -352,7 +365,7 @@ _NEGATIVE_AMOUNT = re.compile(r"(?i)\b(?:older|newer|younger|larger|bigger|small
 # Words before a comparison that only say what is measured: "if its memory is", "last modified".
 _MEASURED_BEFORE = {
     "memory": re.compile(r"(?i)(?:\b(?:if|when|whose|with|where)\s+)?"
-                         r"(?:(?:its|their|the|it|they)\s+)?"
+                         r"(?:(?:its|their|the|it'?s|it|they|they'?re)\s+)?"
                          r"(?:memory|ram|rss|resident\s+memory)?\s*(?:use|usage)?\s*"
                          r"(?:is|are|goes|gets)?\s*$"),
     "cpu": re.compile(r"(?i)(?:\b(?:if|when|whose|with|where)\s+)?(?:(?:its|their|the|it|they)\s+)?"

@@ -55,7 +55,11 @@ NEGATION_LEADS = (
     r"no\s+point\s+in", r"let'?s\s+not", r"let\s+us\s+not", r"better\s+not", r"please\s+not",
     r"i'?d\s+rather\s+(?:you\s+)?not", r"i\s+would\s+rather\s+(?:you\s+)?not",
     r"(?:make|be)\s+sure\s+(?:that\s+)?(?:you\s+|to\s+)?(?:don'?t|do\s+not|never|not)",
-    r"i\s+(?:don'?t|do\s+not|never)\s+want(?:\s+(?:you\s+)?to)?",
+    r"i\s+(?:really\s+|just\s+|honestly\s+|truly\s+)?(?:don'?t|do\s+not|never)\s+want"
+    r"(?:\s+(?:you\s+)?to)?",
+    r"i'?d\s+(?:rather|prefer)\s+(?:(?:that\s+)?you\s+)?(?:didn'?t|did\s+not|not|don'?t)",
+    r"i\s+would\s+(?:rather|prefer)\s+(?:(?:that\s+)?you\s+)?(?:didn'?t|did\s+not|not|don'?t)",
+    r"(?:you'?d|you\s+had)\s+better\s+not",
     r"i\s+(?:don'?t|do\s+not)\s+(?:need|wish)\s+(?:you\s+)?to",
     r"under\s+no\s+circumstances(?:\s+(?:should\s+you|should\s+i|do\s+you))?",
     r"do\s+not\s+ever", r"don'?t\s+ever", r"never\s+ever", r"no\s+(?:more\s+)?need\s+to",
@@ -68,10 +72,12 @@ NEGATION_LEADS = (
 
 # "leave X alone", "keep X running", "don't touch X", "hands off X".
 LEAVE_PATTERNS = (
-    r"\bleave\b(?P<target>.+?)\b(?:alone|be|running|as\s+it\s+is|as\s+is|in\s+peace|"
+    r"\bleave\b(?P<target>\s+\S.*?)\b(?:alone|be|running|as\s+it\s+is|as\s+is|in\s+peace|"
     r"untouched|where\s+it\s+is)\b",
+    r"^(?P<target>.+?)\s+(?:must|should|needs?\s+to|has\s+to|have\s+to)\s+(?:keep|stay|remain)"
+    r"\s+(?:running|alive|up|on|going)\b",
     r"\blet\b(?P<target>.+?)\b(?:be|alone)\s*[.!]?\s*$",
-    r"\bkeep\b(?P<target>.+?)\b(?:running|alive|going|as\s+it\s+is|as\s+is|untouched|up)\b",
+    r"\bkeep\b(?P<target>\s+\S.*?)\b(?:running|alive|going|as\s+it\s+is|as\s+is|untouched|up)\b",
     r"\b(?:don'?t|do\s+not|never)\s+(?:touch|mess\s+with|bother)\b(?P<target>.+)",
     r"\bhands\s+off\b(?P<target>.+)",
 )
@@ -88,7 +94,7 @@ QUESTION_LEADS = (
     r"(?:shoud|shuold|sould|shold|shoudl)\s+(?:i|we)\b",
     r"(?:should|shall|must|do|would|could|can|may|might)\s+(?:i|we)\b(?:\s+(?:really|safely|still"
     r"|just|even|not))*",
-    r"(?:is|would|will)\s+it\s+(?:be\s+)?(?:really\s+)?(?:safe|ok|okay|fine|wise|smart|"
+    r"(?:is|would|wuld|woud|wud|wd|will)\s+it\s+(?:be\s+)?(?:really\s+)?(?:safe|ok|okay|fine|wise|smart|"
     r"a\s+good\s+idea|a\s+bad\s+idea|bad|dangerous|risky|alright|all\s+right|harmful|"
     r"possible|advisable|sensible)\s+(?:to|if\s+i|if\s+we|if\s+you)",
     r"is\s+there\s+(?:any\s+)?(?:harm|risk|danger|problem)\s+(?:in|to|with|if\s+i)",
@@ -112,6 +118,10 @@ CANCEL_SEGMENTS = frozenset({
     "hold on", "actually never mind", "actually nevermind", "actually, no", "don't bother",
     "no, don't", "not that", "leave it", "skip it", "undo that request", "nah", "naw",
     "nah don't", "oops", "whoops", "my bad", "oops no", "no thanks", "nevermind that",
+    "scrap that", "scrap it", "forget i said anything", "forget i said that", "cancel cancel",
+    "no cancel", "cancel that please", "never mind that", "forget it please",
+    "forget that please", "hmm scrap that", "nope forget i said anything",
+    "nope, forget i said anything", "hmm, scrap that", "wait no cancel",
 })
 
 # What starts a segment that corrects the one before ("no, kill B", "I mean B").
@@ -200,6 +210,7 @@ STRICT_MODIFIERS = frozenset({
     "older", "newer", "younger", "larger", "bigger", "smaller", "greater", "fewer", "above",
     "below", "under", "than", "unless", "until", "till", "before", "after", "since", "ago",
     "yesterday", "today", "tomorrow", "tonight", "midnight", "noon", "monday", "tuesday",
+    "soon", "box", "host", "staging", "production", "prod", "remote", "remotely",
     "wednesday", "thursday", "friday", "saturday", "sunday", "weekend", "when", "whenever",
     "once", "if", "inside", "within", "exceeds",
     "exceeding", "exept", "excpet", "instead", "or", "nor", "neither", "either",
@@ -219,3 +230,57 @@ SOFT_MODIFIERS = frozenset({
     "containers", "docker", "vm", "chroot", "namespace", "pod",
 })
 MODIFIERS = STRICT_MODIFIERS | SOFT_MODIFIERS
+
+# Words that say which change a request asks for. A request the model reads as one of these
+# intents without any of its words ("can you get A going again" read as a kill) is the
+# model guessing from context: nlsh asks instead. Regular-expression pieces, whole words.
+INTENT_CUES: dict[str, tuple[str, ...]] = {
+    "process.kill": (
+        r"kill\w*", r"pkill", r"terminat\w*", r"end(?:s|ed|ing)?", r"stop\w*", r"clos\w*",
+        r"quit\w*", r"shut\w*", r"nuke\w*", r"murder\w*", r"sig(?:term|kill|int|hup)",
+        r"-9", r"-kill", r"-term", r"dead", r"die", r"get\s+rid", r"exit", r"finish\w*",
+        r"take\s+down", r"bring\s+down", r"put\s+down", r"abort\w*", r"destroy\w*",
+        r"slay", r"zap", r"force[- ]?quit", r"wipe\s+out", r"knock\s+out", r"go\s+away",
+        r"cancel\w*", r"x\s+out", r"outta\s+here", r"out\s+of\s+here", r"away",
+    ),
+    "process.suspend": (
+        r"paus\w*", r"suspend\w*", r"freez\w*", r"frozen", r"halt\w*", r"stop\w*", r"hold",
+        r"sigstop", r"sigtstp", r"-stop", r"sleep", r"hibernat\w*", r"park", r"on\s+ice",
+        r"break", r"wait", r"not\s+(?:quit|kill)", r"interrupt\w*", r"kill\s+-(?:stop|19)",
+        r"-tstp", r"sigstop", r"-sigstop",
+    ),
+    "process.resume": (
+        r"resum\w*", r"continu\w*", r"unpaus\w*", r"un-?pause\w*", r"unfreez\w*", r"unfroze\w*",
+        r"thaw\w*", r"sigcont", r"-cont", r"restart\w*", r"wake", r"again", r"going",
+        r"carry\s+on", r"go\s+on", r"keep\s+going", r"proceed", r"un-?suspend\w*", r"revive",
+        r"back", r"run", r"let\b", r"fg", r"bg", r"start", r"kill\s+-(?:cont|18)",
+        r"-sigcont",
+    ),
+    "process.renice": (
+        r"\w*nice\w*", r"priorit\w*", r"prio", r"boost\w*", r"lower", r"raise", r"demot\w*",
+        r"promot\w*", r"throttl\w*", r"slow", r"speed", r"faster", r"cpu", r"important",
+        r"background", r"calm", r"easy", r"backseat", r"hog\w*", r"favou?r", r"first", r"last",
+        r"greedy", r"share", r"de-?priorit\w*", r"aggressive", r"play\s+nice",
+    ),
+    "process.ionice": (
+        r"ionice", r"i/?o", r"disk", r"priorit\w*", r"idle", r"throttl\w*", r"-c\s*\d",
+        r"bandwidth", r"read\w*", r"writ\w*", r"hdd", r"ssd", r"drive",
+    ),
+    "disk.cleanup": (
+        r"clean\w*", r"clear\w*", r"delet\w*", r"remov\w*", r"purg\w*", r"wip\w*", r"empt\w*",
+        r"free", r"reclaim\w*", r"trash\w*", r"nuke", r"erase", r"drop", r"get\s+rid",
+        r"throw\s+away", r"tidy", r"prune", r"space", r"room", r"rm", r"cache\w*", r"junk",
+        r"bin", r"temp\w*", r"tmp", r"logs?", r"thumbnails?", r"dispose", r"flush\w*",
+        r"vacuum\w*", r"full", r"trim\w*", r"shrink\w*", r"journal\w*",
+    ),
+    "memory.free": (
+        r"free\w*", r"memory", r"ram", r"swap\w*", r"oom", r"reclaim\w*", r"release",
+        r"close", r"room", r"mem", r"kill", r"out\s+of", r"low", r"pressure", r"quit",
+    ),
+    "undo": (
+        r"undo\w*", r"revert\w*", r"roll\s*back", r"rollback", r"reverse", r"take\s+back",
+        r"put\s+\w+\s+back", r"restor\w*", r"bring\s+\w+\s+back", r"back", r"oops",
+        r"mistake", r"ctrl\+?\s*z", r"didn'?t\s+mean", r"cancel", r"un-do", r"reset\w*",
+        r"before", r"was", r"were",
+    ),
+}

@@ -21,6 +21,7 @@ from nlsh.meaning.clause import Clause, Found, read_clause
 from nlsh.meaning.lexicon import (
     FUNCTION_WORDS,
     GENERIC_NAMES,
+    INTENT_CUES,
     MODIFIERS,
     NUMBER_NOUNS,
     PROGRAM_NAMES,
@@ -88,7 +89,8 @@ def read(sentence: str, understand: Understand) -> tuple[Request, ...]:
     cancelled: _Pending | None = None
     saw_cancel = False
     found = segments(sentence)
-    if found and found[-1].kind == "marker" and len(found) > 1:
+    if (found and found[-1].kind == "marker" and len(found) > 1
+            and found[-1].piece.bare() in ("oops", "whoops", "oh no", "uh oh")):
         found[-1] = replace(found[-1], kind="cancel")  # "kill A. oops": taken back
     for segment in found:
         piece = segment.piece
@@ -283,7 +285,7 @@ def _interpret(clause: Clause, parse: Parse, text: str) -> Request:
                 cue = _NUMBER_CUE.search(clause.sentence, clause.start, span.start)
                 if cue is not None:
                     work.covered.append((cue.start(), span.start))
-    work.parse = parse = _deterministic_intent(clause, parse)
+    work.parse = parse = _without_a_guessed_change(clause, _deterministic_intent(clause, parse))
     intent = parse.intent
     if clause.leave_alone or clause.negated:  # a negated order plans nothing, read or not
         return Request(text, _final(work), _negated_reply(work))
@@ -331,6 +333,19 @@ _NUMBER_CUE = re.compile(r"(?i)(?:\b(?:on|at|with|using|holding)\s+)?(?:\bthe\s+
                          r"\bprocess(?:\s+id)?|\bprocess\s+number)\s*(?:number\s*)?[:#]?\s*$")
 
 
+def _without_a_guessed_change(clause: Clause, parse: Parse) -> Parse:
+    """A change the sentence never names ("can you get A going again, it is stopped" read
+    as a kill) is the model guessing from context: nlsh asks which was meant."""
+    cues = _INTENT_CUES.get(parse.intent or "")
+    if cues is None or parse.source != "model" or parse.uncertain or cues.search(clause.text):
+        return parse
+    return replace(parse, uncertain=True)
+
+
+_INTENT_CUES = {intent: re.compile(r"(?i)(?<![\w-])(?:" + "|".join(cues) + r")(?![\w])")
+                for intent, cues in INTENT_CUES.items()}
+
+
 def _deterministic_intent(clause: Clause, parse: Parse) -> Parse:
     """When the model is unsure or out of scope, words that leave no doubt decide: a cleanup
     verb with a named cache ("nuke the firefox cache") is a cleanup; a nice level raised
@@ -339,7 +354,8 @@ def _deterministic_intent(clause: Clause, parse: Parse) -> Parse:
         return parse
     request = clause.sentence[clause.request_start:clause.end]
     intent = None
-    if clause.of_kind("cache") and _CLEANUP_START.match(request):
+    if (clause.of_kind("cache") or clause.of_kind("unknown_cache")) and _CLEANUP_START.match(
+            request):
         intent = "disk.cleanup"
     elif _NICE_UP.search(request) or _NICE_DOWN.search(request):
         intent = "process.renice"
@@ -777,15 +793,16 @@ def _list_value(slot: str, item: str) -> tuple[str, SlotValue] | None:
     return "process", lowered
 
 
-_PID_ITEM = re.compile(r"(?i)^(?:the\s+ones?\s+(?:with|on|at)\s+)?(?:(?:pids?|process(?:es)?"
-                       r"(?:\s+ids?)?|#)\s*#?\s*)?(?P<pid>\d{1,10})$")
+_PID_ITEM = re.compile(r"(?i)^(?:the\s+ones?\s+(?:with|on|at|whose)\s+)?(?:(?:pids?|process(?:es)?"
+                       r"(?:\s+ids?)?|#)\s*(?:is\s+)?#?\s*)?(?P<pid>\d{1,10})$")
 _PORT_ITEM = re.compile(r"(?i)^(?:the\s+ones?\s+)?(?:(?:on|at|using|listening\s+on|holding)\s+)?"
                         r"port\s+:?(?P<port>\d{1,5})$")
 _USER_ITEM = re.compile(
     r"(?i)^(?:those|the\s+ones?|ones?|processes|the\s+processes|any|anything|everything|all|"
     r"the\s+ones?\s+that\s+(?:are|is))?\s*(?:(?:owned|run|started|launched)\s+by|belonging\s+to|"
     r"of|for|from)\s+(?:the\s+)?(?:user\s+)?(?P<user>[a-z_][\w.-]*)$|^(?:the\s+)?user\s+"
-    r"(?P<user2>[a-z_][\w.-]*)(?:'s)?(?:\s+\w+)?$")
+    r"(?P<user2>[a-z_][\w.-]*)(?:'s)?(?:\s+\w+)?$|^(?:the\s+ones?|those|ones?)\s+(?:that\s+)?"
+    r"(?P<user3>[a-z_][\w.-]*)\s+(?:owns?|runs?|started|launched)$")
 _POSSESSIVE = re.compile(r"(?i)^(?:the\s+)?(?P<owner>[\w.+-]+)(?:'s|’s|s')(?:\s+(?:ones?|"
                          r"processes|stuff|cache|caches|files|things))?$")
 _NAME_ITEM = re.compile(r"(?i)^(?:the\s+|any\s+|all\s+)?(?P<name>[\w.+@:-]+)(?:\s+(?:one|ones|"
@@ -848,7 +865,8 @@ def _exclusion_of(text: str, intent: str) -> Exclusion | None:
         return Exclusion("port", int(port.group("port")), text)
     user = _USER_ITEM.match(cleaned)
     if user:
-        return Exclusion("user", (user.group("user") or user.group("user2")).lower(), text)
+        return Exclusion("user", (user.group("user") or user.group("user2")
+                                  or user.group("user3")).lower(), text)
     possessive = _POSSESSIVE.match(cleaned)
     if possessive:
         from nlsh.system.processes import user_exists
@@ -944,7 +962,8 @@ def _named_caches(work: _Work) -> Reply | None:
 
 _NICE_UP = re.compile(r"(?i)\b(?:incr?e?a?se|incrase|increse|raise|bump(?:\s+up)?|up|higher|more)\b"
                       r"[^.,;]{0,30}\bnice(?:ness)?\b|\bnice(?:ness)?\s+(?:level\s+|value\s+)?"
-                      r"(?:up|higher)\b|\b(?:less|lower)\s+(?:cpu\s+)?priority\b")
+                      r"(?:up|higher)\b|\b(?:less|lower)\s+(?:cpu\s+)?priority\b|"
+                      r"\bless\s+greedy\b|\bplay\s+nice\b")
 _NICE_DOWN = re.compile(r"(?i)\b(?:decrease|lower|reduce|drop|less)\b[^.,;]{0,30}\bnice(?:ness)?\b"
                         r"|\bnice(?:ness)?\s+(?:level\s+|value\s+)?(?:down|lower)\b"
                         r"|\b(?:more|higher|extra)\s+(?:cpu\s+)?priority\b")

@@ -80,13 +80,20 @@ _INNER_CORRECTION = re.compile(
     r"|(?:no\s+)?sorry\s+\S|no\s+wait\s)", re.IGNORECASE)
 # A piece that only says the next request comes after ("kill A; after that, pause B").
 _SEQUENCE_PIECES = frozenset({"after that", "afterwards", "then", "and then", "next", "finally",
-                              "also", "and", "and also", "after which", "once done"})
+                              "also", "and", "and also", "after which", "once done",
+                              "and once that's done", "once that's done", "and once thats done"})
 
 
 _FORCE_PIECES = frozenset(c for c in FORCE_CUES if " " in c) | {"no matter what", "now", "asap",
                                                                  "right now", "immediately"}
 _NEGATED_PIECE = re.compile(r"(?i)^(?:but\s+|just\s+)?(?:don'?t|do\s+not|dont|never|without)\s+\w+"
                             r"(?:\s+(?:it|them|that|the\s+\w+))?\s*$")
+def _verb_after_negation(text: str) -> str:
+    words = re.sub(r"(?i)^(?:but\s+|just\s+)?(?:don'?t|do\s+not|dont|never|without)\s+", "",
+                   text.strip()).split()
+    return words[0].lower() if words else ""
+
+
 _CANCELS = frozenset(c.replace("'", "") for c in CANCEL_SEGMENTS)
 
 
@@ -172,6 +179,14 @@ def segments(sentence: str) -> list[Segment]:
         if bare in MARKERS:
             result.append(Segment(piece, "marker"))
             continue
+        if (result and result[-1].kind == "request" and _NEGATED_PIECE.match(piece.text)
+                and _verb_after_negation(piece.text) not in result[-1].piece.text.lower()):
+            # "stop it for now, don't kill it": what the request before must not become
+            previous = result[-1]
+            result[-1] = Segment(Piece(sentence[previous.piece.start:piece.end],
+                                       previous.piece.start), previous.kind,
+                                 previous.context_end)
+            continue
         if result and bare in _FORCE_PIECES:  # "kill 4312, no mercy": how, not a correction
             previous = result[-1]
             result[-1] = Segment(Piece(sentence[previous.piece.start:piece.end],
@@ -253,7 +268,8 @@ def _shift(piece: Piece, offset: int) -> Piece | None:
     return Piece(text, piece.start + offset + lead)
 
 
-_AND_VERB = re.compile(r"\s+(?:and\s+after\s+that,?|and\s+afterwards,?|and\s+next,?|after\s+that,?|"
+_AND_VERB = re.compile(r"\s+(?:and\s+once\s+that'?s\s+done,?|once\s+that'?s\s+done,?|"
+                       r"and\s+after\s+that,?|and\s+afterwards,?|and\s+next,?|after\s+that,?|"
                        r"and\s+then|and\s+also|but\s+(?:just|only|instead|rather)|and|&|then|"
                        r"plus|but)\s+(?=(\S+))", re.IGNORECASE)
 # Words before "and" that ask politely and request nothing themselves ("go ahead and kill A").
