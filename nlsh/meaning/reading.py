@@ -337,7 +337,13 @@ def _without_a_guessed_change(clause: Clause, parse: Parse) -> Parse:
     """A change the sentence never names ("can you get A going again, it is stopped" read
     as a kill) is the model guessing from context: nlsh asks which was meant."""
     cues = _INTENT_CUES.get(parse.intent or "")
-    if cues is None or parse.source != "model" or parse.uncertain or cues.search(clause.text):
+    if cues is None or parse.source != "model" or parse.uncertain:
+        return parse
+    said = list(clause.text)
+    for found in clause.of_kind("aside"):  # "it is stopped" describes; it asks for nothing
+        for index in range(found.start - clause.start, found.end - clause.start):
+            said[index] = " "
+    if cues.search("".join(said)):
         return parse
     return replace(parse, uncertain=True)
 
@@ -956,7 +962,8 @@ def _named_caches(work: _Work) -> Reply | None:
     unknown = [str(f.value) for f in work.clause.of_kind("unknown_cache")]
     if unknown:
         return unknown_cache_reply(unknown)
-    work.named = [str(f.value) for f in work.clause.of_kind("cache")]
+    excluded = {e.value for e in work.exclusions if e.kind == "cleaner"}
+    work.named = [str(f.value) for f in work.clause.of_kind("cache") if f.value not in excluded]
     return None
 
 
