@@ -76,7 +76,7 @@ LEAVE_PATTERNS = (
     r"untouched|where\s+it\s+is)\b",
     r"^(?P<target>.+?)\s+(?:must|should|needs?\s+to|has\s+to|have\s+to)\s+(?:keep|stay|remain)"
     r"\s+(?:running|alive|up|on|going)\b",
-    r"\blet\b(?P<target>.+?)\b(?:be|alone)\s*[.!]?\s*$",
+    r"\blet\b(?P<target>.+?)\b(?:be|alone)\b(?=\s*(?:[,.!;]|$))",
     r"\bkeep\b(?P<target>\s+\S.*?)\b(?:running|alive|going|as\s+it\s+is|as\s+is|untouched|up)\b",
     r"\b(?:don'?t|do\s+not|never)\s+(?:touch|mess\s+with|bother)\b(?P<target>.+)",
     r"\bhands\s+off\b(?P<target>.+)",
@@ -250,7 +250,7 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
         r"-tstp", r"sigstop", r"-sigstop",
     ),
     "process.resume": (
-        r"resum\w*", r"continu\w*", r"unpaus\w*", r"un-?pause\w*", r"unfreez\w*", r"unfroze\w*",
+        r"resum\w*", r"continu\w*", r"unpaus\w*", r"un-?pause\w*", r"un-?freez\w*", r"un-?froze\w*",
         r"thaw\w*", r"sigcont", r"-cont", r"restart\w*", r"wake", r"again", r"going",
         r"carry\s+on", r"go\s+on", r"keep\s+going", r"proceed", r"un-?suspend\w*", r"revive",
         r"back", r"run", r"let\b", r"fg", r"bg", r"start", r"kill\s+-(?:cont|18)",

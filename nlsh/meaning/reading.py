@@ -343,11 +343,25 @@ def _without_a_guessed_change(clause: Clause, parse: Parse) -> Parse:
     for found in clause.of_kind("aside"):  # "it is stopped" describes; it asks for nothing
         for index in range(found.start - clause.start, found.end - clause.start):
             said[index] = " "
-    if cues.search("".join(said)):
+    text = "".join(said)
+    if cues.search(text) or _misspelt_cue(text, parse.intent or ""):
         return parse
     return replace(parse, uncertain=True)
 
 
+def _misspelt_cue(text: str, intent: str) -> bool:
+    """"kil A", "termiante A": a cue word typed with one slip still names the change."""
+    import difflib
+
+    words = _CUE_WORDS.get(intent, ())
+    return any(difflib.get_close_matches(token, words, n=1, cutoff=0.8)
+               for token in re.findall(r"[a-z]{3,}", text.lower()))
+
+
+# The cues that are plain words, for typo-tolerant matching ("kil" → "kill").
+_CUE_WORDS = {intent: tuple(re.sub(r"\\w\*$", "", c) for c in cues
+                            if re.fullmatch(r"[a-z]+(?:\\w\*)?", c))
+              for intent, cues in INTENT_CUES.items()}
 _INTENT_CUES = {intent: re.compile(r"(?i)(?<![\w-])(?:" + "|".join(cues) + r")(?![\w])")
                 for intent, cues in INTENT_CUES.items()}
 
