@@ -646,6 +646,14 @@ def _number_kinds(work: _Work) -> Reply | None:
             return Reply(Status.INVALID, f"pid must be in 1–{PID_LIMIT} (got {number})")
     spans = list(work.parse.spans)
     for index, span in enumerate(spans):
+        said = span.text.strip().strip(",.;:!?")
+        if span.slot in ("pid", "port") and re.fullmatch(r"(?i)[a-z_][\w.+@-]*\d[\w.+@-]*", said):
+            # "bkagent84" is a program's name, not pid 84 read out of it
+            if work.slots.get(span.slot) == span.value:
+                del work.slots[span.slot]
+            spans[index] = replace(span, slot="process", value=said.lower())
+            work.slots.setdefault("process", said.lower())
+            continue
         if span.slot == "pid" and isinstance(span.value, int) and 1 <= span.value <= 65535 and (
                 _PORT_WORDS.search(sentence, work.clause.start, span.start)):
             spans[index] = replace(span, slot="port")
