@@ -103,7 +103,6 @@ class Exclusion:
 
 
 LIMIT_QUANTITIES = ("age", "size", "memory", "cpu")
-LIMIT_OPS = (">", ">=", "<", "<=")
 
 
 @dataclass(frozen=True)
@@ -155,9 +154,6 @@ class Operators:
     # the accounting: each word of the request and what it did (a slot, an operator, the
     # intent's own words, filler, or "left over"); shown by --explain
     words: tuple[tuple[str, str], ...] = ()
-
-    def limit(self, quantity: str) -> tuple[Limit, ...]:
-        return tuple(x for x in self.limits if x.quantity == quantity)
 
     def excluded(self, kind: str) -> tuple[int | str, ...]:
         return tuple(e.value for e in self.exclusions if e.kind == kind)

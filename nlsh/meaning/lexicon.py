@@ -44,11 +44,6 @@ REQUEST_STARTS = frozenset({
     "let", "leave", "keep", "don't", "dont", "never", "do",
 })
 
-# Further words that, in a list after the first target, name a verb instead ("kill A,
-# then B" is still a target; these make a request of their own).
-SEQUENCE_MARKERS = ("and then", "after that", "afterwards", "then", "next", "finally",
-                    "and also", "also")
-
 NEGATION_LEADS = (
     r"don'?t", r"do\s+not", r"dont", r"never", r"no\s+need\s+to", r"there'?s\s+no\s+need\s+to",
     r"there\s+is\s+no\s+need\s+to", r"you\s+(?:don'?t|do\s+not)\s+(?:need|have)\s+to",
