@@ -337,8 +337,8 @@ def _without_a_guessed_change(clause: Clause, parse: Parse) -> Parse:
     """A change the sentence never names ("can you get A going again, it is stopped" read
     as a kill) is the model guessing from context: nlsh asks which was meant."""
     cues = _INTENT_CUES.get(parse.intent or "")
-    if cues is None or parse.source != "model" or parse.uncertain:
-        return parse
+    if cues is None or parse.source != "model" or parse.uncertain or parse.rejected_values:
+        return parse  # a value out of range is refused as such, whatever the change
     said = list(clause.text)
     for found in clause.of_kind("aside"):  # "it is stopped" describes; it asks for nothing
         for index in range(found.start - clause.start, found.end - clause.start):
@@ -424,10 +424,10 @@ def _force(work: _Work) -> Reply | None:
         s.start < b and s.end > a for a, b in cues)]
     for span in inside:
         if work.slots.get(span.slot) == span.value:
-            del work.slots[span.slot]
+            work.slots.pop(span.slot, None)
     work.parse = replace(work.parse, spans=tuple(s for s in work.parse.spans if s not in inside))
     if work.slots.get("force") is True and not work.clause.of_kind("force"):
-        del work.slots["force"]
+        work.slots.pop("force", None)
     if work.clause.of_kind("force") and work.parse.intent == "process.kill":
         work.slots["force"] = True
     return None
@@ -445,7 +445,7 @@ def _owners(work: _Work) -> Reply | None:
         elif user in GENERIC_NAMES or user in FUNCTION_WORDS:
             return _not_understood(work, [found.span])
         if work.slots.get("process") == user:
-            del work.slots["process"]
+            work.slots.pop("process", None)
         if work.parse.intent not in PROCESS_INTENTS:
             return _not_understood(work, [found.span])
         existing = work.slots.get("user")
@@ -463,7 +463,7 @@ def _owners(work: _Work) -> Reply | None:
             and s.slot in ("process", "user") else s for s in work.parse.spans))
         if work.slots.get("process") == user and not any(
                 s.slot == "process" and s.value == user for s in work.parse.spans):
-            del work.slots["process"]
+            work.slots.pop("process", None)
     for found in work.clause.of_kind("not_owner"):
         work.exclusions.append(Exclusion("user", str(found.value),
                                          work.clause.sentence[found.start:found.end]))
@@ -567,14 +567,14 @@ def _model_user(work: _Work) -> Reply | None:
             # "kill process root": nothing says "owned by", so root is a program's name
             spans[index] = replace(span, slot="process")
             if work.slots.get("user") == span.value:
-                del work.slots["user"]
+                work.slots.pop("user", None)
             work.slots.setdefault("process", span.value)
             continue
         if span.value == work.slots.get("process") or (
                 not user_exists(span.value) and _is_live_program(span.value)):
             spans[index] = replace(span, slot="process")
             if work.slots.get("user") == span.value:
-                del work.slots["user"]
+                work.slots.pop("user", None)
             work.slots.setdefault("process", span.value)
     work.parse = replace(work.parse, spans=tuple(spans))
     return None
@@ -601,9 +601,9 @@ def _generic_names(work: _Work) -> Reply | None:
                          if s.slot in ("process", "user") and s.value == value), None)
             if span is not None and _said_named(work.clause.sentence, span.start):
                 continue
-            del work.slots[slot]
-            if span is not None:  # its words are accounted for again, as plain words
-                work.covered.remove((span.start, span.end))
+            work.slots.pop(slot, None)
+            if span is not None and (span.start, span.end) in work.covered:
+                work.covered.remove((span.start, span.end))  # its words count as plain words
     return None
 
 
@@ -649,8 +649,8 @@ def _number_kinds(work: _Work) -> Reply | None:
         said = span.text.strip().strip(",.;:!?")
         if span.slot in ("pid", "port") and re.fullmatch(r"(?i)[a-z_][\w.+@-]*\d[\w.+@-]*", said):
             # "bkagent84" is a program's name, not pid 84 read out of it
-            if work.slots.get(span.slot) == span.value:
-                del work.slots[span.slot]
+            if span.value is not None and work.slots.get(span.slot) == span.value:
+                work.slots.pop(span.slot, None)
             spans[index] = replace(span, slot="process", value=said.lower())
             work.slots.setdefault("process", said.lower())
             continue
@@ -711,7 +711,7 @@ def _without_stray_names(work: _Work, spans: list[SlotSpan]) -> list[SlotSpan]:
             if (span.start, span.end) in work.covered:
                 work.covered.remove((span.start, span.end))
             if work.slots.get("process") == span.value:
-                del work.slots["process"]
+                work.slots.pop("process", None)
             continue
         kept.append(span)
     if "process" not in work.slots:
@@ -764,7 +764,8 @@ def _listed_targets(work: _Work) -> Reply | None:
             if slot == "process" and not _is_live_program(str(later.value)):
                 # "let A carry on with its crawl": not a list, and "crawl" names nothing
                 # running: its words are accounted for like any others
-                work.covered.remove((later.start, later.end))
+                if (later.start, later.end) in work.covered:
+                    work.covered.remove((later.start, later.end))
                 continue
             quoted = (previous_end, later.start) if between.strip() else (first.start, later.end)
             return _not_understood(work, [quoted])
