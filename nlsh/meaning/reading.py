@@ -286,6 +286,8 @@ def _interpret(clause: Clause, parse: Parse, text: str) -> Request:
                 if cue is not None:
                     work.covered.append((cue.start(), span.start))
     work.parse = parse = _without_a_guessed_change(clause, _deterministic_intent(clause, parse))
+    work.slots = dict(parse.slots)
+    work.covered.extend((s.start, s.end) for s in parse.spans if s.end > s.start)
     intent = parse.intent
     if clause.leave_alone or clause.negated:  # a negated order plans nothing, read or not
         return Request(text, _final(work), _negated_reply(work))
@@ -370,11 +372,18 @@ def _deterministic_intent(clause: Clause, parse: Parse) -> Parse:
     """When the model is unsure or out of scope, words that leave no doubt decide: a cleanup
     verb with a named cache ("nuke the firefox cache") is a cleanup; a nice level raised
     or lowered ("drop the niceness of A") is a renice."""
+    request = clause.sentence[clause.request_start:clause.end]
+    numbered = _VERB_THEN_NUMBERS.match(request)
+    if numbered is not None and parse.intent != _NUMBERED_VERBS[numbered.group("verb").lower()]:
+        return _with_numbers(replace(parse, intent=_NUMBERED_VERBS[numbered.group(
+            "verb").lower()], uncertain=False, source="rules"), clause, numbered)
     if parse.intent is not None and not parse.uncertain:
         return parse
-    request = clause.sentence[clause.request_start:clause.end]
     intent = None
-    if (clause.of_kind("cache") or clause.of_kind("unknown_cache")) and _CLEANUP_START.match(
+    numbered = _VERB_THEN_NUMBERS.match(request)
+    if numbered is not None:  # "kill processes 18403, 18404 and 18407": the verb decides
+        intent = _NUMBERED_VERBS[numbered.group("verb").lower()]
+    elif (clause.of_kind("cache") or clause.of_kind("unknown_cache")) and _CLEANUP_START.match(
             request):
         intent = "disk.cleanup"
     elif _NICE_UP.search(request) or _NICE_DOWN.search(request):
@@ -382,6 +391,28 @@ def _deterministic_intent(clause: Clause, parse: Parse) -> Parse:
     if intent is None:
         return parse
     return replace(parse, intent=intent, uncertain=False, source="rules")
+
+
+_NUMBERED_VERBS = {"kill": "process.kill", "terminate": "process.kill", "end": "process.kill",
+                   "pause": "process.suspend", "suspend": "process.suspend",
+                   "freeze": "process.suspend", "resume": "process.resume",
+                   "continue": "process.resume", "unpause": "process.resume"}
+_VERB_THEN_NUMBERS = re.compile(
+    r"(?i)^\W*(?:please\s+)?(?P<verb>" + "|".join(_NUMBERED_VERBS) + r")\s+(?:the\s+)?"
+    r"(?:process(?:es)?\s+|pids?\s+)?(?P<numbers>\d+(?:\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)\d+)*)"
+    r"\s*[.!]?\s*$")
+
+
+def _with_numbers(parse: Parse, clause: Clause, numbered: re.Match[str]) -> Parse:
+    """The pids a verb-then-numbers request lists, as the pid spans the model would give."""
+    spans = [s for s in parse.spans if s.slot not in TARGET_SLOTS]
+    base = clause.request_start + numbered.start("numbers")
+    for match in re.finditer(r"\d+", numbered.group("numbers")):
+        value = int(match.group(0))
+        spans.append(SlotSpan("pid", match.group(0), base + match.start(), base + match.end(),
+                              value))
+    first = next(s for s in spans if s.slot == "pid")
+    return replace(parse, spans=tuple(spans), slots={"pid": first.value})  # type: ignore[dict-item]
 
 
 _CLEANUP_START = re.compile(r"(?i)^\W*(?:please\s+|just\s+|go\s+ahead\s+and\s+)?(?:clear|clean|"
@@ -627,6 +658,8 @@ _BEFORE_ITEM = re.compile(r"(?:both\s+)?(?:the\s+)?(?P<item>[^\s,;&]+)" + _LIST_
 _PORT_WORDS = re.compile(r"(?i)(?:listen(?:s|ing)?|bound|bind(?:s|ing)?|serv(?:es|ing))\s+"
                          r"(?:on|to|at)\s*:?$|:$")
 _SAID_PID = re.compile(r"(?i)\b(?:pid|process\s+id)\s*#?\s*(?P<n>[-+\u2212]\s*\d{1,30}|\d{8,30})\b")
+_LISTENS_ON_NUMBER = re.compile(r"(?i)\b(?:listen(?:s|ing)?|bound|bind(?:s|ing)?|serv(?:es|ing))\s+"
+                                r"(?:on|to|at)\s*:?\s*(?P<port>\d{1,5})\b")
 _COUNT_BEFORE = re.compile(r"(?i)(?<!-\w\s)(?<!-\w)\b(?:one|two|three|four|five|a\s+couple|a\s+few|"
                            r"some|\d+)\s+"
                            r"(?:of\s+(?:the|my)\s+)?(?:the\s+)?$")
@@ -644,6 +677,13 @@ def _number_kinds(work: _Work) -> Reply | None:
             return Reply(Status.INVALID, f"{number} is not a process id")
         if number > PID_LIMIT:
             return Reply(Status.INVALID, f"pid must be in 1–{PID_LIMIT} (got {number})")
+    listened = _LISTENS_ON_NUMBER.search(sentence, work.clause.start, work.clause.end)
+    if listened is not None and not any(work.slots.get(s) is not None for s in TARGET_SLOTS):
+        port = int(listened.group("port"))  # "kill whatever listens on 19169", untagged
+        work.slots["port"] = port
+        work.parse = replace(work.parse, spans=(*work.parse.spans, SlotSpan(
+            "port", listened.group("port"), listened.start("port"), listened.end("port"), port)))
+        work.covered.append((listened.start(), listened.end()))
     spans = list(work.parse.spans)
     for index, span in enumerate(spans):
         said = span.text.strip().strip(",.;:!?")
