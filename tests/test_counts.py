@@ -42,7 +42,8 @@ def assert_counts_match(plan: Plan) -> None:
     assert owned in (0, count), (plan.confirmations, count)  # tests run as one user
 
 
-def test_kill_by_user_counts_what_policy_keeps() -> None:
+def test_kill_by_user_counts_what_policy_keeps(sleepers: Sleepers) -> None:
+    sleepers.spawn()  # at least one process of ours that policy lets go, even in a bare container
     response = request("process.kill", dry_run=True, user=psutil.Process().username())
     assert response.status is Status.PLANNED, response.message
     assert response.message == response.plan.summary
