@@ -116,7 +116,7 @@ def _error_json(text: str, message: str, status: ExitStatus) -> dict[str, Any]:
             "message": message, "exit_code": int(status)}
 
 
-def _confirmer(options: Options, interactive: bool, console: Any) -> Any:
+def _confirmer(options: Options, interactive: bool, console: Any, batch: bool = False) -> Any:
     from nlsh.pipeline import AcceptAll, DeclineAll
 
     if options.yes:
@@ -128,6 +128,10 @@ def _confirmer(options: Options, interactive: bool, console: Any) -> Any:
 
         # A Text prompt is printed as is: "[y/N]" would otherwise be read as markup.
         return TerminalConfirmer(console, ask=lambda prompt: console.input(Text(prompt)))
+    if not options.as_json and not batch and sys.stdin.isatty():  # only the output is piped
+        from nlsh.confirm import ControllingTerminalConfirmer
+
+        return ControllingTerminalConfirmer()
     return DeclineAll()
 
 
@@ -172,7 +176,7 @@ def _batch(options: Options) -> ExitStatus:
     console = None if options.as_json else _stdout_console(options)
     ctx = _context(options, interactive=False)
     understand = _understand()
-    confirmer = _confirmer(options, False, console)
+    confirmer = _confirmer(options, False, console, batch=True)
     worst = ExitStatus.OK
     for raw in _stdin_lines():
         if not raw.strip():

@@ -27,12 +27,19 @@ MAX_SENTENCE_CHARS = 1000
 class Confirmer(Protocol):
     """How a front end asks the user before anything changes."""
 
+    shows_plan: bool  # confirm() shows the plan, so the final reply need not show it again
+
     def select(self, plan: Plan) -> Plan | None:
         """Let the user pick which groups of a selectable plan to act on (None: no choice)."""
         ...
 
-    def confirm(self, plan: Plan) -> bool:
-        """Ask once, and again for each of ``plan.confirmations``; True to go ahead."""
+    def confirm(self, plan: Plan) -> Plan | None:
+        """Ask once: the plan to go ahead with (``plan``, or ``plan.keeping(...)`` when the
+        user picked some of its targets), or None to do nothing."""
+        ...
+
+    def reconfirm(self, plan: Plan) -> bool:
+        """Ask once more for all of ``plan.confirmations`` together; True to go ahead."""
         ...
 
     def offer(self, plan: Plan) -> bool:
@@ -44,11 +51,15 @@ class DeclineAll:
     """The confirmer for non-interactive use without ``--yes``: nothing ever runs."""
 
     reason = "not run: this changes the system and needs confirmation (use --yes, or a terminal)"
+    shows_plan = False
 
     def select(self, plan: Plan) -> Plan | None:
         return None
 
-    def confirm(self, plan: Plan) -> bool:
+    def confirm(self, plan: Plan) -> Plan | None:
+        return None
+
+    def reconfirm(self, plan: Plan) -> bool:
         return False
 
     def offer(self, plan: Plan) -> bool:
@@ -58,10 +69,15 @@ class DeclineAll:
 class AcceptAll:
     """``--yes``: yes to every confirmation — but it never chooses targets for the user."""
 
+    shows_plan = False
+
     def select(self, plan: Plan) -> Plan | None:
         return None
 
-    def confirm(self, plan: Plan) -> bool:
+    def confirm(self, plan: Plan) -> Plan | None:
+        return plan
+
+    def reconfirm(self, plan: Plan) -> bool:
         return True
 
     def offer(self, plan: Plan) -> bool:
@@ -241,9 +257,21 @@ def _carry_out(parse: Parse, plan: Plan, ctx: Context, confirmer: Confirmer) -> 
         plan = reviewed
     if ctx.dry_run:
         return Response(parse=parse, status=Status.PLANNED, message=plan.summary, plan=plan)
-    if not confirmer.confirm(plan):
-        reason = getattr(confirmer, "reason", "cancelled: nothing was changed")
-        return Response(parse=parse, status=Status.CANCELLED, message=reason, plan=plan)
+    picked = confirmer.confirm(plan)
+    shown = confirmer.shows_plan
+    reason = getattr(confirmer, "reason", "cancelled: nothing was changed")
+    if picked is None:
+        return Response(parse=parse, status=Status.CANCELLED, message=reason, plan=plan,
+                        plan_shown=shown)
+    if picked is not plan:  # some of its targets: the policy counts and checks them again
+        reviewed = review(replace(picked, confirmations=own_confirmations), ctx)
+        if isinstance(reviewed, Reply):
+            return Response(parse=parse, status=reviewed.status, message=reviewed.message,
+                            rule=reviewed.rule)
+        plan = reviewed
+    if not confirmer.reconfirm(plan):
+        return Response(parse=parse, status=Status.CANCELLED, message=reason, plan=plan,
+                        plan_shown=shown)
     outcome = execute(plan, ctx, text=parse.text)
     if outcome.follow_up is not None and not outcome.interrupted:
         follow_up = review(outcome.follow_up, ctx)
@@ -251,7 +279,7 @@ def _carry_out(parse: Parse, plan: Plan, ctx: Context, confirmer: Confirmer) -> 
             second = execute(follow_up, ctx, text=parse.text)
             outcome = Outcome(outcome.results + second.results, interrupted=second.interrupted)
     return Response(parse=parse, status=_status_of(outcome), message=_summarise(plan, outcome),
-                    plan=plan, outcome=outcome)
+                    plan=plan, outcome=outcome, plan_shown=shown)
 
 
 def _status_of(outcome: Outcome) -> Status:

@@ -8,6 +8,7 @@ acts on the system, and only the front ends print.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -354,6 +355,26 @@ class Step:
         return data
 
 
+def recount_processes(summary: str, planned: int, kept: int) -> str:
+    """``summary`` counting ``kept`` processes where it said ``planned`` ("Terminate 3
+    processes" → "Terminate 2 processes")."""
+    if kept == planned:
+        return summary
+    counted = re.compile(rf"\b{planned} process(?:es)?\b")
+    return counted.sub(f"{kept} process{'' if kept == 1 else 'es'}", summary, count=1)
+
+
+def _number_list(numbers: list[int]) -> str:
+    """[1, 2, 3, 5] → "1-3, 5": the numbers a user picked, as they would write them."""
+    runs: list[list[int]] = []
+    for number in sorted(numbers):
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs)
+
+
 @dataclass(frozen=True)
 class Plan:
     """Steps on concrete objects, shown to the user before anything runs.
@@ -395,6 +416,24 @@ class Plan:
 
     def selection_choices(self) -> tuple[Choice, ...]:
         return self.choices
+
+    @property
+    def pickable(self) -> tuple[ProcessRef, ...]:
+        """The processes a user can pick by number when confirming, in the order shown:
+        every distinct target, when the plan acts on two or more processes and nothing else."""
+        targets = tuple(dict.fromkeys(s.target for s in self.steps))
+        if len(targets) < 2 or not all(isinstance(t, ProcessRef) for t in targets):
+            return ()
+        return targets  # type: ignore[return-value]  # all ProcessRef, checked above
+
+    def keeping(self, picked: tuple[ProcessRef, ...]) -> Plan:
+        """The same plan acting only on ``picked`` (a subset of ``pickable``); the summary
+        says so, and the policy recounts it."""
+        numbers = [self.pickable.index(ref) + 1 for ref in picked]
+        summary = (f"{recount_processes(self.summary, len(self.pickable), len(picked))}"
+                   f" — only {_number_list(numbers)} of {len(self.pickable)}")
+        return replace(self, steps=tuple(s for s in self.steps if s.target in picked),
+                       summary=summary)
 
     @property
     def total_bytes(self) -> int:
@@ -497,6 +536,7 @@ class Response:
     choices: tuple[Choice, ...] = ()
     rule: str | None = None
     parts: tuple[Response, ...] = ()  # several requests in one sentence, in order
+    plan_shown: bool = False  # the confirmation already showed the plan: print it once
 
     def to_json(self, explain: bool = False) -> JSON:
         data: JSON = {

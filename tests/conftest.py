@@ -88,10 +88,11 @@ def nlsh_env(extra: dict[str, str] | None = None) -> dict[str, str]:
 
 def run_nlsh(*args: str, input: str | None = None, env: dict[str, str] | None = None,
              timeout: float = 300) -> Run:
-    """Run the real ``nlsh`` (as ``python -m nlsh``) without a terminal."""
+    """Run the real ``nlsh`` (``python -m nlsh``) with no terminal, not even a controlling one."""
     completed = subprocess.run(
         [sys.executable, "-m", "nlsh", *args], input=input, capture_output=True, text=True,
         env=nlsh_env(env), timeout=timeout, stdin=None if input is not None else subprocess.DEVNULL,
+        start_new_session=True,  # no controlling terminal: nlsh cannot ask on /dev/tty
     )
     return Run(completed.returncode, completed.stdout, completed.stderr)
 

@@ -77,9 +77,9 @@ class Before(AcceptAll):
     def __init__(self, meddle: Callable[[], object]) -> None:
         self.meddle = meddle
 
-    def confirm(self, plan: Plan) -> bool:
+    def confirm(self, plan: Plan) -> Plan | None:
         self.meddle()
-        return True
+        return plan
 
 
 @pytest.fixture

@@ -85,9 +85,9 @@ class PickAndLook(DeclineAll):
         assert self.group in plan.groups, plan.groups
         return plan.narrowed_to({self.group}, summary=f"Close {self.group}")
 
-    def confirm(self, plan: Plan) -> bool:
+    def confirm(self, plan: Plan) -> Plan | None:
         self.seen.append(plan)
-        return False
+        return None
 
 
 def test_memory_free_counts_only_the_picked_application(children: Children) -> None:
@@ -105,3 +105,38 @@ def test_memory_free_counts_only_the_picked_application(children: Children) -> N
     finally:
         for kid in group.children():
             os.kill(kid.pid, signal.SIGKILL)
+
+
+class PickNumbers(DeclineAll):
+    """Answers the confirmation with numbers, as a user typing "2,4" would, then says yes
+    to the second confirmation, recording what it was asked."""
+
+    shows_plan = True
+
+    def __init__(self, *numbers: int) -> None:
+        self.numbers = numbers
+        self.asked_again: list[Plan] = []
+
+    def confirm(self, plan: Plan) -> Plan | None:
+        return plan.keeping(tuple(plan.pickable[n - 1] for n in self.numbers))
+
+    def reconfirm(self, plan: Plan) -> bool:
+        self.asked_again.append(plan)
+        return True
+
+
+def test_numbers_picked_at_the_confirmation_act_on_exactly_those(sleepers: Sleepers) -> None:
+    children = [sleepers.spawn("zqcountpick") for _ in range(7)]
+    picker = PickNumbers(2, 4)
+    response = request("process.suspend", picker, process="zqcountpick")
+    assert response.status is Status.DONE, response.message
+    plan = response.plan
+    assert plan.summary == "Pause 2 processes named 'zqcountpick' — only 2, 4 of 7"
+    assert_counts_match(plan)
+    stopped = {c.pid for c in children
+               if eventually(lambda c=c: psutil.Process(c.pid).status() == "stopped", 2)}
+    assert stopped == {s.target.pid for s in plan.steps}
+    assert len(stopped) == 2
+    # 7 processes would ask "this acts on 7 processes"; the 2 picked no longer do
+    assert not any("acts on" in reason for reason in plan.confirmations)
+    assert picker.asked_again == ([plan] if plan.confirmations else [])

@@ -186,7 +186,7 @@ def test_sigterm_at_a_confirmation_changes_nothing_and_exits_130(
         sleepers: Sleepers, private_home: Path) -> None:
     child = sleepers.spawn()
     nlsh = _spawn(f"kill pid {child.pid}")
-    nlsh.expect_exact("Go ahead? [y/N]")
+    nlsh.expect_exact("Go ahead? [y/N/?")
     _sigterm_ends_it_with_130(nlsh)
     assert _alive(child.pid)
     assert journal_entries("step") == []
@@ -249,7 +249,7 @@ def test_sigterm_at_a_repl_confirmation_changes_nothing_and_leaves_with_130(
     repl = _spawn()
     repl.expect(r"nlsh(?:\x1b\[[0-9;?]*[A-Za-z])*>")
     repl.sendline(f"kill {child.pid}")
-    repl.expect_exact("Go ahead? [y/N]")
+    repl.expect_exact("Go ahead? [y/N/?")
     _sigterm_ends_it_with_130(repl)  # Ctrl-C here would only cancel; SIGTERM leaves
     assert _alive(child.pid)
     assert journal_entries("step") == []

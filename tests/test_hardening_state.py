@@ -191,11 +191,15 @@ def test_a_journal_full_before_a_step_marks_it_failed_and_the_rest_not_run(
 
 class _Yes:
     reason = "cancelled"
+    shows_plan = False
 
     def select(self, plan: Plan) -> None:
         return None
 
-    def confirm(self, plan: Plan) -> bool:
+    def confirm(self, plan: Plan) -> Plan:
+        return plan
+
+    def reconfirm(self, plan: Plan) -> bool:
         return True
 
     def offer(self, plan: Plan) -> bool:

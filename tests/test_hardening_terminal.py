@@ -65,7 +65,10 @@ def test_a_hostile_process_name_is_escaped_in_the_plan_and_the_confirmation(
         prompts.append(prompt)
         return "y" if len(prompts) == 1 else "no"
 
-    assert TerminalConfirmer(console, ask).confirm(response.plan) is False
+    confirmer = TerminalConfirmer(console, ask)
+    assert confirmer.confirm(response.plan) is response.plan
+    # as root the sleeper is root-owned, which asks again: the answer "no" stops it there
+    assert confirmer.reconfirm(response.plan) is not bool(response.plan.confirmations)
     _assert_escaped(buffer.getvalue())
     for prompt in prompts:
         assert not any(char in prompt for char in RAW)
@@ -94,7 +97,7 @@ def test_a_real_terminal_never_receives_the_escape(sleepers: Sleepers, tmp_path:
     env = nlsh_env({"TERM": "xterm-256color", "NO_COLOR": "1", "PROMPT_TOOLKIT_NO_CPR": "1"})
     nlsh = pexpect.spawn(sys.executable, ["-m", "nlsh", f"kill {pid}"], env=env,
                          encoding="utf-8", timeout=120, dimensions=(40, 200))
-    nlsh.expect_exact("Go ahead? [y/N]")
+    nlsh.expect_exact("Go ahead? [y/N/?")
     shown = nlsh.before or ""
     nlsh.sendline("n")
     nlsh.expect(pexpect.EOF)

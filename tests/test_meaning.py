@@ -31,7 +31,7 @@ def _understand() -> Any:
 class NeverAsked(DeclineAll):
     """A dry run never asks; a question or a negation never reaches a confirmation."""
 
-    def confirm(self, plan: Any) -> bool:
+    def confirm(self, plan: Any) -> Any:
         raise AssertionError(f"asked to confirm {plan.summary!r}")
 
 

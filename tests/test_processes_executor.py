@@ -43,9 +43,9 @@ class Meddle(AcceptAll):
     def __init__(self, meddle: Callable[[], object]) -> None:
         self.meddle = meddle
 
-    def confirm(self, plan: Plan) -> bool:
+    def confirm(self, plan: Plan) -> Plan | None:
         self.meddle()
-        return True
+        return plan
 
 
 def one_step(action: str, target: ProcessRef, params: dict[str, Any] | None = None) -> Plan:

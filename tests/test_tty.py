@@ -44,7 +44,7 @@ ASK_AGAIN = r"Type 'yes' to continue:"
 def _confirm_everything(child: pexpect.spawn, end: str | type[pexpect.EOF]) -> None:
     """Say yes to the plan and to every extra confirmation (as root, the sleepers are
     root-owned, which always asks again)."""
-    child.expect_exact("Go ahead? [y/N]")
+    child.expect_exact("Go ahead? [y/N/?")
     child.sendline("y")
     while child.expect([ASK_AGAIN, end]) == 0:
         child.sendline("yes")
@@ -105,7 +105,7 @@ def test_completion_offers_running_process_names(repl: pexpect.spawn,
 def test_repl_confirmation_yes_kills_no_keeps(repl: pexpect.spawn, sleepers: Sleepers) -> None:
     child = sleepers.spawn("zqxkeep1")
     repl.sendline("kill zqxkeep1")
-    repl.expect_exact("Go ahead? [y/N]")
+    repl.expect_exact("Go ahead? [y/N/?")
     repl.sendline("n")
     repl.expect("(?i)cancelled")
     repl.expect(PROMPT)
@@ -119,7 +119,7 @@ def test_repl_confirmation_yes_kills_no_keeps(repl: pexpect.spawn, sleepers: Sle
 def test_ctrl_c_at_a_confirmation_cancels_it(repl: pexpect.spawn, sleepers: Sleepers) -> None:
     child = sleepers.spawn("zqxctrlc")
     repl.sendline("kill zqxctrlc")
-    repl.expect_exact("Go ahead? [y/N]")
+    repl.expect_exact("Go ahead? [y/N/?")
     repl.sendcontrol("c")
     repl.expect("(?i)cancelled")
     repl.expect(PROMPT)
@@ -129,7 +129,7 @@ def test_ctrl_c_at_a_confirmation_cancels_it(repl: pexpect.spawn, sleepers: Slee
 def test_one_shot_asks_in_a_terminal(sleepers: Sleepers) -> None:
     child = sleepers.spawn("zqxoneshot")
     shell = _spawn("kill zqxoneshot")
-    shell.expect_exact("Go ahead? [y/N]")
+    shell.expect_exact("Go ahead? [y/N/?")
     shell.sendline("no")
     shell.expect(pexpect.EOF)
     shell.close()
@@ -147,14 +147,14 @@ def test_many_processes_are_listed_and_confirmed_twice(sleepers: Sleepers) -> No
     shell = _spawn("kill zqxmany")
     for child in children:
         shell.expect(str(child.pid))
-    shell.expect_exact("Go ahead? [y/N]")
+    shell.expect_exact("Go ahead? [y/N/?, or pick from 1-6]")
     shell.sendline("y")
-    while shell.expect([r"acts on 6 processes \(all listed above\)\. " + ASK_AGAIN,
-                        ASK_AGAIN]) == 1:
-        shell.sendline("yes")
+    shell.expect(r"acts on 6 processes \(all listed above\)")
+    shell.expect_exact(ASK_AGAIN)  # every reason at once, asked once
     shell.sendline("y")  # only the word yes counts when asked again
     shell.expect(pexpect.EOF)
     shell.close()
+    assert ASK_AGAIN not in (shell.before or "")
     assert shell.exitstatus == 1
     assert all(_alive(c.pid) for c in children)
     shell = _spawn("kill zqxmany")
@@ -162,6 +162,76 @@ def test_many_processes_are_listed_and_confirmed_twice(sleepers: Sleepers) -> No
     shell.close()
     assert shell.exitstatus == 0
     assert all(_wait_gone(c.pid) for c in children)
+
+
+def _numbers_shown(output: str, name: str) -> dict[int, int]:
+    """The # column of a numbered plan: number → pid."""
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", output)
+    rows = re.findall(rf"^\s*(\d+)\W+terminate\W+(\d+) {name}", plain, re.MULTILINE)
+    return {int(number): int(pid) for number, pid in rows}
+
+
+def test_numbers_at_the_confirmation_pick_some_targets(sleepers: Sleepers) -> None:
+    children = [sleepers.spawn("zqxpick") for _ in range(4)]
+    shell = _spawn("kill zqxpick")
+    shell.expect_exact("Go ahead? [y/N/?, or pick from 1-4]")
+    numbers = _numbers_shown(shell.before or "", "zqxpick")
+    assert sorted(numbers.values()) == sorted(c.pid for c in children)
+    shell.sendline("?")
+    shell.expect_exact("all but 2")
+    shell.expect_exact("Go ahead? [y/N/?, or pick from 1-4]")
+    shell.sendline("7")  # not on the list: asked again, once
+    shell.expect("Not understood: there is no 7")
+    shell.expect_exact("Go ahead? [y/N/?, or pick from 1-4]")
+    shell.sendline("all but 2,3")
+    shell.expect(r"only 1, 4 of 4")
+    while shell.expect([ASK_AGAIN, pexpect.EOF]) == 0:
+        shell.sendline("yes")
+    shell.close()
+    assert shell.exitstatus == 0
+    assert _wait_gone(numbers[1]) and _wait_gone(numbers[4])
+    assert _alive(numbers[2]) and _alive(numbers[3])
+
+
+def test_an_answer_not_understood_twice_changes_nothing(sleepers: Sleepers) -> None:
+    child = sleepers.spawn("zqxunclear")
+    shell = _spawn("kill zqxunclear")
+    shell.expect_exact("Go ahead? [y/N/?]")
+    shell.sendline("maybe")
+    shell.expect("Not understood")
+    shell.expect_exact("Go ahead? [y/N/?]")
+    shell.sendline("perhaps")
+    shell.expect(pexpect.EOF)
+    shell.close()
+    assert shell.exitstatus == 1
+    assert _alive(child.pid)
+
+
+def test_the_plan_is_printed_once(sleepers: Sleepers) -> None:
+    child = sleepers.spawn("zqxonce")
+    shell = _spawn("pause zqxonce")
+    _confirm_everything(shell, pexpect.EOF)
+    output = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shell.before or "")
+    shell.close()
+    assert shell.exitstatus == 0
+    assert eventually(lambda: psutil.Process(child.pid).status() == psutil.STATUS_STOPPED)
+    assert output.count("risk: ") == 0  # after the answer, only the outcome
+    assert re.search(r"done\W+suspend\W+\d+ zqxonce", output)
+
+
+def test_piped_output_still_asks_at_the_terminal(sleepers: Sleepers, tmp_path: Path) -> None:
+    child = sleepers.spawn("zqxpiped")
+    log = tmp_path / "log"
+    env = nlsh_env({"TERM": "xterm-256color", "NO_COLOR": "1", "COLUMNS": "160"})
+    shell = pexpect.spawn("bash", ["-c", f"{sys.executable} -m nlsh 'kill zqxpiped' > {log}"],
+                          env=env, encoding="utf-8", timeout=120, dimensions=(40, 160))
+    shell.expect(str(child.pid))  # the plan is shown on the terminal, not in the pipe
+    _confirm_everything(shell, pexpect.EOF)
+    shell.close()
+    assert shell.exitstatus == 0
+    assert _wait_gone(child.pid)
+    written = log.read_text()
+    assert "Done: Terminate 1 process" in written and "Go ahead" not in written
 
 
 def test_survivors_of_sigterm_are_offered_sigkill(tmp_path: Path) -> None:
@@ -221,7 +291,7 @@ def test_do_1_acts_on_the_first_finding_of_a_diagnosis(repl: pexpect.spawn,
         repl.sendline("do 1")
         repl.expect_exact(f"→ {suggestion}")
         repl.expect("renice")
-        repl.expect_exact("Go ahead? [y/N]")
+        repl.expect_exact("Go ahead? [y/N/?")
         repl.sendline("n")
         repl.expect("(?i)cancelled")
         repl.expect(PROMPT)
@@ -238,7 +308,7 @@ def test_two_requests_in_one_sentence_each_ask_for_their_own_confirmation(
     child = _spawn("pause zqpausable, then lower the priority of zqnicable")
     child.expect("Pause 1 process named 'zqpausable'")
     _confirm_everything(child, "Lower the CPU priority of 1 process named 'zqnicable'")
-    child.expect_exact("Go ahead? [y/N]")
+    child.expect_exact("Go ahead? [y/N/?")
     child.sendline("n")  # the second request alone is declined
     child.expect(pexpect.EOF)
     child.close()

@@ -9,12 +9,11 @@ second-guesses the policy (it only re-checks identity).
 from __future__ import annotations
 
 import importlib
-import re
 from collections.abc import Callable
 from dataclasses import replace
 
 from nlsh.context import Context
-from nlsh.stages import Plan, ProcessRef, Reply
+from nlsh.stages import Plan, ProcessRef, Reply, recount_processes
 
 Rule = Callable[[Plan, Context], Plan | Reply]
 
@@ -50,6 +49,4 @@ def _recounted(plan: Plan, planned: int) -> Plan:
     kept = _processes(plan)
     if kept == planned:
         return plan
-    counted = re.compile(rf"\b{planned} process(?:es)?\b")
-    summary = counted.sub(f"{kept} process{'' if kept == 1 else 'es'}", plan.summary, count=1)
-    return replace(plan, summary=summary)
+    return replace(plan, summary=recount_processes(plan.summary, planned, kept))

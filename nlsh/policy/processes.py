@@ -148,7 +148,7 @@ def confirm_privileged_processes(plan: Plan, ctx: Context) -> Plan | Reply:
     return replace(plan, confirmations=tuple(dict.fromkeys(reasons)))
 
 
-def _listing(refs: list[ProcessRef], most: int = 5) -> str:
+def _listing(refs: list[ProcessRef], most: int = 12) -> str:
     shown = ", ".join(f"{r.pid} {r.name}" for r in refs[:most])
     more = f" and {len(refs) - most} more" if len(refs) > most else ""
     return f"pid{'s' if len(refs) > 1 else ''} {shown}{more}"

@@ -49,17 +49,25 @@ def _step_row(step: Step) -> list[Text]:
     return [action, what, owner, size, detail]
 
 
-def plan_table(plan: Plan) -> Table:
+def plan_table(plan: Plan, numbered: bool = False) -> Table:
+    """Every step; with ``numbered``, each target's number for picking at the confirmation."""
     table = Table(show_edge=False, pad_edge=False, expand=False, header_style="bold")
+    if numbered:
+        table.add_column("#", justify="right")
     for heading, justify in (("action", "left"), ("target", "left"), ("user", "left"),
                              ("size", "right"), ("details", "left")):
         table.add_column(heading, justify=justify)  # type: ignore[arg-type]
+    numbers: dict[object, int] = {t: n for n, t in enumerate(plan.pickable, start=1)}
     for step in plan.steps:
-        table.add_row(*_step_row(step))
+        row = _step_row(step)
+        if numbered:
+            number = numbers.pop(step.target, None)  # a target's first step carries it
+            row.insert(0, Text("" if number is None else str(number), style="bold"))
+        table.add_row(*row)
     return table
 
 
-def plan_view(plan: Plan) -> RenderableType:
+def plan_view(plan: Plan, numbered: bool = False) -> RenderableType:
     """Summary, every step, risk and reversibility, notes and extra warnings."""
     risk = plan.risk.value
     heading = Text.assemble(
@@ -68,7 +76,7 @@ def plan_view(plan: Plan) -> RenderableType:
         ("reversible with 'undo'" if plan.reversible else "cannot be undone",
          "green" if plan.reversible else "yellow"),
     )
-    parts: list[RenderableType] = [heading, plan_table(plan)]
+    parts: list[RenderableType] = [heading, plan_table(plan, numbered)]
     if plan.total_bytes:
         parts.append(Text(f"Total: {human_bytes(plan.total_bytes)}", style="bold"))
     for note in plan.notes:

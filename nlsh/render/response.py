@@ -61,7 +61,8 @@ def response_view(response: Response, explain: bool = False) -> RenderableType:
         parts.append(Text(printable(response.message), style="bold"))
         parts.append(view_for(response.answer.kind)(response.answer.result))
         return Group(*parts)
-    if response.plan is not None and response.status is not Status.CLARIFY:
+    if (response.plan is not None and response.status is not Status.CLARIFY
+            and not response.plan_shown):
         parts.append(plan_view(response.plan))
     if response.outcome is not None:
         parts.append(outcome_view(response.outcome))

@@ -310,6 +310,7 @@ class FailIfAsked:
     """A confirmer for items that must never ask: every question is recorded, and declined."""
 
     reason = "declined by the faithfulness runner"
+    shows_plan = False
 
     def __init__(self) -> None:
         self.asked: list[str] = []
@@ -318,8 +319,12 @@ class FailIfAsked:
         self.asked.append(f"select ({plan.summary})")
         return None
 
-    def confirm(self, plan: Any) -> bool:
+    def confirm(self, plan: Any) -> Any:
         self.asked.append(f"confirm ({plan.summary})")
+        return None
+
+    def reconfirm(self, plan: Any) -> bool:
+        self.asked.append(f"reconfirm ({plan.summary})")
         return False
 
     def offer(self, plan: Any) -> bool:

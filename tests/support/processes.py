@@ -244,6 +244,7 @@ class AcceptAndEscalate:
     """A user who says yes to everything, including the SIGKILL offered for survivors."""
 
     reason = "cancelled"
+    shows_plan = False
 
     def __init__(self) -> None:
         self.offered: list[Any] = []
@@ -251,7 +252,10 @@ class AcceptAndEscalate:
     def select(self, plan: Any) -> Any:
         return None
 
-    def confirm(self, plan: Any) -> bool:
+    def confirm(self, plan: Any) -> Any:
+        return plan
+
+    def reconfirm(self, plan: Any) -> bool:
         return True
 
     def offer(self, plan: Any) -> bool:
@@ -263,6 +267,7 @@ class Picks:
     """A user who picks the named groups of a selectable plan, then says yes."""
 
     reason = "cancelled"
+    shows_plan = False
 
     def __init__(self, *groups: str) -> None:
         self.groups = set(groups)
@@ -272,7 +277,10 @@ class Picks:
         self.shown.append(plan)
         return plan.narrowed_to(self.groups, summary="Close " + ", ".join(sorted(self.groups)))
 
-    def confirm(self, plan: Any) -> bool:
+    def confirm(self, plan: Any) -> Any:
+        return plan
+
+    def reconfirm(self, plan: Any) -> bool:
         return True
 
     def offer(self, plan: Any) -> bool:
