@@ -146,6 +146,8 @@ def _respond_and_journal(request: Request, ctx: Context, confirmer: Confirmer) -
                             choices=verdict.choices, rule=verdict.rule)
     else:
         response = _respond(parse, ctx, confirmer, request.order)
+    if parse.notes:
+        response = replace(response, message=f"{response.message} ({'; '.join(parse.notes)})")
     if response.outcome is None:  # executed plans journal themselves step by step
         ctx.journal.record(
             "request", ctx.journal.new_id(), text=parse.text, intent=parse.intent,

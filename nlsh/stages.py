@@ -198,6 +198,7 @@ class Parse:
     source: str = "model"
     uncertain: bool = False
     operators: Operators = NO_OPERATORS
+    notes: tuple[str, ...] = ()  # said in the reply: a part of the text knowingly not done
 
     @property
     def rejected_values(self) -> tuple[str, ...]:

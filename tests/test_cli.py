@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from nlsh import __version__
-from tests.conftest import nlsh_env, run_nlsh
+from tests.conftest import Sleepers, nlsh_env, run_nlsh
 
 
 def test_version() -> None:
@@ -128,3 +128,12 @@ def test_an_argument_that_is_not_utf8_gets_an_answer_not_an_internal_error() -> 
     assert completed.returncode in (0, 1, 2), completed.stderr
     assert data["text"] == "kill \ufffd x"
     assert b"internal error" not in completed.stderr
+
+
+def test_a_habitual_pipeline_does_its_part_and_names_the_rest(sleepers: Sleepers) -> None:
+    child = sleepers.spawn("zqxpiper")
+    run = run_nlsh("--json", "ps aux | grep zqxpiper | awk '{print $2}'")
+    reply = json.loads(run.stdout)
+    assert (reply["intent"], reply["status"]) == ("process.find", "done")
+    assert [p["pid"] for p in reply["result"]["processes"]] == [child.pid]
+    assert "'| awk '{print $2}'', was not run: nlsh runs no shell commands" in reply["message"]

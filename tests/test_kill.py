@@ -16,7 +16,8 @@ import pytest
 import nlsh.execution.processes as verbs
 from nlsh.context import Context
 from nlsh.execution import execute
-from nlsh.pipeline import AcceptAll, DeclineAll
+from nlsh.language import understander
+from nlsh.pipeline import AcceptAll, DeclineAll, run
 from nlsh.stages import Plan, Risk, Status, Step, StepStatus
 from nlsh.system.processes import read_process
 from tests.conftest import Sleepers
@@ -133,7 +134,9 @@ def test_glob_characters_are_literal(sleepers: Sleepers, pattern: str) -> None:
     name = program_name(child)
     wanted = pattern.format(name=name, stem=name[:-1])
     response = request("process.kill", AcceptAll(), process=wanted)
-    assert response.status is Status.NOTHING_TO_DO
+    # nothing matches; a name close to the pattern may be offered, never acted on
+    assert response.status in (Status.NOTHING_TO_DO, Status.CLARIFY), response.message
+    assert response.plan is None and response.outcome is None
     assert alive(child)
 
 
@@ -252,6 +255,21 @@ def test_a_near_miss_suggests_the_running_name(sleepers: Sleepers) -> None:
     name = program_name(child)
     typo = name[:-1] + ("x" if name[-1] != "x" else "y")
     response = request("process.kill", AcceptAll(), process=typo)
-    assert response.status is Status.NOTHING_TO_DO
-    assert f"did you mean {name}" in response.message
+    assert response.status is Status.CLARIFY  # asked, even with --yes: never acted on a guess
+    assert f"did you mean {name} (pid {child.pid})?" in response.message
     assert alive(child)
+
+
+def test_a_name_that_is_part_of_a_running_one_is_offered_never_acted_on(
+        sleepers: Sleepers) -> None:
+    child = sleepers.spawn("zqnode-server")
+    understand = understander()
+    response = run("kill zqnode", Context.from_environment(), understand, AcceptAll())
+    assert response.status is Status.CLARIFY, response.message
+    assert f"did you mean zqnode-server (pid {child.pid})?" in response.message
+    assert [c.sentence for c in response.choices] == ["kill zqnode-server"]
+    assert alive(child)
+    chosen = run(response.choices[0].sentence, Context.from_environment(), understand,
+                 AcceptAll())
+    assert chosen.status is Status.DONE, chosen.message
+    assert [s.target.pid for s in chosen.plan.steps] == [child.pid]

@@ -39,7 +39,7 @@ def test_look_alike_names_are_told_from_plain_ones(name: str, flagged: str | Non
 def test_did_you_mean_never_offers_a_look_alike_silently(impostor: tuple[str, str]) -> None:
     plain, fake = impostor
     response = request("process.kill", dry_run=True, process=plain)
-    assert response.status is Status.NOTHING_TO_DO
+    assert response.status is Status.CLARIFY
     assert f"did you mean {fake} (careful: mixes Cyrillic and Latin letters; it looks like " \
            f"'{plain}' but is not)" in response.message
     run = run_nlsh("--dry-run", "--json", f"pkill {plain}")

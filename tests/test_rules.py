@@ -37,6 +37,10 @@ from nlsh.language.rules import parse_rigid
     ("is postgres still running?", "process.find", {"process": "postgres"}),
     ("Is sshd up", "process.find", {"process": "sshd"}),
     ("is 4312 alive", "process.find", {"pid": 4312}),
+    ("ps aux | grep node", "process.find", {"process": "node"}),
+    ("ps -ef|grep -i '[p]ython'", "process.find", {"process": "python"}),
+    ("kill $(pgrep node)", "process.kill", {"process": "node"}),
+    ("kill -9 `pidof node`", "process.kill", {"process": "node", "force": True}),
 ])
 def test_rigid_forms(text: str, intent: str, slots: dict[str, object]) -> None:
     parse = parse_rigid(text)
@@ -66,3 +70,16 @@ def test_out_of_range_numbers_are_rejected(text: str, problem: str) -> None:
     parse = parse_rigid(text)
     assert parse is not None
     assert parse.rejected_values == (problem,)
+
+
+def test_the_rest_of_a_pipeline_is_named_as_not_run() -> None:
+    parse = parse_rigid("ps aux | grep node | awk '{print $2}'")
+    assert parse is not None and parse.intent == "process.find"
+    assert parse.notes == ("the rest of the pipeline, '| awk '{print $2}'', was not run: nlsh "
+                           "runs no shell commands",)
+
+
+@pytest.mark.parametrize("text", ["ps aux | grep -v node", "ls | wc -l", "ps aux | grep 'a.*b'"])
+def test_a_pipeline_with_no_reading_is_never_guessed(text: str) -> None:
+    parse = parse_rigid(text)
+    assert parse is not None and parse.intent is None and parse.notes

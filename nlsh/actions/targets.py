@@ -18,6 +18,7 @@ from nlsh.context import Context
 from nlsh.stages import (
     NO_OPERATORS,
     PID_LIMIT,
+    Choice,
     Exclusion,
     Limit,
     Operators,
@@ -230,25 +231,50 @@ def _find_named(parse: Parse, ctx: Context, what: str) -> Targets | Reply:
                      f"until its parent (pid {zombie.ppid}) collects it, and no signal reaches it")
     alive = [p for p in found if not p.is_zombie]
     if not alive:
-        return Reply(Status.NOTHING_TO_DO,
-                     _nothing_message(description, name, bool(zombies), known_names))
+        if name is not None and not zombies and user is None:
+            guess = _did_you_mean(parse.text, name, description, known_names)
+            if guess is not None:
+                return guess
+        return Reply(Status.NOTHING_TO_DO, _nothing_message(description, bool(zombies)))
     return Targets(tuple(children_first(alive)), description, tuple(notes), port)
 
 
-def _nothing_message(description: str, name: str | None, zombies: bool,
-                     known_names: set[str]) -> str:
+def _nothing_message(description: str, zombies: bool) -> str:
     if zombies:
         return f"Every process {description} has already exited (zombies waiting for a parent)"
     if description.startswith("listening on port"):
         return f"Nothing is {description}"
-    message = f"No process {description} is running"
-    if name is not None:
-        known = known_names or {n for p in snapshot().values() for n in p.names}
-        close = [n for n in difflib.get_close_matches(name.lower(), sorted(known), n=3,
-                                                      cutoff=0.75) if n != name.lower()]
-        if close:
-            message += f" (did you mean {' or '.join(map(flagged, close))}?)"
-    return message
+    return f"No process {description} is running"
+
+
+MOST_GUESSES = 4
+
+
+def _did_you_mean(text: str, name: str, description: str,
+                  known_names: set[str]) -> Reply | None:
+    """No process is called ``name``, but some are called nearly that ("node" while only
+    node-server runs, "chorme"): ask, offering each as a sentence to say. Never acted on
+    without the user choosing it, and then confirming its plan."""
+    wanted = name.lower()
+    known = sorted(known_names or {n for p in snapshot().values() for n in p.names})
+    close = difflib.get_close_matches(wanted, known, n=3, cutoff=0.75)
+    containing = sorted((n for n in known if len(wanted) >= 3 and wanted in n),
+                        key=lambda n: (not n.startswith(wanted), len(n), n))
+    guesses = [n for n in dict.fromkeys([*close, *containing]) if n != wanted][:MOST_GUESSES]
+    if not guesses:
+        return None
+    written = re.compile(rf"(?<![\w.-]){re.escape(name)}(?![\w.-])", re.IGNORECASE)
+    choices: list[Choice] = []
+    labels: list[str] = []
+    for guess in guesses:
+        pids = sorted(named_processes(guess))
+        label = flagged(guess) + (f" (pid {pids[0]})" if len(pids) == 1 else
+                                  f" ({len(pids)} processes)" if pids else "")
+        labels.append(label)
+        if written.search(text):
+            choices.append(Choice(label=label, sentence=written.sub(guess, text, count=1)))
+    message = f"No process {description} is running; did you mean {' or '.join(labels)}?"
+    return Reply(Status.CLARIFY, message, choices=tuple(choices))
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:

@@ -106,6 +106,9 @@ FORMS: tuple[tuple[tuple[str, ...], str, Build], ...] = (
      rf"(?:do|run|send|issue)\s+(?:a\s+)?kill\s+{_SIGNAL}(?:on|to|against)\s+(?:pid\s+)?{_PID}",
      _kill_pid),
     (("pkill", "killall"), rf"(?:pkill|killall)\s+{_SIGNAL}{_NAME}", _kill_name),
+    # "kill $(pgrep node)", "kill -9 `pidof node`": the shell's way of saying pkill
+    (("kill",), rf"kill\s+{_SIGNAL}(?:\$\(|`)\s*(?:pgrep|pidof)\s+{_NAME}\s*(?:\)|`)",
+     _kill_name),
     (("ps",), r"ps(?:\s+(?:aux|-ef|-e|-A|ax|-aux|auxf|faux))?", _fixed("process.list")),
     (("top", "htop", "btop", "atop"), r"(?:top|htop|btop|atop)",
      _fixed("process.list", sort_by="cpu")),
@@ -158,11 +161,54 @@ def _forms_for(first_word: str) -> tuple[tuple[re.Pattern[str], Build], ...]:
                  for words, pattern, build in FORMS if first_word in words)
 
 
+# "ps aux | grep node", typed by habit: the part nlsh does is finding the program; any
+# further stage ("| awk '{print $2}'", "| wc -l") is named in the reply as not run.
+_PS_GREP = re.compile(
+    r"ps(?:\s+-?[a-zA-Z]+)*\s*\|\s*grep(?:\s+-(?P<flags>[iwFE]+))?\s+"
+    r"(?P<quote>['\"]?)(?P<name>[A-Za-z0-9_.+@:\[\]-]+)(?P=quote)"
+    r"(?P<rest>\s*\|.*)?", re.IGNORECASE)
+
+
+def _ps_grep(text: str, sentence: str) -> Parse | None:
+    match = _PS_GREP.fullmatch(sentence)
+    if match is None:
+        return None
+    name = re.sub(r"\[(\w)\]", r"\1", match.group("name"))  # "[n]ode": grep's own trick
+    if not re.fullmatch(r"[A-Za-z0-9_.+@:-]+", name):
+        return None  # a real pattern, not a program name: left to the model, which may ask
+    rest = (match.group("rest") or "").strip()
+    notes = (f"the rest of the pipeline, '{rest}', was not run: nlsh runs no shell "
+             "commands",) if rest else ()
+    span = SlotSpan(slot="process", text=name, start=0, end=0, value=name.lower())
+    return Parse(text=text, intent="process.find", confidence=1.0,
+                 slots={"process": name.lower()},
+                 alternatives=(Alternative("process.find", 1.0),), spans=(span,),
+                 source="rules", notes=notes)
+
+
+_SHELL_COMMANDS = frozenset({"ps", "pgrep", "pidof", "top", "htop", "ss", "netstat", "lsof",
+                             "fuser", "df", "du", "free", "kill", "pkill", "killall", "ls",
+                             "find", "cat", "grep", "renice", "ionice", "xargs", "awk",
+                             "sort", "head", "tail", "wc", "sudo"})
+
+
+def _other_pipeline(text: str, sentence: str) -> Parse | None:
+    """A shell pipeline nlsh has no reading for ("ps aux | grep -v node"): never guessed at."""
+    if sentence.split(None, 1)[0].lower() not in _SHELL_COMMANDS:
+        return None
+    return Parse(text=text, intent=None, confidence=1.0, source="rules",
+                 notes=("it looks like a shell pipeline, and nlsh runs no shell commands; "
+                        "say what you want instead, e.g. 'is node running' or 'list "
+                        "processes by memory'",))
+
+
 def parse_rigid(text: str) -> Parse | None:
     """A ``Parse`` when ``text`` is exactly one of the rigid forms, else None."""
     sentence = text.strip().rstrip(";")
     if not sentence or len(sentence) > 200:
         return None
+    if "|" in sentence:
+        return _ps_grep(text, sentence) or _other_pipeline(text, sentence)
     for pattern, build in _forms_for(sentence.split(None, 1)[0].lower()):
         match = pattern.fullmatch(sentence)
         if match is None:
