@@ -148,9 +148,10 @@ def _show(response: Response, options: Options, console: Any) -> None:
     if options.as_json:
         _emit_json(response, options, sys.stdout)
         return
+    from nlsh.render.pager import show
     from nlsh.render.response import response_view
 
-    console.print(response_view(response, explain=options.explain))
+    show(console, response_view(response, explain=options.explain))
 
 
 def _one_shot(sentence: str, options: Options) -> ExitStatus:

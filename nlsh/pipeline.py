@@ -146,7 +146,10 @@ def _respond_and_journal(request: Request, ctx: Context, confirmer: Confirmer) -
                             choices=verdict.choices, rule=verdict.rule)
     else:
         response = _respond(parse, ctx, confirmer, request.order)
-    if parse.notes:
+    if parse.notes and response.status is Status.OUT_OF_SCOPE:  # the note says why
+        note = "; ".join(parse.notes)
+        response = replace(response, message=note[:1].upper() + note[1:])
+    elif parse.notes:
         response = replace(response, message=f"{response.message} ({'; '.join(parse.notes)})")
     if response.outcome is None:  # executed plans journal themselves step by step
         ctx.journal.record(

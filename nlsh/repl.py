@@ -1,10 +1,11 @@
 """The interactive shell: ``nlsh`` alone in a terminal.
 
 prompt_toolkit gives line editing, persistent history (XDG state dir), and completion
-of example phrases and running process names. Ctrl-C cancels the line or a pending
-confirmation; Ctrl-D (or ``exit``) leaves; SIGTERM leaves at once (exit 130). After a
-clarify question the user answers with a number; after a diagnosis, ``do 1`` runs the
-first finding's suggestion.
+of example phrases and running process names, grey suggestions from history (accept with
+the right arrow). Ctrl-C cancels the line or a pending confirmation; Ctrl-L or ``clear``
+clears the screen; a long answer goes through ``$PAGER``; Ctrl-D (or ``exit``) leaves;
+SIGTERM leaves at once (exit 130). After a clarify question the user answers with a
+number; after a diagnosis, ``do 1`` runs the first finding's suggestion.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from prompt_toolkit import PromptSession
+from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 from prompt_toolkit.formatted_text import HTML
@@ -118,7 +120,7 @@ class Repl:
             history = InMemoryHistory()
         self.session: PromptSession[str] = PromptSession(
             history=history, completer=SentenceCompleter(_examples()),
-            complete_while_typing=False)
+            complete_while_typing=False, auto_suggest=AutoSuggestFromHistory())
         self.answers: PromptSession[str] = PromptSession()
         self.confirmer = TerminalConfirmer(self.console, ask=self._ask)
         self.last: Response | None = None
@@ -148,6 +150,9 @@ class Repl:
                 continue
             if line.lower() in ("exit", "quit", ":q", "bye"):
                 return ExitStatus.OK
+            if line.lower() in ("clear", "cls"):  # as in a shell; Ctrl-L does it too
+                self.console.clear()
+                continue
             try:
                 self.handle(line)
             except Terminated:
@@ -218,9 +223,10 @@ class Repl:
             self.console.print_json(json.dumps(response.to_json(self.options.explain),
                                                default=str))
             return
+        from nlsh.render.pager import show
         from nlsh.render.response import response_view
 
-        self.console.print(response_view(response, explain=self.options.explain))
+        show(self.console, response_view(response, explain=self.options.explain))
         if response.choices and response.status is Status.CLARIFY:
             self.console.print(Text("Type a number to choose.", style="dim"))
         for warning in self.ctx.journal.warnings:

@@ -75,8 +75,9 @@ def test_help_lists_the_catalog_grouped_by_area(catalog: Path) -> None:
     assert result["areas"] == ["processes", "memory", "nlsh itself"]
     kill = result["intents"][0]
     assert kill == {"name": "process.kill", "area": "processes", "summary": "End processes",
-                    "examples": ["kill firefox", "kill whatever is on port 8080",
-                                 "stop the backup job"],
+                    # whole sentences first, then in the catalog's order
+                    "examples": ["kill whatever is on port 8080", "stop the backup job",
+                                 "kill firefox"],
                     "changes_system": True}
     assert result["intents"][1]["examples"] == ["how much memory is free", "show memory usage"]
     assert result["intents"][1]["changes_system"] is False
@@ -102,15 +103,45 @@ def test_areas(intent: str, area: str) -> None:
     assert area_of(intent) == area
 
 
-def test_view_shows_summaries_examples_options_and_the_shell(catalog: Path) -> None:
+def _ask_about(topic: str) -> Answer:
+    answer = show_help(Parse(text=f"help {topic}", intent="help", confidence=1.0,
+                             slots={"topic": topic}), Context.from_environment())
+    assert isinstance(answer, Answer)
+    json.dumps(answer.result)
+    return answer
+
+
+def test_help_is_one_screen_naming_areas_topics_and_follow_ups(catalog: Path) -> None:
     shown = render_text(help_view(_ask().result))
-    for line in ("Processes", "Memory", "nlsh itself", "End processes", "kill firefox",
-                 "how much memory is free", "--dry-run", "--json", "-y, --yes", "--explain",
-                 "interactive shell"):
+    for line in ("Processes", "Memory", "nlsh itself", "End processes",
+                 "kill whatever is on port 8080", "how much memory is free", "help keys",
+                 "help follow-ups", "'do 1'", "all but 2", "--dry-run", "--explain"):
         assert line in shown, line
     assert "[firefox](process)" not in shown
-    assert shown.count("asks before changing anything") == 1  # only kill changes the system
     assert shown.index("End processes") < shown.index("Show RAM") < shown.index("What nlsh")
+    assert len(shown.splitlines()) <= 24
+
+
+def test_a_topic_shows_that_topic_only(catalog: Path) -> None:
+    kill = _ask_about("kill")
+    assert kill.message == "Help on 'kill' (End processes)"
+    assert [i["name"] for i in kill.result["intents"]] == ["process.kill"]
+    shown = render_text(help_view(kill.result))
+    assert "kill firefox" in shown and "asks before changing anything" in shown
+    assert "how much memory is free" not in shown
+    memory = render_text(help_view(_ask_about("memory").result))
+    assert "how much memory is free" in memory and "kill firefox" not in memory
+    keys = render_text(help_view(_ask_about("keys").result))
+    assert "all but 2" in keys and "Ctrl-L" in keys
+    options = render_text(help_view(_ask_about("options").result))
+    for line in ("--dry-run", "--json", "-y, --yes", "--explain", "interactive shell"):
+        assert line in options, line
+
+
+def test_an_unknown_topic_names_the_topics(catalog: Path) -> None:
+    answer = _ask_about("banana")
+    assert answer.message.startswith("No help topic 'banana'. Topics: processes, memory, nlsh,")
+    assert answer.result["topic"] is None
 
 
 def test_view_escapes_what_it_shows(catalog: Path) -> None:

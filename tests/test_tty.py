@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from shlex import quote as shlex_quote
 
 import pexpect
 import psutil
@@ -325,3 +326,60 @@ def test_a_negated_or_questioned_order_never_asks_and_changes_nothing(
         child.close(force=True)
         assert index == 1, f"{sentence!r} asked for confirmation"
     assert _alive(target.pid)
+
+
+def test_clear_and_ctrl_l_clear_the_screen_and_plan_nothing(repl: pexpect.spawn) -> None:
+    repl.sendline("clear")
+    repl.expect_exact("\x1b[2J")
+    repl.expect(PROMPT)
+    assert "Clean up" not in (repl.before or "")
+    repl.sendcontrol("l")
+    repl.expect_exact("\x1b[2J")
+    repl.sendline("exit")
+    repl.expect(pexpect.EOF)
+
+
+def test_help_on_a_topic_and_the_shell_suggests_from_history(repl: pexpect.spawn) -> None:
+    repl.sendline("help kill")
+    repl.expect_exact("Help on 'kill' (End processes)")
+    repl.expect("SIGKILL for survivors")
+    repl.expect(PROMPT)
+    assert "Show RAM" not in (repl.before or "")
+    repl.send("help k")
+    repl.expect_exact("ill")  # the rest of "help kill", suggested in grey from history
+    repl.sendcontrol("c")
+    repl.expect(PROMPT)
+
+
+def test_a_long_answer_goes_through_the_pager(sleepers: Sleepers) -> None:
+    pager = f"{sys.executable} -c " + shlex_quote(
+        "import sys; sys.stdout.write('PAGED>' + sys.stdin.read().replace('\\n', '\\nPAGED>'))")
+    env = nlsh_env({"TERM": "xterm-256color", "NO_COLOR": "1", "COLUMNS": "100",
+                    "PROMPT_TOOLKIT_NO_CPR": "1", "PAGER": pager})
+    child = pexpect.spawn(sys.executable, ["-m", "nlsh"], env=env, encoding="utf-8",
+                          timeout=120, dimensions=(12, 100))
+    try:
+        child.expect(PROMPT)
+        child.sendline("help")  # over 12 lines: paged
+        child.expect("PAGED>.*Processes")
+        child.expect(PROMPT)
+        child.sendline("uptime")  # a line or two: printed as is
+        child.expect("(?i)up")
+        child.expect(PROMPT)
+        assert "PAGED>" not in (child.before or "")
+    finally:
+        child.close(force=True)
+
+
+def test_a_near_name_is_offered_and_picked_by_number(repl: pexpect.spawn,
+                                                    sleepers: Sleepers) -> None:
+    child = sleepers.spawn("zqnear-server")
+    repl.sendline("kill zqnear")
+    repl.expect_exact(f"did you mean zqnear-server (pid {child.pid})?")
+    repl.expect(PROMPT)
+    repl.sendline("1")
+    repl.expect_exact("Go ahead? [y/N/?]")
+    repl.sendline("n")
+    repl.expect("(?i)cancelled")
+    repl.expect(PROMPT)
+    assert _alive(child.pid)

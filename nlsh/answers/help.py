@@ -32,6 +32,38 @@ def area_of(intent: str) -> str:
     return AREAS.get(prefix, prefix)
 
 
+FOLLOW_UPS = (
+    "a number picks from the list nlsh just showed (a 'did you mean', a choice)",
+    "after 'why is my computer slow', 'do 1' runs the first finding's suggestion",
+    "'undo' reverses the last change that can be reversed; 'history' lists what was done",
+)
+KEYS = (
+    "y or yes: go ahead with all of it; n or Enter: do nothing; ?: the keys",
+    "numbers pick some of several processes: 1,3 · 2-4 · all but 2",
+    "root-owned or other users' targets and large plans ask once more: type yes",
+    "Ctrl-C cancels a line or a confirmation; Ctrl-L or 'clear' clears the screen; "
+    "Ctrl-D or 'exit' leaves",
+)
+# Topics that are not areas or intents, with the words that ask for them.
+EXTRA_TOPICS = {"keys": ("keys", "confirm", "confirmation", "yes", "shortcuts"),
+                "follow-ups": ("follow-ups", "followups", "follow-up", "do", "numbers"),
+                "options": ("options", "flags", "json", "dry-run", "explain")}
+# Words people use for an intent, beside the words of its name and summary.
+INTENT_WORDS = {"process.kill": ("kill", "stop", "end", "terminate", "pkill", "killall"),
+                "process.suspend": ("pause", "suspend", "freeze"),
+                "process.resume": ("resume", "continue", "unpause"),
+                "process.renice": ("renice", "nice", "priority", "cpu-priority"),
+                "process.ionice": ("ionice", "io", "io-priority"),
+                "process.list": ("ps", "top", "list", "processes"),
+                "process.find": ("find", "pgrep", "running", "port", "ports"),
+                "memory.free": ("free-memory", "free"),
+                "disk.cleanup": ("clean", "cleanup", "clear", "cache", "caches", "trash"),
+                "disk.largest": ("du", "largest", "biggest", "space"),
+                "disk.usage": ("df", "usage"),
+                "system.diagnose": ("diagnose", "slow", "why"),
+                "network.connections": ("ss", "netstat", "connections", "listening")}
+
+
 def show_help(parse: Parse, ctx: Context) -> Answer:
     catalog = load_catalog()
     specs = sorted(catalog.intents.values(), key=_order)
@@ -40,21 +72,55 @@ def show_help(parse: Parse, ctx: Context) -> Answer:
     for entry in intents:
         if entry["area"] not in areas:
             areas.append(entry["area"])
+    topics = [*(a.split()[0] for a in areas), *EXTRA_TOPICS]  # "nlsh itself" → help nlsh
     result: dict[str, Any] = {"intents": intents, "areas": areas,
-                              "options": [dict(o) for o in OPTIONS], "repl": REPL}
+                              "options": [dict(o) for o in OPTIONS], "repl": REPL,
+                              "topics": topics, "follow_ups": list(FOLLOW_UPS),
+                              "keys": list(KEYS), "topic": None}
+    asked = parse.slot("topic")
+    if isinstance(asked, str):
+        return _on_topic(asked, result, {spec.name: spec for spec in specs})
     changing = sum(entry["changes_system"] for entry in intents)
     message = (f"nlsh understands {len(intents)} kinds of request ({changing} change the "
                f"system and ask first), about {', '.join(areas)}")
     return Answer(kind="help", message=message, result=result)
 
 
+def _on_topic(asked: str, result: dict[str, Any], specs: dict[str, IntentSpec]) -> Answer:
+    """``help kill``, ``help disk``, ``help keys``: that topic only."""
+    word = asked.lower().strip()
+    found: str | None = None
+    intents: list[dict[str, Any]] = []
+    area = next((a for a in result["areas"]
+                 if word in (a, a.split()[0], a.rstrip("s"), a.removesuffix("es"))), None)
+    if area is not None:
+        found = area
+        intents = [e for e in result["intents"] if e["area"] == area]
+    for topic, words in EXTRA_TOPICS.items():
+        if found is None and word in words:
+            found = topic
+    if found is None:
+        named = [name for name, spec in specs.items()
+                 if word in INTENT_WORDS.get(name, ()) or word == name
+                 or word in name.split(".")[-1:]]
+        if named:
+            found = f"'{word}' ({specs[named[0]].summary})"
+            intents = [dict(intent_json(specs[n]), description=specs[n].description,
+                            examples=list(dict.fromkeys(e.text for e in specs[n].examples))[:8])
+                       for n in named]
+    if found is None:
+        message = (f"No help topic '{asked}'. Topics: " + ", ".join(result["topics"]))
+        return Answer(kind="help", message=message, result=dict(result, topic=None))
+    message = f"Help on {found}"
+    return Answer(kind="help", message=message,
+                  result=dict(result, topic=found,
+                              intents=[] if found in EXTRA_TOPICS else intents))
+
+
 def intent_json(spec: IntentSpec) -> dict[str, Any]:
-    examples: list[str] = []
-    for example in spec.examples:
-        if example.text not in examples:
-            examples.append(example.text)
-        if len(examples) == EXAMPLES_PER_INTENT:
-            break
+    """The intent for help: its first sentences, whole ones (three words or more) first."""
+    texts = list(dict.fromkeys(example.text for example in spec.examples))
+    examples = sorted(texts, key=lambda t: len(t.split()) < 3)[:EXAMPLES_PER_INTENT]
     return {"name": spec.name, "area": area_of(spec.name), "summary": spec.summary,
             "examples": examples, "changes_system": spec.changes_system}
 

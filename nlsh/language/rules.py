@@ -98,6 +98,10 @@ _NOT_NAMES = frozenset({
 })
 
 
+def _help_topic(match: re.Match[str]) -> tuple[str, dict[str, SlotValue]] | None:
+    return "help", {"topic": match.group("topic").lower()}
+
+
 _SIGNAL = r"(?:-(?:s\s+|n\s+)?(?P<signal>[A-Za-z0-9]+)\s+)?"
 # (first words, the whole-sentence pattern, what it means)
 FORMS: tuple[tuple[tuple[str, ...], str, Build], ...] = (
@@ -134,6 +138,9 @@ FORMS: tuple[tuple[tuple[str, ...], str, Build], ...] = (
      _fixed("network.connections", listening=True)),
     (("ss", "netstat"), r"(?:ss|netstat)(?:\s+-[tupnae]+)?", _fixed("network.connections")),
     (("help", "?", "--help", "-h", "man"), r"(?:help|\?|--help|-h|man nlsh)", _fixed("help")),
+    (("help", "?", "man"),
+     r"(?:help|\?|man)\s+(?:with\s+|on\s+|about\s+|for\s+)?"
+     r"(?!(?:me|us|please|out|pls)\b)(?P<topic>[a-z][a-z-]*)\s*\??", _help_topic),
     (("undo",), r"undo", _fixed("undo")),
     (("history",), r"history", _fixed("history")),
     (("renice",), rf"renice\s+(?:-n\s+)?(?P<nice>[+-]?\d{{1,3}})\s+(?:-p\s+)?{_PID}",
@@ -209,6 +216,11 @@ def parse_rigid(text: str) -> Parse | None:
         return None
     if "|" in sentence:
         return _ps_grep(text, sentence) or _other_pipeline(text, sentence)
+    if sentence.lower() in ("clear", "cls", "reset"):
+        return Parse(text=text, intent=None, confidence=1.0, source="rules",
+                     notes=(f"'{sentence}' alone says nothing about what to clear: say e.g. "
+                            "'clear the pip cache' or 'free up disk space' (in the nlsh "
+                            "shell, 'clear' clears the screen)",))
     for pattern, build in _forms_for(sentence.split(None, 1)[0].lower()):
         match = pattern.fullmatch(sentence)
         if match is None:
