@@ -20,10 +20,17 @@ class Progress(Protocol):
     def update(self, description: str, completed: float | None = None,
                total: float | None = None) -> None: ...
 
+    def finish(self, message: str) -> None:
+        """One line that stays once the display is gone ("model ready in 84 s")."""
+        ...
+
 
 class _SilentProgress:
     def update(self, description: str, completed: float | None = None,
                total: float | None = None) -> None:
+        return None
+
+    def finish(self, message: str) -> None:
         return None
 
 

