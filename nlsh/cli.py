@@ -77,10 +77,14 @@ def clean_sentence(raw: str) -> str:
     return cleaned
 
 
+PIPED_WIDTH = 10_000  # piped output is read by programs and greps: never fold a line
+
+
 def _stdout_console(options: Options) -> Any:
     from rich.console import Console
 
-    return Console(file=sys.stdout, highlight=False, soft_wrap=False)
+    width = None if sys.stdout.isatty() else PIPED_WIDTH
+    return Console(file=sys.stdout, highlight=False, soft_wrap=False, width=width)
 
 
 def _stderr(message: str) -> None:

@@ -151,6 +151,6 @@ def test_a_long_path_in_a_plan_is_shown_whole_not_cut(private_home: Path,
     assert response.status is Status.PLANNED, response.message
     shown = render_text(response_view(response), width=120)
     cells = "".join(line.split("│")[1].strip() for line in shown.splitlines()
-                    if line.count("│") >= 4)
+                    if line.count("│") >= 3)  # the details column may give way to the path
     assert str(deep.parent.parent) in cells, shown  # every character, folded, none cut
     assert "…" not in cells

@@ -81,6 +81,7 @@ def test_is_it_running_yes_and_no(sleepers: Sleepers) -> None:
     assert [r["pid"] for r in yes.answer.result["processes"]] == [child.pid]
     no = request("process.find", process=name + "x")
     assert no.status is Status.DONE and no.message.startswith("No: no process named")
+    assert f"did you mean {name} (pid {child.pid})?" in no.message
     assert no.answer.result["running"] is False
     assert request("process.find", process="*").answer.result["running"] is False
 

@@ -96,8 +96,9 @@ def find_processes(parse: Parse, ctx: Context) -> Answer | Reply:
     found = find_targets(parse, ctx, what="process should nlsh look for")
     total = psutil.virtual_memory().total
     if isinstance(found, Reply):
-        if found.status is not Status.NOTHING_TO_DO:
-            return found
+        near_miss = found.status is Status.CLARIFY and found.message.startswith("No process")
+        if found.status is not Status.NOTHING_TO_DO and not near_miss:
+            return found  # a "did you mean" is an answer here: no, and what runs instead
         # A port in use whose owner is hidden is neither a yes nor a no.
         unknown = found.message.startswith("Port ")
         summary = found.message if unknown else f"No: {found.message[0].lower()}{found.message[1:]}"

@@ -8,6 +8,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from nlsh.render.fit import Fitted
 from nlsh.render.safe import printable, shorten, text
 from nlsh.render.units import human_bytes
 from nlsh.stages import FileRef, Outcome, Plan, ProcessRef, Step, StepStatus
@@ -24,7 +25,7 @@ def _started(create_time: float) -> str:
     return moment.strftime("%b %d %H:%M")
 
 
-def _step_row(step: Step) -> list[Text]:
+def _step_row(step: Step, dropped: frozenset[str] = frozenset()) -> list[Text]:
     target = step.target
     if isinstance(target, ProcessRef):
         what = text(f"{target.pid} {target.name}")
@@ -43,23 +44,35 @@ def _step_row(step: Step) -> list[Text]:
     else:
         what, owner, size, extra = Text("—"), Text(""), Text(""), Text("")
     detail = text(step.detail)
-    if extra.plain:
+    if extra.plain and "started" not in dropped:
         detail = Text.assemble(detail, "\n", Text(extra.plain, style="dim"))
     action = Text(step.action + (" (root)" if step.needs_root else ""), style="bold")
     return [action, what, owner, size, detail]
 
 
-def plan_table(plan: Plan, numbered: bool = False) -> Table:
+# Least valuable first, dropped when a row would fold over more than two lines. The
+# action, the target (pid and name, or the whole path), its owner and its size stay.
+DROPPABLE = ("started", "details")
+
+
+def plan_table(plan: Plan, numbered: bool = False) -> RenderableType:
     """Every step; with ``numbered``, each target's number for picking at the confirmation."""
+    return Fitted(lambda dropped, _width: _plan_table(plan, numbered, dropped), DROPPABLE)
+
+
+def _plan_table(plan: Plan, numbered: bool, dropped: frozenset[str]) -> Table:
     table = Table(show_edge=False, pad_edge=False, expand=False, header_style="bold")
     if numbered:
         table.add_column("#", justify="right")
-    for heading, justify in (("action", "left"), ("target", "left"), ("user", "left"),
-                             ("size", "right"), ("details", "left")):
-        table.add_column(heading, justify=justify)  # type: ignore[arg-type]
+    headings = [h for h in ("action", "target", "user", "size", "details") if h not in dropped]
+    for heading in headings:
+        table.add_column(heading, justify="right" if heading == "size" else "left",
+                         no_wrap=heading in ("action", "user", "size"))
     numbers: dict[object, int] = {t: n for n, t in enumerate(plan.pickable, start=1)}
     for step in plan.steps:
-        row = _step_row(step)
+        action, what, owner, size, detail = _step_row(step, dropped)
+        cells = dict(action=action, target=what, user=owner, size=size, details=detail)
+        row = [cells[heading] for heading in headings]
         if numbered:
             number = numbers.pop(step.target, None)  # a target's first step carries it
             row.insert(0, Text("" if number is None else str(number), style="bold"))

@@ -11,10 +11,13 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from nlsh.render.fit import Fitted
 from nlsh.render.safe import printable, shorten, text
 from nlsh.render.units import human_bytes
 
 COMMAND_WIDTH = 60
+MIN_COMMAND = 12  # narrower, a command line says nothing: columns are dropped first
+MIN_NAME = 8
 
 
 def started(create_time: float, now: dt.datetime | None = None) -> str:
@@ -35,31 +38,51 @@ def _command(row: Mapping[str, Any]) -> str:
     return shorten(" ".join(argv), COMMAND_WIDTH)
 
 
+# Least valuable first: dropped in this order when a row would fold over 3+ lines.
+DROPPABLE = ("started", "user", "command-on-one-line")
+
+
 def process_table(result: Mapping[str, Any]) -> RenderableType:
     rows = result.get("processes") or []
     parts: list[RenderableType] = []
     if rows:
-        sampled = any(r.get("cpu_percent") is not None for r in rows)
-        table = Table(show_edge=False, pad_edge=False, header_style="bold")
-        for heading, justify in (("pid", "right"), ("name", "left"), ("user", "left"),
-                                 ("cpu%", "right"), ("memory", "right"), ("started", "left"),
-                                 ("command", "left")):
-            if heading == "cpu%" and not sampled:
-                continue
-            table.add_column(heading, justify=justify)  # type: ignore[arg-type]
-        for row in rows:
-            cells: list[Text] = [Text(str(row["pid"])), text(row["name"], style="bold"),
-                                 text(row.get("user") or "?")]
-            if sampled:
-                cpu = row.get("cpu_percent")
-                cells.append(Text(f"{cpu:.1f}" if cpu is not None else "—"))
-            cells += [Text(human_bytes(row.get("memory_rss"))),
-                      Text(started(row["create_time"]), style="dim"),
-                      Text(_command(row), style="dim")]
-            table.add_row(*cells)
-            for use in row.get("uses") or []:
-                table.add_row(*([Text("")] * (len(cells) - 1)), text(f"↳ {use}", style="cyan"))
-        parts.append(table)
+        parts.append(Fitted(lambda dropped, width: _table(rows, dropped, width), DROPPABLE))
     for note in result.get("notes") or []:
         parts.append(Text.assemble(("note: ", "cyan"), printable(note)))
     return Group(*parts)
+
+
+def _table(rows: list[Mapping[str, Any]], dropped: frozenset[str], width: int) -> Table:
+    sampled = any(r.get("cpu_percent") is not None for r in rows)
+    table = Table(show_edge=False, pad_edge=False, header_style="bold")
+    shown = [heading for heading in ("pid", "name", "user", "cpu%", "memory", "started",
+                                     "command")
+             if heading not in dropped and (heading != "cpu%" or sampled)]
+    cells = [_cells(row) for row in rows]
+    one_line = "command-on-one-line" in dropped
+    others = sum(max(len(h), *(len(c[h].plain) for c in cells)) + 3
+                 for h in shown if h != "command")
+    for heading in shown:
+        if heading == "command":
+            table.add_column(heading, no_wrap=one_line, overflow="ellipsis" if one_line
+                             else "fold", min_width=MIN_COMMAND,
+                             max_width=max(MIN_COMMAND, width - others) if one_line else None)
+        else:  # short values: never folded, so the command gives way first
+            table.add_column(heading, justify="right" if heading in ("pid", "cpu%", "memory")
+                             else "left", no_wrap=heading != "name",
+                             min_width=MIN_NAME if heading == "name" else None)
+    for row, cell in zip(rows, cells, strict=True):
+        table.add_row(*(cell[heading] for heading in shown))
+        for use in row.get("uses") or []:
+            table.add_row(*([Text("")] * (len(shown) - 1)), text(f"↳ {use}", style="cyan"))
+    return table
+
+
+def _cells(row: Mapping[str, Any]) -> dict[str, Text]:
+    cpu = row.get("cpu_percent")
+    return {"pid": Text(str(row["pid"])), "name": text(row["name"], style="bold"),
+            "user": text(row.get("user") or "?"),
+            "cpu%": Text(f"{cpu:.1f}" if cpu is not None else "—"),
+            "memory": Text(human_bytes(row.get("memory_rss"))),
+            "started": Text(started(row["create_time"]), style="dim"),
+            "command": Text(_command(row), style="dim")}
