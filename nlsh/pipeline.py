@@ -8,7 +8,7 @@ show the ``Response``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
 
@@ -106,18 +106,22 @@ def run(
     confirmer: Confirmer,
     *,
     parse: Parse | None = None,
+    pinned: Mapping[int, float] | None = None,
 ) -> Response:
     """Carry one sentence through the whole pipeline and journal what happened.
 
     The sentence is read for every request it makes (``nlsh.meaning``): one response each,
     in order, each with its own plan and confirmation; several come back as the ``parts``
     of one response. ``parse`` skips the language layer (the user already chose an intent
-    in a clarify).
+    in a clarify). ``pinned``: processes the sentence refers to by what an earlier answer
+    showed ("kill it"), by pid and start time; a plan on such a pid that is another process
+    now is refused.
     """
     from nlsh.meaning import Request, read
 
     requests = (Request(text, parse),) if parse is not None else read(text, understand)
-    responses = tuple(_respond_and_journal(request, ctx, confirmer) for request in requests)
+    responses = tuple(_respond_and_journal(request, ctx, confirmer, pinned or {})
+                      for request in requests)
     if len(responses) == 1:
         return responses[0]
     return compound(text, responses)
@@ -138,14 +142,15 @@ _SEVERITY = (Status.DONE, Status.PLANNED, Status.ANSWERED, Status.NOTHING_TO_DO,
              Status.INVALID, Status.FAILED, Status.INTERRUPTED)
 
 
-def _respond_and_journal(request: Request, ctx: Context, confirmer: Confirmer) -> Response:
+def _respond_and_journal(request: Request, ctx: Context, confirmer: Confirmer,
+                         pinned: Mapping[int, float]) -> Response:
     parse = request.parse
     if request.verdict is not None:
         verdict = request.verdict
         response = Response(parse=parse, status=verdict.status, message=verdict.message,
                             choices=verdict.choices, rule=verdict.rule)
     else:
-        response = _respond(parse, ctx, confirmer, request.order)
+        response = _respond(parse, ctx, confirmer, request.order, pinned)
     if parse.notes and response.status is Status.OUT_OF_SCOPE:  # the note says why
         note = "; ".join(parse.notes)
         response = replace(response, message=note[:1].upper() + note[1:])
@@ -162,7 +167,7 @@ def _respond_and_journal(request: Request, ctx: Context, confirmer: Confirmer) -
 
 
 def _respond(parse: Parse, ctx: Context, confirmer: Confirmer,
-             order: str | None = None) -> Response:
+             order: str | None = None, pinned: Mapping[int, float] | None = None) -> Response:
     if parse.intent is None:
         return Response(parse=parse, status=Status.OUT_OF_SCOPE, message=_out_of_scope_message())
     if parse.uncertain:
@@ -186,9 +191,27 @@ def _respond(parse: Parse, ctx: Context, confirmer: Confirmer,
     if unfaithful is not None:
         return Response(parse=parse, status=Status.REFUSED, message=unfaithful,
                         rule="faithfulness")
+    replaced = _replaced_since_shown(handled, pinned or {})
+    if replaced is not None:
+        return Response(parse=parse, status=Status.REFUSED, message=replaced,
+                        rule="changed-since-shown")
     if parse.operators.question:
         return _answer_question(parse, handled, ctx, order or parse.text)
     return _carry_out(parse, handled, ctx, confirmer)
+
+
+def _replaced_since_shown(plan: Plan, pinned: Mapping[int, float]) -> str | None:
+    """A step on a pid the user referred to ("kill it") that another process holds now."""
+    from nlsh.stages import ProcessRef
+    from nlsh.system.processes import SAME_PROCESS_TOLERANCE
+
+    for step in plan.steps:
+        target = step.target
+        if (isinstance(target, ProcessRef) and target.pid in pinned
+                and abs(target.create_time - pinned[target.pid]) > SAME_PROCESS_TOLERANCE):
+            return (f"Not done: pid {target.pid} is another process now ({target.name}), not "
+                    "the one shown before; nothing was changed")
+    return None
 
 
 def _unfaithful(parse: Parse, plan: Plan) -> str | None:

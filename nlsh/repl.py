@@ -99,6 +99,7 @@ class Repl:
     def __init__(self, options: Options) -> None:
         from nlsh.confirm import TerminalConfirmer
         from nlsh.context import Context
+        from nlsh.dialogue import State
         from nlsh.language import Understander
         from nlsh.render.progress import terminal_progress
 
@@ -124,6 +125,7 @@ class Repl:
         self.answers: PromptSession[str] = PromptSession()
         self.confirmer = TerminalConfirmer(self.console, ask=self._ask)
         self.last: Response | None = None
+        self.dialogue = State()
 
     def _ask(self, prompt: str) -> str:
         # Ctrl-C here cancels only the pending confirmation (read as "no"); SIGTERM leaves.
@@ -165,6 +167,7 @@ class Repl:
 
     def handle(self, line: str) -> None:
         from nlsh.cli import clean_sentence
+        from nlsh.dialogue.turn import take_turn
         from nlsh.pipeline import run
 
         followed = self._follow_up(line)
@@ -173,10 +176,13 @@ class Repl:
             return
         if followed is not None:
             sentence, parse = followed
+            response = run(sentence, self.ctx, self.understand, self._confirmer(), parse=parse)
+            self.dialogue = self.dialogue.after(response)
         else:
-            sentence, parse = clean_sentence(line), None
-        response = run(sentence, self.ctx, self.understand,
-                       self._confirmer(), parse=parse)
+            response, self.dialogue = take_turn(
+                line, clean_sentence(line), self.dialogue, self.ctx, self.understand,
+                self._confirmer(), say=lambda note: self.console.print(
+                    Text(printable(note), style="dim")))
         self.show(response)
         self.last = response
 

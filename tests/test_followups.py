@@ -20,6 +20,7 @@ from rich.console import Console
 from nlsh.cli import Options
 from nlsh.context import Context
 from nlsh.diagnosis.rules.processes import runaway_processes, zombies
+from nlsh.dialogue import State
 from nlsh.pipeline import AcceptAll
 from nlsh.repl import Repl
 from nlsh.stages import Answer, Parse, Response, Status
@@ -58,6 +59,7 @@ def repl_after(findings: list[dict[str, Any]]) -> tuple[Repl, io.StringIO]:
     parse = Parse(text="why is it slow", intent="system.diagnose", confidence=1.0)
     repl.last = Response(parse=parse, status=Status.DONE, message="", answer=Answer(
         kind="diagnosis", message="", result={"findings": findings}))
+    repl.dialogue = State()
     return repl, out
 
 

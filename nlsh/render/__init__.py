@@ -25,6 +25,7 @@ VIEWS: dict[str, str] = {
     "help": "nlsh.render.help:help_view",
     "history": "nlsh.render.history:history_view",
     "would": "nlsh.render.question:would_view",
+    "why": "nlsh.render.question:why_view",
 }
 
 

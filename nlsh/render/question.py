@@ -35,3 +35,23 @@ def would_view(result: Mapping[str, Any]) -> RenderableType:
     if say:
         parts.append(Text.assemble("to do it, say: ", text(str(say)), style="dim"))
     return Group(*parts)
+
+
+def why_view(result: Mapping[str, Any]) -> RenderableType:
+    """How the last reply came about: what was understood, and which words did what."""
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column()
+    table.add_row("you said", text(str(result.get("text", ""))))
+    table.add_row("understood as", text(f"{result.get('intent') or 'out of scope'} "
+                                        f"(confidence {result.get('confidence')})"))
+    for name, value in (result.get("slots") or {}).items():
+        table.add_row(f"slot {name}", text(repr(value)))
+    words = result.get("words") or []
+    if words:
+        table.add_row("words", Text.assemble(*(part for word, role in words
+                                               for part in (text(word), (f"[{role}] ", "dim")))))
+    table.add_row("reply", text(f"{result.get('status')}: {result.get('message')}"))
+    if result.get("rule"):
+        table.add_row("rule", text(str(result["rule"])))
+    return table

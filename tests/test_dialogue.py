@@ -1,0 +1,191 @@
+"""A conversation, in the real REPL in a pty, on real sandbox processes: references to what
+was shown ("kill it", "the second one"), answers to nlsh's own questions, "and X too",
+"make it even lower", "no, the other one", "why?"."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+
+import pexpect
+import psutil
+import pytest
+
+from nlsh.context import Context
+from nlsh.dialogue import Referent, State
+from nlsh.dialogue.turn import take_turn
+from nlsh.language import understander
+from nlsh.pipeline import AcceptAll
+from nlsh.stages import Status
+from tests.conftest import Sleepers, nlsh_env
+from tests.support.processes import eventually
+
+PROMPT = r"nlsh(?:\x1b\[[0-9;?]*[A-Za-z])*>"
+ASK_AGAIN = "Type 'yes' to continue:"
+
+
+@pytest.fixture
+def repl() -> Iterator[pexpect.spawn]:
+    env = nlsh_env({"TERM": "xterm-256color", "NO_COLOR": "1", "COLUMNS": "160",
+                    "PROMPT_TOOLKIT_NO_CPR": "1"})
+    child = pexpect.spawn(sys.executable, ["-m", "nlsh"], env=env, encoding="utf-8",
+                          timeout=120, dimensions=(60, 160))
+    child.delaybeforesend = 0.05
+    child.expect(PROMPT)
+    yield child
+    child.close(force=True)
+
+
+def _say(repl: pexpect.spawn, line: str) -> None:
+    repl.sendline(line)
+
+
+def _yes(repl: pexpect.spawn) -> None:
+    """Yes to the plan, and once more when asked again (as root, the sleepers are
+    root-owned). The terminal may echo a prompt twice: each is answered once."""
+    repl.expect_exact("Go ahead? [y/N/?")
+    repl.sendline("y")
+    if repl.expect([ASK_AGAIN, r"Done: "]) == 0:
+        repl.sendline("yes")
+        repl.expect(r"Done: ")
+    repl.expect(PROMPT)
+
+
+def _no(repl: pexpect.spawn) -> None:
+    repl.expect_exact("Go ahead? [y/N/?")
+    repl.sendline("n")
+    repl.expect("(?i)cancelled")
+    repl.expect(PROMPT)
+
+
+def _gone(pid: int) -> bool:
+    def ended() -> bool:
+        try:
+            return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            return True
+    return eventually(ended, seconds=10)
+
+
+def _stopped(pid: int) -> bool:
+    return eventually(lambda: psutil.Process(pid).status() == psutil.STATUS_STOPPED, 10)
+
+
+def test_kill_it_after_a_find_names_what_it_stood_for(repl: pexpect.spawn,
+                                                      sleepers: Sleepers) -> None:
+    child = sleepers.spawn("zqdit")
+    _say(repl, "is zqdit running")
+    repl.expect("Yes: 1 process named 'zqdit'")
+    repl.expect(PROMPT)
+    _say(repl, "kill it")
+    repl.expect_exact(f"it = pid {child.pid} zqdit (from the previous answer)")
+    _yes(repl)
+    assert _gone(child.pid)
+
+
+def test_ordinals_pick_rows_of_the_last_listing(repl: pexpect.spawn,
+                                                sleepers: Sleepers) -> None:
+    children = [sleepers.spawn("zqdord") for _ in range(3)]
+    _say(repl, "is zqdord running")
+    repl.expect("Yes: 3 processes named 'zqdord'")
+    repl.expect(PROMPT)
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", repl.before or "")
+    shown = [int(pid) for pid in re.findall(r"^\s*(\d+)\W+zqdord", plain, re.MULTILINE)]
+    assert sorted(shown) == sorted(c.pid for c in children)
+    _say(repl, "kill it")  # three were shown: "it" is asked about, never guessed
+    repl.expect("'it' could be any of the 3 processes")
+    repl.expect(PROMPT)
+    _say(repl, "kill the fifth one")
+    repl.expect("Only 3 processes were shown")
+    repl.expect(PROMPT)
+    _say(repl, "pause the second one")
+    repl.expect_exact(f"the second one = pid {shown[1]} zqdord")
+    _yes(repl)
+    assert _stopped(shown[1])
+    assert all(psutil.Process(p).status() != psutil.STATUS_STOPPED
+               for p in (shown[0], shown[2]))
+    _say(repl, "resume it")  # "it" is now what was just acted on
+    repl.expect_exact(f"it = pid {shown[1]} zqdord (from the last plan)")
+    _yes(repl)
+    assert eventually(lambda: psutil.Process(shown[1]).status() != psutil.STATUS_STOPPED)
+
+
+def test_an_answer_to_which_process_completes_the_request(repl: pexpect.spawn,
+                                                          sleepers: Sleepers) -> None:
+    child = sleepers.spawn("zqdwhich")
+    _say(repl, "kill")
+    repl.expect("Which process should be ended")
+    repl.expect(PROMPT)
+    _say(repl, "zqdwhich")
+    repl.expect(f"{child.pid} zqdwhich")
+    _no(repl)
+    _say(repl, "pause")
+    repl.expect("Which process")
+    repl.expect(PROMPT)
+    _say(repl, f"pid {child.pid}")
+    _yes(repl)
+    assert _stopped(child.pid)
+
+
+def test_yes_after_did_you_mean_and_the_same_for_another(repl: pexpect.spawn,
+                                                         sleepers: Sleepers) -> None:
+    first, second = sleepers.spawn("zqdmean-server"), sleepers.spawn("zqdsecond")
+    _say(repl, "pause zqdmean")
+    repl.expect_exact(f"did you mean zqdmean-server (pid {first.pid})?")
+    repl.expect(PROMPT)
+    _say(repl, "yes")
+    _yes(repl)
+    assert _stopped(first.pid)
+    _say(repl, "and zqdsecond too")
+    repl.expect("the same request as 'pause zqdmean-server', for zqdsecond")
+    _yes(repl)
+    assert _stopped(second.pid)
+    _say(repl, "no")  # nothing pending: an ordinary sentence, never an action
+    repl.expect(PROMPT)
+
+
+def test_make_it_even_lower_then_why(repl: pexpect.spawn, sleepers: Sleepers) -> None:
+    child = sleepers.spawn("zqdnice")
+    _say(repl, "renice zqdnice to 5")
+    _yes(repl)
+    assert eventually(lambda: psutil.Process(child.pid).nice() == 5)
+    _say(repl, "make it even lower")
+    repl.expect_exact(f"pid {child.pid} zqdnice (from the last plan)")
+    _yes(repl)
+    assert eventually(lambda: psutil.Process(child.pid).nice() == 10)
+    _say(repl, "why?")
+    repl.expect("understood as")
+    repl.expect("process.renice")
+    repl.expect(PROMPT)
+
+
+def test_no_the_other_one(repl: pexpect.spawn, sleepers: Sleepers) -> None:
+    children = [sleepers.spawn("zqdother") for _ in range(2)]
+    _say(repl, "is zqdother running")
+    repl.expect(PROMPT)
+    _say(repl, "pause the first one")
+    repl.expect(r"the first one = pid (\d+)")
+    first = int(repl.match.group(1))
+    _no(repl)
+    _say(repl, "no, the other one")
+    other = next(c.pid for c in children if c.pid != first)
+    repl.expect_exact(f"pid {other} zqdother")
+    _yes(repl)
+    assert _stopped(other)
+    assert psutil.Process(first).status() != psutil.STATUS_STOPPED
+
+
+def test_a_pid_reused_since_it_was_shown_is_never_acted_on(sleepers: Sleepers) -> None:
+    child = sleepers.spawn("zqdreused")
+    started = psutil.Process(child.pid).create_time()
+    state = State(shown=(Referent(child.pid, started - 100, "zqdreused"),),
+                  shown_by="the previous answer")
+    ctx = Context.from_environment()
+    said: list[str] = []
+    response, _ = take_turn("kill it", "kill it", state, ctx, understander(), AcceptAll(),
+                            said.append)
+    assert response.status is Status.REFUSED and response.rule == "changed-since-shown"
+    assert said == [f"→ it = pid {child.pid} zqdreused (from the previous answer)",
+                    f"→ kill pid {child.pid}"]
+    assert psutil.Process(child.pid).is_running()
