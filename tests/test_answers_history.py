@@ -38,10 +38,10 @@ def _answered(journal: Journal, text: str, intent: str | None = "memory.status",
 
 
 def _executed(journal: Journal, text: str, steps: int, done: int, final: str = "done",
-              undoes: str | None = None) -> str:
+              undoes: str | None = None, intent: str = "process.kill") -> str:
     """The entries ``nlsh.execution.execute`` writes for a plan it runs."""
     request = journal.new_id()
-    journal.record("request", request, text=text, intent="process.kill", status="running",
+    journal.record("request", request, text=text, intent=intent, status="running",
                    message=f"Terminate {steps} processes", steps=steps, reversible=False,
                    undoes=undoes)
     for index in range(steps):
@@ -49,7 +49,7 @@ def _executed(journal: Journal, text: str, steps: int, done: int, final: str = "
         status = "done" if index < done else "failed"
         journal.record("step", request, index=index, phase="after", status=status,
                        message=status, undo=None, step={})
-    journal.record("finish", request, intent="process.kill", status=final, done=done,
+    journal.record("finish", request, intent=intent, status=final, done=done,
                    reversible=False, undo=[], undoes=undoes)
     return request
 
@@ -153,3 +153,34 @@ def test_through_the_pipeline_history_shows_earlier_requests(ctx: Context) -> No
     rows = response.to_json()["result"]["requests"]
     assert [(r["text"], r["status"]) for r in rows] == [
         ("reboot the machine", "out_of_scope"), ("memory status", "done")]
+
+
+def _asked(ctx: Context, text: str) -> Answer:
+    answer = show_history(Parse(text=text, intent="history", confidence=1.0), ctx)
+    assert isinstance(answer, Answer)
+    return answer
+
+
+def test_what_did_you_just_do_is_the_last_change_only(ctx: Context) -> None:
+    _executed(ctx.journal, "kill zqa", steps=1, done=1)
+    _executed(ctx.journal, "pause zqb", steps=2, done=2, intent="process.suspend")
+    _answered(ctx.journal, "how much memory is free")  # read-only: not a change
+    answer = _asked(ctx, "what did you just do")
+    assert [r["text"] for r in answer.result["requests"]] == ["pause zqb"]
+    assert answer.message.startswith("Last change, at ")
+    assert "'pause zqb' — Terminate 2 processes (done)" in answer.message
+    shown = render_text(history_view(answer.result))
+    assert "how much memory" not in shown and "kill zqa" not in shown
+
+
+def test_what_did_you_kill_today_lists_those_only(ctx: Context) -> None:
+    _executed(ctx.journal, "kill zqa", steps=1, done=1)
+    _executed(ctx.journal, "pause zqb", steps=1, done=1, intent="process.suspend")
+    _executed(ctx.journal, "end zqc", steps=3, done=3)
+    answer = _asked(ctx, "what did you kill today")
+    assert [r["text"] for r in answer.result["requests"]] == ["end zqc", "kill zqa"]
+    assert answer.message.startswith("2 changes today; latest: 'end zqc'")
+    assert _asked(ctx, "what did you renice today").message == (
+        "nlsh has changed nothing of that kind today")
+    everything = _asked(ctx, "what did you do")  # not a focused question: every request
+    assert len(everything.result["requests"]) == 3 and everything.result["focus"] is None

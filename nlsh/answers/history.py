@@ -8,6 +8,7 @@ step, and a ``finish``. An undo plan names the request it reverses (``undoes``).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,16 +41,90 @@ class _Request:
     undo_status: str | None = None
 
 
+# "what did you kill today": the verb names which changes are meant.
+_VERBS = (
+    (r"kill(?:ed)?|end(?:ed)?|terminated?|stop(?:ped)?|close[d]?", ("process.kill",)),
+    (r"pause[d]?|suspend(?:ed)?|froze|freeze|frozen", ("process.suspend",)),
+    (r"resume[d]?|unpause[d]?|continued", ("process.resume",)),
+    (r"renice[d]?|nice[d]?|prioriti[sz]ed?|deprioriti[sz]ed?|priority|priorities",
+     ("process.renice", "process.ionice")),
+    (r"clean(?:ed)?|clear(?:ed)?|delete[d]?|remove[d]?|trash(?:ed)?|cleanups?",
+     ("disk.cleanup",)),
+    (r"free[d]?", ("memory.free",)),
+    (r"undo|undid|undone|revert(?:ed)?", ("undo",)),
+)
+_CHANGES = re.compile(r"\b(?:change[sd]?|did|do|done)\b", re.IGNORECASE)
+_JUST = re.compile(r"\b(?:just|last thing|last change|most recent(?:ly)?|a moment ago)\b",
+                   re.IGNORECASE)
+_TODAY = re.compile(r"\btoday\b|\bthis morning\b|\bthis afternoon\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Focus:
+    """Which requests a history question is about: only changes ("what did you just do",
+    "what did you kill today"), of which kinds, since when, and whether only the last."""
+
+    changes_only: bool = False
+    intents: tuple[str, ...] = ()
+    since: float | None = None
+    last_only: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {"changes_only": self.changes_only, "intents": list(self.intents),
+                "since": self.since, "last_only": self.last_only}
+
+
+def focus_of(text: str) -> Focus:
+    intents = tuple(i for pattern, kinds in _VERBS
+                    if re.search(rf"\b(?:{pattern})\b", text, re.IGNORECASE) for i in kinds)
+    last_only = bool(_JUST.search(text))
+    since = None
+    if _TODAY.search(text):
+        since = dt.datetime.combine(dt.date.today(), dt.time()).timestamp()
+    changes_only = bool(intents or last_only or (since is not None and _CHANGES.search(text)))
+    return Focus(changes_only, intents, since, last_only)
+
+
 def show_history(parse: Parse, ctx: Context) -> Answer:
     limit = parse.slot("limit")
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         limit = DEFAULT_LIMIT
+    focus = focus_of(parse.text)
     requests = fold(ctx.journal.entries())
     newest = sorted(requests, key=lambda r: (r.ts, r.order), reverse=True)
+    if focus.changes_only:
+        newest = [r for r in newest if _is_change(r, focus)]
+    if focus.last_only:
+        limit = 1
     rows = [request_json(r) for r in newest[:limit]]
-    result: dict[str, Any] = {"requests": rows, "total": len(requests), "limit": limit,
-                              "warnings": list(ctx.journal.warnings)}
-    return Answer(kind="history", message=_message(rows, len(requests)), result=result)
+    result: dict[str, Any] = {"requests": rows, "total": len(newest), "limit": limit,
+                              "warnings": list(ctx.journal.warnings),
+                              "focus": focus.to_json() if focus.changes_only else None}
+    message = (_focused_message(rows, len(newest), focus) if focus.changes_only
+               else _message(rows, len(requests)))
+    return Answer(kind="history", message=message, result=result)
+
+
+def _is_change(request: _Request, focus: Focus) -> bool:
+    """A request that ran steps on the system (not a dry run, not only planned)."""
+    ran = not request.dry_run and bool(request.steps) and request.status in (
+        "done", "failed", "interrupted", "incomplete")
+    return (ran and (not focus.intents or request.intent in focus.intents)
+            and (focus.since is None or request.ts >= focus.since))
+
+
+def _focused_message(rows: list[dict[str, Any]], total: int, focus: Focus) -> str:
+    when = " today" if focus.since is not None else ""
+    if not rows:
+        what = "nothing of that kind" if focus.intents else "nothing"
+        return f"nlsh has changed {what}{when}"
+    if focus.last_only:
+        row = rows[0]
+        at = (row["time"] or "?")[11:19]
+        return f"Last change, at {at}: '{row['text']}' — {row['message']} ({row['status']})"
+    return (f"{total} change{'s' if total != 1 else ''}{when}"
+            + (f", the last {len(rows)} shown" if len(rows) < total else "")
+            + f"; latest: '{rows[0]['text']}' ({rows[0]['status']})")
 
 
 def fold(entries: Iterable[Mapping[str, Any]]) -> list[_Request]:

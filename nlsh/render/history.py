@@ -43,9 +43,11 @@ def _outcome(row: Mapping[str, Any]) -> Text:
 def history_view(result: Mapping[str, Any]) -> RenderableType:
     rows = result["requests"]
     parts: list[RenderableType] = []
+    focus = result.get("focus")
     if not rows:
-        parts.append(Text("Nothing yet: nlsh has not been asked to do anything here.",
-                          style="yellow"))
+        if not focus:  # a focused question's message already says there was none
+            parts.append(Text("Nothing yet: nlsh has not been asked to do anything here.",
+                              style="yellow"))
     else:
         table = Table(show_edge=False, pad_edge=False, header_style="bold")
         for heading in ("when", "request", "intent", "status", "result"):
@@ -58,7 +60,7 @@ def history_view(result: Mapping[str, Any]) -> RenderableType:
             table.add_row(_when(float(row["ts"] or 0)), text(row["text"]),
                           text(row["intent"] or "—"), status_text, _outcome(row))
         parts.append(table)
-        if result["total"] > len(rows):
+        if result["total"] > len(rows) and not (focus and focus.get("last_only")):
             parts.append(Text(f"{len(rows)} of {result['total']} requests shown "
                               "(ask for more, e.g. 'show the last 50 actions')", style="dim"))
     for warning in result.get("warnings", []):
