@@ -62,6 +62,7 @@ class Options:
     yes: bool
     explain: bool
     traceback: bool
+    new: bool = False
 
 
 def clean_sentence(raw: str) -> str:
@@ -158,20 +159,93 @@ def _show(response: Response, options: Options, console: Any) -> None:
     show(console, response_view(response, explain=options.explain))
 
 
+MOST_ANSWERS = 3  # a one-shot answers nlsh's own questions at most this many times
+
+
 def _one_shot(sentence: str, options: Options) -> ExitStatus:
-    from nlsh.pipeline import run
+    from nlsh.dialogue.turn import take_turn
 
     text = clean_sentence(sentence)
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     # rich costs ~60 ms to import: a --json run without a terminal never needs it.
     console = _stdout_console(options) if interactive or not options.as_json else None
     ctx = _context(options, interactive)
-    response = run(text, ctx, _understand(use_helper=True),
-                   _confirmer(options, interactive, console))
+    understand = _understand(use_helper=True)
+    confirmer = _confirmer(options, interactive, console)
+    conversation = _Conversation.of_this_terminal(options)
+
+    def say(note: str) -> None:
+        if console is not None and not options.as_json:
+            from rich.text import Text
+
+            from nlsh.render.safe import printable
+
+            console.print(Text(printable(note), style="dim"))
+
+    response, state = take_turn(sentence, text, conversation.state, ctx, understand,
+                                confirmer, say)
     _show(response, options, console)
+    for _ in range(MOST_ANSWERS):  # nlsh asked, and a person is there to answer
+        if not (interactive and console is not None and not options.as_json
+                and _asks(response)):
+            break
+        answer = _answer_here(console)
+        if not answer:
+            break
+        response, state = take_turn(answer, clean_sentence(answer), state, ctx, understand,
+                                    confirmer, say)
+        _show(response, options, console)
+    conversation.keep(state)
     for warning in ctx.journal.warnings:
         _stderr(f"warning: {warning}")
     return exit_status_for(response)
+
+
+def _asks(response: Response) -> bool:
+    """nlsh asked something the next line can answer: a choice, or a missing piece."""
+    return response.status is Status.CLARIFY and bool(
+        response.choices or response.message.startswith("Which "))
+
+
+def _answer_here(console: Any) -> str:
+    from rich.text import Text
+
+    try:
+        return str(console.input(Text("Your answer (Enter to leave it): "))).strip()
+    except EOFError:
+        return ""
+
+
+@dataclass
+class _Conversation:
+    """The context one-shots share in this terminal (``nlsh.dialogue.store``)."""
+
+    state: Any
+    directory: Any = None
+    session: str | None = None
+
+    @classmethod
+    def of_this_terminal(cls, options: Options) -> _Conversation:
+        from nlsh.dialogue import State, store
+
+        session = store.terminal_session() if store.enabled() else None
+        directory = None
+        if session is not None:
+            from nlsh.language.helper import runtime_dir
+
+            directory = runtime_dir()
+        if directory is None or session is None:
+            return cls(State())
+        if options.new:
+            store.forget(directory, session)
+            return cls(State(), directory, session)
+        return cls(store.load(directory, session), directory, session)
+
+    def keep(self, state: Any) -> None:
+        if self.directory is not None and self.session is not None:
+            from nlsh.dialogue import store
+
+            store.save(self.directory, self.session, state)
 
 
 def _batch(options: Options) -> ExitStatus:
@@ -267,7 +341,7 @@ def decode_argument(arg: str) -> str:
 
 
 OPTION_SPELLINGS = frozenset({"--dry-run", "--json", "-y", "--yes", "--explain", "--traceback",
-                              "--version", "-h", "--help"})
+                              "--new", "--version", "-h", "--help"})
 
 
 @click.command(
@@ -283,9 +357,11 @@ OPTION_SPELLINGS = frozenset({"--dry-run", "--json", "-y", "--yes", "--explain",
 @click.option("--explain", is_flag=True,
               help="Show what was understood: intent, confidence, alternatives, slots.")
 @click.option("--traceback", is_flag=True, help="Show Python tracebacks on internal errors.")
+@click.option("--new", is_flag=True,
+              help="Start afresh: forget what earlier requests in this terminal showed.")
 @click.version_option(__version__, "--version", prog_name="nlsh")
 def command(sentence: tuple[str, ...], dry_run: bool, as_json: bool, yes: bool,
-            explain: bool, traceback: bool) -> None:
+            explain: bool, traceback: bool, new: bool) -> None:
     """nlsh: say what you want done to processes, memory, disk or network.
 
     nlsh understands the sentence on this machine (no network), shows exactly which
@@ -293,7 +369,7 @@ def command(sentence: tuple[str, ...], dry_run: bool, as_json: bool, yes: bool,
     what it did, and can undo it where possible.
     """
     options = Options(dry_run=dry_run, as_json=as_json, yes=yes, explain=explain,
-                      traceback=traceback)
+                      traceback=traceback, new=new)
     from nlsh.interrupts import install
 
     install()  # SIGTERM stops nlsh the way Ctrl-C does (exit 130, plan journaled)

@@ -538,6 +538,7 @@ class Response:
     rule: str | None = None
     parts: tuple[Response, ...] = ()  # several requests in one sentence, in order
     plan_shown: bool = False  # the confirmation already showed the plan: print it once
+    context: tuple[str, ...] = ()  # what references stood for ("it = pid 4312 python3 …")
 
     def to_json(self, explain: bool = False) -> JSON:
         data: JSON = {
@@ -548,6 +549,8 @@ class Response:
             "status": self.status.value,
             "message": self.message,
         }
+        if self.context:
+            data["context"] = list(self.context)
         if self.plan is not None and self.status in (Status.PLANNED, Status.DONE, Status.FAILED,
                                                      Status.CANCELLED, Status.INTERRUPTED):
             data["plan"] = self.plan.to_json()

@@ -4,9 +4,13 @@ was shown ("kill it", "the second one"), answers to nlsh's own questions, "and X
 
 from __future__ import annotations
 
+import os
 import re
 import sys
+import time
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pexpect
 import psutil
@@ -189,3 +193,84 @@ def test_a_pid_reused_since_it_was_shown_is_never_acted_on(sleepers: Sleepers) -
     assert said == [f"→ it = pid {child.pid} zqdreused (from the previous answer)",
                     f"→ kill pid {child.pid}"]
     assert psutil.Process(child.pid).is_running()
+
+
+# ── one-shots in one terminal ──
+
+def _terminal(tmp_path: Any, extra: dict[str, str] | None = None) -> pexpect.spawn:
+    """A bash in a pty of its own: one terminal session, as a user's would be."""
+    env = nlsh_env({"TERM": "dumb", "NO_COLOR": "1", "COLUMNS": "160", "PS1": "$ ",
+                    **(extra or {})})
+    env["PATH"] = f"{Path(sys.executable).parent}:{env['PATH']}"
+    shell = pexpect.spawn("bash", ["--norc", "--noprofile"], env=env, encoding="utf-8",
+                          timeout=120, dimensions=(60, 160), cwd=str(tmp_path))
+    shell.expect_exact("$ ")
+    return shell
+
+
+def _nlsh(shell: pexpect.spawn, args: str) -> None:
+    shell.sendline(f"{sys.executable} -m nlsh {args}")
+
+
+def test_one_shots_in_one_terminal_share_a_short_context(tmp_path: Any,
+                                                         sleepers: Sleepers) -> None:
+    child = sleepers.spawn("zqdoneshot")
+    shell = _terminal(tmp_path)
+    try:
+        _nlsh(shell, "'is zqdoneshot running'")
+        shell.expect("Yes: 1 process named 'zqdoneshot'")
+        shell.expect_exact("$ ")
+        _nlsh(shell, "--dry-run 'kill it'")
+        shell.expect_exact(f"it = pid {child.pid} zqdoneshot (from the previous answer)")
+        shell.expect(f"Terminate 1 process with pid {child.pid}")
+        shell.expect_exact("$ ")
+        _nlsh(shell, "--json --dry-run 'kill it'")
+        shell.expect(r'"context": \["it = pid \d+ zqdoneshot \(from the last plan\)"\]')
+        shell.expect_exact("$ ")
+        other = _terminal(tmp_path)  # another terminal: nothing was shown there
+        try:
+            _nlsh(other, "--dry-run 'kill it'")
+            other.expect("Which process should be ended")
+            other.expect_exact("Your answer (Enter to leave it):")
+            other.sendline("")
+            other.expect_exact("$ ")
+        finally:
+            other.close(force=True)
+        _nlsh(shell, "--new --dry-run 'kill it'")  # afresh: "it" is nothing now
+        shell.expect("Which process should be ended")
+        shell.expect_exact("Your answer (Enter to leave it):")
+        shell.sendline("zqdoneshot")  # answered right there, in the same one-shot
+        shell.expect("Terminate 1 process named 'zqdoneshot'")
+        shell.expect_exact("$ ")
+        shell.sendline(f"NLSH_CONTEXT=off {sys.executable} -m nlsh --dry-run 'kill it'")
+        shell.expect("Which process should be ended")
+        shell.expect_exact("Your answer (Enter to leave it):")
+        shell.sendline("")
+        shell.expect_exact("$ ")
+    finally:
+        shell.close(force=True)
+    assert psutil.Process(child.pid).is_running()
+
+
+def test_the_context_is_private_fresh_and_of_this_terminal_only(tmp_path: Any) -> None:
+    from nlsh.dialogue import store
+
+    directory = tmp_path / "runtime"
+    directory.mkdir(mode=0o700)
+    state = State(shown=(Referent(4312, 1.0, "python3"),), shown_by="the previous answer",
+                  at=time.time())
+    store.save(directory, "/dev/pts/7:100:0", state)
+    (saved,) = directory.iterdir()
+    assert saved.stat().st_mode & 0o777 == 0o600
+    assert store.load(directory, "/dev/pts/7:100:0") == state
+    assert store.load(directory, "/dev/pts/8:100:0") == State()  # another terminal
+    assert store.load(directory, "/dev/pts/7:100:0", now=state.at + 601) == State()
+    assert not list(directory.iterdir())  # an expired context is forgotten
+    store.save(directory, "/dev/pts/7:100:0", state)
+    (saved,) = directory.iterdir()
+    saved.chmod(0o644)  # readable by others: never trusted
+    assert store.load(directory, "/dev/pts/7:100:0") == State()
+    saved.chmod(0o600)
+    if os.geteuid() == 0:
+        os.chown(saved, 65534, 65534)  # another user's file: never read
+        assert store.load(directory, "/dev/pts/7:100:0") == State()

@@ -81,7 +81,21 @@ def resolve(line: str, state: State, understand: Understand) -> Resolution | Non
         found = reader(text, state)
         if found is not None:
             return found
-    return _references(text, state, understand)
+    return _picked(text, state, understand) or _references(text, state, understand)
+
+
+def _picked(text: str, state: State, understand: Understand) -> Resolution | None:
+    """A number after nlsh offered numbered choices."""
+    if not state.choices or not text.isdigit():
+        return None
+    number = int(text)
+    if not 1 <= number <= len(state.choices):
+        return Resolution(message=f"Which one? Type a number from 1 to {len(state.choices)}")
+    choice = state.choices[number - 1]
+    if choice.intent is None:
+        return Resolution(sentence=choice.sentence)
+    parse = understand(choice.sentence).with_intent(choice.intent)  # keep what it named
+    return Resolution(sentence=choice.sentence, parse=parse)
 
 
 def _why(text: str, state: State) -> Resolution | None:

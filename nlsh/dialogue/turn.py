@@ -5,6 +5,7 @@ response showed for the next line."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from nlsh.context import Context
@@ -41,6 +42,8 @@ def take_turn(line: str, sentence: str, state: State, ctx: Context, understand: 
             say(f"→ {resolution.sentence}")
         response = run(resolution.sentence, ctx, understand, confirmer,
                        parse=resolution.parse, pinned=resolution.pinned)
+        if resolution.context:
+            response = replace(response, context=resolution.context)
     return response, state.after(response)
 
 
