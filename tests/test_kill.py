@@ -273,3 +273,16 @@ def test_a_name_that_is_part_of_a_running_one_is_offered_never_acted_on(
                  AcceptAll())
     assert chosen.status is Status.DONE, chosen.message
     assert [s.target.pid for s in chosen.plan.steps] == [child.pid]
+
+
+def test_a_pid_the_model_took_for_a_name_is_still_a_pid(sleepers: Sleepers) -> None:
+    from nlsh.stages import Parse
+
+    child = sleepers.spawn("zqpidname")
+    text = f"kill pid {child.pid}"  # seen: "kill pid 1914" read as a program named "1914"
+    parse = Parse(text=text, intent="process.kill", confidence=0.95,
+                  slots={"process": str(child.pid)})
+    response = run(text, Context.from_environment(dry_run=True), lambda _: parse,
+                   DeclineAll(), parse=parse)
+    assert response.status is Status.PLANNED, response.message
+    assert [s.target.pid for s in response.plan.steps] == [child.pid]

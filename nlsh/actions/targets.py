@@ -181,6 +181,10 @@ def _find_named(parse: Parse, ctx: Context, what: str) -> Targets | Reply:
         # "kill pid -5" read as a program named "pid -5": it is a pid, checked as one.
         pid = int(written_pid.group(1).replace("\u2212", "-").replace(" ", ""))
         name = None
+    elif (name is not None and pid is None and name.isdecimal() and len(name) <= 10
+          and re.search(rf"(?i)\b(?:pid|process(?:\s+id)?)\s*#?\s*{name}\b", parse.text)):
+        # "kill pid 1914" where the model took the number for a program's name
+        pid, name = int(name), None
     if pid is None and port is None and name is None and user is None:
         return Reply(Status.CLARIFY, f"Which {what}? Name a program, a pid, a port or a user "
                                      "(e.g. 'firefox', 'pid 4312', 'port 8080')")
