@@ -9,7 +9,7 @@ from rich.text import Text
 from nlsh.render import view_for
 from nlsh.render.plan import outcome_view, plan_view
 from nlsh.render.safe import printable, text
-from nlsh.stages import Parse, Response, Status
+from nlsh.stages import Parse, Plan, Response, Status
 
 _STATUS_STYLE = {
     Status.DONE: "green", Status.PLANNED: "cyan", Status.NOTHING_TO_DO: "yellow",
@@ -46,6 +46,19 @@ def explain_view(parse: Parse) -> RenderableType:
     return table
 
 
+def classic_view(plan: Plan) -> RenderableType:
+    """The classic command for each step, for learning (nlsh never runs them)."""
+    from nlsh.classic import classic_command
+
+    lines = [Text("By hand, the classic commands would be (shown only; nlsh runs none):",
+                  style="dim")]
+    for step in plan.steps:
+        command = classic_command(step)
+        lines.append(Text("  " + printable(command) if command else
+                          f"  ({step.action}: no classic command)"))
+    return Group(*lines)
+
+
 def response_view(response: Response, explain: bool = False) -> RenderableType:
     if response.parts:
         shown: list[RenderableType] = []
@@ -63,6 +76,8 @@ def response_view(response: Response, explain: bool = False) -> RenderableType:
         return Group(*parts)
     if response.plan is not None and response.status is not Status.CLARIFY:
         parts.append(plan_view(response.plan))
+        if explain:
+            parts.append(classic_view(response.plan))
     if response.outcome is not None:
         parts.append(outcome_view(response.outcome))
     style = _STATUS_STYLE.get(response.status, "")
