@@ -60,8 +60,9 @@ def _pid(step: Step) -> str:
 
 
 def _path(step: Step) -> str:
-    if not isinstance(step.target, FileRef):
-        raise TypeError("a file step without a file")
+    """The step's path; always absolute (the policy refuses others), so never an option."""
+    if not isinstance(step.target, FileRef) or not step.target.path.startswith("/"):
+        raise TypeError("a file step without an absolute path")
     return step.target.path
 
 
@@ -82,16 +83,16 @@ def _ionice(step: Step) -> list[str]:
 
 
 def _trash(step: Step) -> list[str]:
-    return ["gio", "trash", "--", _path(step)]
+    return ["gio", "trash", _path(step)]
 
 
 def _delete(step: Step) -> list[str]:
     recursive = ["-r"] if isinstance(step.target, FileRef) and step.target.is_dir else []
-    return ["rm", *recursive, "--", _path(step)]
+    return ["rm", *recursive, _path(step)]
 
 
 def _restore(step: Step) -> list[str]:
-    return ["mv", "-n", "--", str(step.params["trash_file"]), _path(step)]
+    return ["mv", "-n", str(step.params["trash_file"]), _path(step)]
 
 
 def _needs_root(step: Step) -> list[str]:
