@@ -32,7 +32,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from nlsh.paths import Paths
 
@@ -49,9 +49,8 @@ class Source(StrEnum):
     ENV = "env"
 
 
-@dataclass(frozen=True)
-class Setting:
-    """One effective value and where it came from (``env`` names the variable)."""
+class Setting(NamedTuple):
+    """One effective value and where it came from (``origin``: the file or the variable)."""
 
     value: Any
     source: Source
@@ -107,8 +106,7 @@ class Invalid(ValueError):
     """A value of the right kind of nonsense; the message says what is wanted."""
 
 
-@dataclass(frozen=True)
-class Spec:
+class Spec(NamedTuple):
     """How one setting is read from the file and (optionally) from the environment."""
 
     default: Any
@@ -165,6 +163,14 @@ def _env_minutes(value: str) -> float:
     return seconds / 60
 
 
+def _temp_folders(value: Any, home: Path) -> tuple[str, ...]:
+    folders = _folders(value, home)
+    for folder in folders:
+        if folder == "/" or folder == str(home) or str(home).startswith(folder.rstrip("/") + "/"):
+            raise Invalid(f"must name folders of their own, not / or your home ({folder})")
+    return folders
+
+
 SPECS: dict[str, Spec] = {
     "shell.key": Spec(DEFAULT_KEY, _key, doc="key binding of `nlsh init`"),
     "shell.command_not_found": Spec(False, _flag,
@@ -173,7 +179,7 @@ SPECS: dict[str, Spec] = {
                            doc="keep the model loaded between one-shot commands"),
     "helper.idle_minutes": Spec(DEFAULT_IDLE_SECONDS / 60, _minutes, env="NLSH_HELPER_IDLE",
                                 from_env=_env_minutes, doc="the helper exits after this idle time"),
-    "cleanup.temp_dirs": Spec((), _folders, doc="extra folders cleaned as temp folders"),
+    "cleanup.temp_dirs": Spec((), _temp_folders, doc="extra folders cleaned as temp folders"),
     "protect.processes": Spec((), _names, doc="extra process names nlsh never touches"),
     "protect.paths": Spec((), _folders, doc="extra paths nlsh never cleans"),
 }

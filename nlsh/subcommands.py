@@ -3,7 +3,7 @@
 The rule, so that no sentence is taken for a command by surprise: the words after nlsh's
 options must be exactly
 
-* ``config`` (one word), or
+* ``config``, then only ``--`` options (``--json``), or
 * ``init`` followed by one word (the shell), then only ``--`` options of ``init``;
   ``init`` alone is asked about too.
 
@@ -29,8 +29,8 @@ INIT_OPTIONS = ("--not-found", "--no-not-found", "--key=KEY")
 
 def route(words: Sequence[str], options: Options) -> ExitStatus | None:
     """Run the subcommand ``words`` name and return its exit status; None for a sentence."""
-    if list(words) == ["config"]:
-        return show_config(options)
+    if words and words[0] == "config" and all(w.startswith("--") for w in words[1:]):
+        return show_config(words[1:], options)
     if words and words[0] == "init" and (len(words) == 1 or (
             len(words) >= 2 and " " not in words[1]
             and all(w.startswith("--") for w in words[2:]))):
@@ -46,7 +46,8 @@ def init(words: Sequence[str]) -> ExitStatus:
         raise UsageError(f"say which shell: nlsh init {'|'.join(SHELLS)}")
     shell, flags = words[0], words[1:]
     if shell not in SHELLS:
-        raise UsageError(f"nlsh has no integration for {shell!r}; it has: {', '.join(SHELLS)}")
+        raise UsageError(f"no shell integration for {shell!r}; nlsh init knows "
+                         f"{', '.join(SHELLS)}")
     settings = load()
     key, not_found = settings.key, settings.command_not_found
     for flag in flags:
@@ -60,18 +61,21 @@ def init(words: Sequence[str]) -> ExitStatus:
                 raise UsageError(f"--key: {flag.removeprefix('--key=')!r} is not a key nlsh "
                                  "can bind; say alt-LETTER, alt-DIGIT or ctrl-LETTER")
         else:
-            raise UsageError(f"nlsh init has no option {flag}; it has: "
+            raise UsageError(f"init has no option {flag}; it has: "
                              f"{', '.join(INIT_OPTIONS)}")
     sys.stdout.write(snippet(Integration(shell, key, not_found, nlsh_options())))
     sys.stdout.flush()
     return ExitStatus.OK
 
 
-def show_config(options: Options) -> ExitStatus:
+def show_config(flags: Sequence[str], options: Options) -> ExitStatus:
     from nlsh.config import load, report, report_json
 
+    unknown = [flag for flag in flags if flag != "--json"]
+    if unknown:
+        raise UsageError(f"config has no option {unknown[0]}; it has: --json")
     settings = load()
-    if options.as_json:
+    if options.as_json or flags:
         sys.stdout.write(json.dumps(report_json(settings), ensure_ascii=False) + "\n")
     else:
         sys.stdout.write("\n".join(report(settings)) + "\n")

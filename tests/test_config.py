@@ -59,6 +59,8 @@ def test_nlsh_config_shows_each_setting_and_where_it_came_from(private_home: Pat
 def test_nlsh_config_as_json(private_home: Path) -> None:
     _config(private_home, "[helper]\nidle_minutes = 2\n")
     shown = run_nlsh("--json", "config")
+    assert run_nlsh("config", "--json").stdout == shown.stdout
+    assert run_nlsh("config", "--yaml").returncode == 2
     data = json.loads(shown.stdout)
     assert data["exists"] is True
     assert data["settings"]["helper.idle_minutes"] == {"value": 2.0, "source": "file"}
@@ -95,6 +97,9 @@ def test_xdg_config_home_is_where_the_file_is_read(private_home: Path, tmp_path:
     ("[protect]\nprocesses = \"backup\"\n", "protect.processes must be a list of process names",
      "processes = []  # default"),
     (b"[shell]\nkey = \"\xff\"\n", "is not UTF-8 text", 'key = "alt-n"  # default'),
+    ("[cleanup]\ntemp_dirs = [\"~\"]\n", "cleanup.temp_dirs must name folders of their own",
+     "temp_dirs = []  # default"),
+    ("[cleanup]\ntemp_dirs = [\"/\"]\n", "not / or your home", "temp_dirs = []  # default"),
 ])
 def test_bad_config_is_one_warning_line_and_the_default(private_home: Path, text: str | bytes,
                                                         says: str, default_line: str) -> None:

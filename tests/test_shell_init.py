@@ -191,8 +191,8 @@ def test_every_snippet_is_valid_in_its_shell(shell: str, flags: tuple[str, ...])
 
 @pytest.mark.parametrize(("words", "says"), [
     (("init",), "say which shell: nlsh init bash|zsh|fish"),
-    (("init", "tcsh"), "nlsh has no integration for 'tcsh'"),
-    (("init", "bash", "--bogus"), "nlsh init has no option --bogus"),
+    (("init", "tcsh"), "no shell integration for 'tcsh'; nlsh init knows bash, zsh, fish"),
+    (("init", "bash", "--bogus"), "init has no option --bogus"),
     (("init", "bash", "--key=hyper-x"), "is not a key nlsh can bind"),
 ])
 def test_init_misuse_is_one_line_and_a_usage_error(words: tuple[str, ...], says: str) -> None:
