@@ -114,8 +114,9 @@ complete -o default -F __nlsh_complete nlsh
 """]
     if integration.not_found:
         parts.append(f"""\
+# Keep a handler installed before (not this one, when the rc file is read again).
 if declare -F command_not_found_handle >/dev/null \\
-    && ! declare -F __nlsh_previous_not_found >/dev/null; then
+    && [[ $(declare -f command_not_found_handle) != *__nlsh_previous_not_found* ]]; then
   eval "__nlsh_previous_not_found() $(declare -f command_not_found_handle | tail -n +2)"
 fi
 command_not_found_handle() {{
@@ -179,8 +180,9 @@ compdef __nlsh_complete nlsh
 """]
     if integration.not_found:
         parts.append(f"""\
-if (( $+functions[command_not_found_handler] && ! $+functions[__nlsh_previous_not_found] ))
-then
+# Keep a handler installed before (not this one, when the rc file is read again).
+if (( $+functions[command_not_found_handler] )) \\
+    && [[ $functions[command_not_found_handler] != *__nlsh_previous_not_found* ]]; then
   functions[__nlsh_previous_not_found]=$functions[command_not_found_handler]
 fi
 command_not_found_handler() {{
@@ -224,7 +226,6 @@ function __nlsh_request
 end
 bind {key} __nlsh_request
 bind -M insert {key} __nlsh_request
-complete -c nlsh -f
 complete -c nlsh -n '__fish_is_first_arg' -a '{' '.join(SUBCOMMANDS)}'
 complete -c nlsh -n '__fish_seen_subcommand_from init' -a '{' '.join(SHELLS)}'
 """]
@@ -234,7 +235,10 @@ complete -c nlsh -n '__fish_seen_subcommand_from init' -a '{' '.join(SHELLS)}'
                      f"-d {_fish_quoted(option.help)}\n")
     if integration.not_found:
         lines.append(f"""\
-if functions -q fish_command_not_found; and not functions -q __nlsh_previous_not_found
+# Keep a handler installed before (not this one, when the config is read again).
+if functions -q fish_command_not_found
+    and not functions fish_command_not_found | string match -q '*__nlsh_previous_not_found*'
+    functions -e __nlsh_previous_not_found
     functions --copy fish_command_not_found __nlsh_previous_not_found
 end
 function fish_command_not_found

@@ -153,12 +153,38 @@ def test_the_command_not_found_helper_is_off_by_default(shell: str, shells: list
 @each_shell
 def test_the_command_not_found_helper_answers_sentences_when_asked_for(
         shell: str, shells: list[Shell], on_path: Path) -> None:
-    session = _open(shells, shell, on_path, init=f"nlsh init {shell} --not-found")
+    init = f"nlsh init {shell} --not-found"
+    # Read twice, as a re-sourced rc file does: the helper must not end up calling itself.
+    twice = f"begin; {init}; {init}; end" if shell == "fish" else f"{init}; {init}"
+    session = _open(shells, shell, on_path, init=twice)
     session.run(SENTENCE_AS_COMMAND)
     session.child.expect_exact(ANSWER)
     session.child.expect_exact(PROMPT)
     session.run("gti status")  # a typo, not a sentence: the shell's usual answer
     session.child.expect(r"(?i)(command not found|unknown command)")
+    session.child.expect_exact(PROMPT)
+
+
+@each_shell
+def test_a_handler_installed_before_is_kept_and_reading_the_rc_twice_is_harmless(
+        shell: str, shells: list[Shell], on_path: Path) -> None:
+    previous = {
+        "bash": "command_not_found_handle() { echo \"earlier handler: $1\"; return 127; }",
+        "zsh": "command_not_found_handler() { echo \"earlier handler: $1\"; return 127; }",
+        "fish": "function fish_command_not_found; echo \"earlier handler: $argv[1]\"; end",
+    }[shell]
+    session = _open(shells, shell, on_path, init="true")  # a bare shell first
+    session.run(previous)
+    session.child.expect_exact(PROMPT)
+    for _ in range(2):
+        session.run(f"nlsh init {shell} --not-found | source" if shell == "fish"
+                    else f'eval "$(nlsh init {shell} --not-found)"')
+        session.child.expect_exact(PROMPT)
+    session.run("gti status")
+    session.child.expect_exact("earlier handler: gti")
+    session.child.expect_exact(PROMPT)
+    session.run(SENTENCE_AS_COMMAND)
+    session.child.expect_exact(ANSWER)
     session.child.expect_exact(PROMPT)
 
 
