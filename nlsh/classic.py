@@ -117,6 +117,21 @@ def classic_command(step: Step) -> str | None:
         return None  # a step without what its verb needs: nothing fair to show
 
 
+def classic_lines(steps: tuple[Step, ...]) -> list[str]:
+    """The commands for a terminal: steps that differ only in their pid share one line
+    (``kill -STOP 4312 4313``; kill, renice and ionice all take several pids)."""
+    lines: dict[str, list[str]] = {}
+    for step in steps:
+        command = classic_command(step)
+        if command is None:
+            lines.setdefault(f"({step.action}: no classic command)", [])
+        elif isinstance(step.target, ProcessRef) and command.endswith(" " + _pid(step)):
+            lines.setdefault(command.removesuffix(" " + _pid(step)), []).append(_pid(step))
+        else:
+            lines.setdefault(command, [])
+    return [" ".join((line, *pids)) for line, pids in lines.items()]
+
+
 def classic_commands(steps: tuple[Step, ...]) -> list[dict[str, Any]]:
     """``--explain``'s ``commands``: one entry per step, in plan order."""
     return [{"step": index, "action": step.action, "command": classic_command(step)}

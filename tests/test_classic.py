@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from nlsh.classic import classic_command, quote
+from nlsh.classic import classic_command, classic_lines, quote
 from nlsh.stages import FileRef, ProcessRef, Step
 from tests.conftest import Sleepers, run_nlsh
 from tests.support.files import age, write
@@ -43,6 +43,16 @@ PROCESS = ProcessRef(pid=4312, create_time=1.0, name="node")
 ])
 def test_each_verb_has_its_classic_command(step: Step, command: str) -> None:
     assert classic_command(step) == command
+
+
+def test_the_terminal_view_puts_steps_that_differ_only_in_the_pid_on_one_line() -> None:
+    other = ProcessRef(pid=4313, create_time=1.0, name="node")
+    steps = (Step("suspend", PROCESS, ""), Step("suspend", other, ""),
+             Step("renice", PROCESS, "", {"nice": 10}), Step("renice", other, "", {"nice": 5}),
+             Step("trash", FileRef("/tmp/a", 1), ""), Step("teleport", PROCESS, ""))
+    assert classic_lines(steps) == ["kill -STOP 4312 4313", "renice -n 10 -p 4312",
+                                    "renice -n 5 -p 4313", "gio trash /tmp/a",
+                                    "(teleport: no classic command)"]
 
 
 def test_a_step_without_what_its_verb_needs_has_no_command() -> None:
@@ -80,10 +90,12 @@ def test_explain_json_has_the_classic_command_of_each_step(sleepers: Sleepers) -
 
 
 def test_explain_shows_the_classic_command_in_the_terminal_view(sleepers: Sleepers) -> None:
-    child = sleepers.spawn("thumbnailer")
+    first, second = sleepers.spawn("thumbnailer"), sleepers.spawn("thumbnailer")
     result = run_nlsh("--dry-run", "--explain", "lower the priority of thumbnailer")
     assert result.returncode == 0, result.stderr
-    assert f"renice -n 10 -p {child.pid}" in result.stdout
+    line = next(line.strip() for line in result.stdout.splitlines() if "renice -n 10" in line)
+    assert line.startswith("renice -n 10 -p ")
+    assert sorted(line.split()[4:]) == sorted([str(first.pid), str(second.pid)])
     assert "nlsh runs none" in result.stdout
 
 

@@ -48,14 +48,11 @@ def explain_view(parse: Parse) -> RenderableType:
 
 def classic_view(plan: Plan) -> RenderableType:
     """The classic command for each step, for learning (nlsh never runs them)."""
-    from nlsh.classic import classic_command
+    from nlsh.classic import classic_lines
 
     lines = [Text("By hand, the classic commands would be (shown only; nlsh runs none):",
                   style="dim")]
-    for step in plan.steps:
-        command = classic_command(step)
-        lines.append(Text("  " + printable(command) if command else
-                          f"  ({step.action}: no classic command)"))
+    lines += [Text("  " + printable(line)) for line in classic_lines(plan.steps)]
     return Group(*lines)
 
 
