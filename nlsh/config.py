@@ -178,10 +178,12 @@ SPECS: dict[str, Spec] = {
     "helper.enabled": Spec(True, _flag, env="NLSH_HELPER", from_env=_env_flag,
                            doc="keep the model loaded between one-shot commands"),
     "helper.idle_minutes": Spec(DEFAULT_IDLE_SECONDS / 60, _minutes, env="NLSH_HELPER_IDLE",
-                                from_env=_env_minutes, doc="the helper exits after this idle time"),
+                                from_env=_env_minutes,
+                                doc="minutes without a request before the helper exits"),
     "cleanup.temp_dirs": Spec((), _temp_folders, doc="extra folders cleaned as temp folders"),
     "protect.processes": Spec((), _names, doc="extra process names nlsh never touches"),
-    "protect.paths": Spec((), _folders, doc="extra paths nlsh never cleans"),
+    "protect.paths": Spec((), _folders,
+                          doc="extra paths nlsh never cleans, nor anything below them"),
 }
 
 
@@ -277,6 +279,7 @@ def report(settings: Settings) -> list[str]:
             lines.append(f"[{table}]")
             section = table
         origin = f"env {setting.origin}" if setting.source is Source.ENV else setting.source.value
+        lines.append(f"# {SPECS[name].doc}")
         lines.append(f"{key} = {_shown(setting.value)}  # {origin}")
     return lines
 
