@@ -31,6 +31,8 @@ Examples:
   nlsh "why is my laptop so slow"
   nlsh                      (opens the interactive shell)
   printf 'disk usage\\nmemory status\\n' | nlsh --json
+  eval "$(nlsh init bash)"  (in ~/.bashrc: Alt-n hands the line to nlsh; zsh, fish too)
+  nlsh config               (the settings in use, and where each came from)
 """
 
 MAX_SENTENCE_CHARS = 1000
@@ -374,7 +376,11 @@ def command(sentence: tuple[str, ...], dry_run: bool, as_json: bool, yes: bool,
 
     install()  # SIGTERM stops nlsh the way Ctrl-C does (exit 130, plan journaled)
     try:
-        if sentence:
+        _warn_about_config()
+        routed = _subcommand(sentence, options) if sentence else None
+        if routed is not None:
+            status = routed
+        elif sentence:
             status = _one_shot(" ".join(sentence), options)
         elif not sys.stdin.isatty():
             status = _batch(options)
@@ -393,6 +399,20 @@ def command(sentence: tuple[str, ...], dry_run: bool, as_json: bool, yes: bool,
     except Exception as error:
         _fail(error, options)
     sys.exit(int(status))
+
+
+def _subcommand(words: tuple[str, ...], options: Options) -> ExitStatus | None:
+    """``nlsh init SHELL`` and ``nlsh config`` (the rule is in nlsh.subcommands)."""
+    from nlsh.subcommands import route
+
+    return route(words, options)
+
+
+def _warn_about_config() -> None:
+    from nlsh.config import load
+
+    for warning in load().warnings:
+        _stderr(f"warning: {warning}")
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 from nlsh.paths import Paths
 
 if TYPE_CHECKING:
+    from nlsh.config import Settings
     from nlsh.journal import Journal
 
 
@@ -54,10 +55,20 @@ class Context:
     euid: int = field(default_factory=os.geteuid)
     dry_run: bool = False
     interactive: bool = False
+    # The user's config.toml and environment (protected names and paths, temp folders).
+    settings: Settings = field(default_factory=lambda: _default_settings())
 
     @classmethod
     def from_environment(cls, **overrides: object) -> Context:
+        from nlsh.config import load
         from nlsh.journal import Journal
 
         paths = Paths.from_environment()
+        overrides.setdefault("settings", load(paths))
         return cls(paths=paths, journal=Journal(paths.journal), **overrides)  # type: ignore[arg-type]
+
+
+def _default_settings() -> Settings:
+    from nlsh.config import Settings
+
+    return Settings.defaults()

@@ -574,4 +574,8 @@ class Response:
                 "alternatives": [a.to_json() for a in self.parse.alternatives],
                 "spans": [s.to_json() for s in self.parse.spans],
             }
+            if "plan" in data and self.plan is not None:
+                from nlsh.classic import classic_commands
+
+                data["explain"]["commands"] = classic_commands(self.plan.steps)
         return data

@@ -121,8 +121,10 @@ def test_another_users_process_fails_with_permission_denied(sleepers: Sleepers) 
 from nlsh.execution.processes import terminate, suspend, renice
 from nlsh.system.processes import process_ref_from_json
 from types import SimpleNamespace
+from nlsh.config import Settings
 ref = process_ref_from_json({ref.to_json()!r})
-ctx = SimpleNamespace(self_pid=os.getpid())  # what the verbs read of a Context
+# what the verbs read of a Context
+ctx = SimpleNamespace(self_pid=os.getpid(), settings=Settings.defaults())
 emit([verb(Step(action=name, target=ref, detail="t", params=params), ctx).to_json()
       for name, verb, params in (("terminate", terminate, {{}}), ("suspend", suspend, {{}}),
                                  ("renice", renice, {{"nice": 5}}))])

@@ -10,7 +10,8 @@ Decisions: rotated logs are looked for under ``$XDG_STATE_HOME`` and
 name says they are rotated logs (``app.log.1``, ``app.1.log``, ``Xorg.0.log.old``,
 ``app.log.2.gz``) qualify. The temp directories are ``/tmp`` and ``/var/tmp``, or the
 absolute paths in ``NLSH_TEMP_DIRS`` (``:``-separated), which the test suite uses so it
-never touches the machine's real temp files.
+never touches the machine's real temp files; the folders in ``cleanup.temp_dirs`` of
+config.toml are added to them.
 
 Every cleaner has a ``key``, the canonical name people use for it (``pip``, ``firefox``,
 ``trash``, ``apt``; the aliases are in :mod:`nlsh.actions.cleaner_names`), so a cleanup
@@ -113,10 +114,13 @@ def is_inside(path: str, root: str) -> bool:
     return path != root and path.startswith(root.rstrip("/") + "/")
 
 
-def temp_dirs() -> tuple[str, ...]:
+def temp_dirs(ctx: Context) -> tuple[str, ...]:
+    """``/tmp`` and ``/var/tmp`` (or ``NLSH_TEMP_DIRS``), then ``cleanup.temp_dirs`` of
+    config.toml."""
     configured = [p for p in os.environ.get("NLSH_TEMP_DIRS", "").split(os.pathsep)
                   if os.path.isabs(p)]
-    return tuple(configured) if configured else ("/tmp", "/var/tmp")
+    base = tuple(configured) if configured else ("/tmp", "/var/tmp")
+    return tuple(dict.fromkeys((*base, *ctx.settings.temp_dirs)))
 
 
 def _root(base: str | os.PathLike[str], below: str = "") -> str | None:
@@ -144,7 +148,7 @@ def catalogue(ctx: Context) -> tuple[Cleaner, ...]:
     cargo = os.environ.get("CARGO_HOME", "")
     cargo_home = cargo if os.path.isabs(cargo) else str(home / ".cargo")
     uid = os.geteuid()
-    trashes = [str(ctx.paths.trash), *topdir_trashes(list(temp_dirs()), uid)]
+    trashes = [str(ctx.paths.trash), *topdir_trashes(list(temp_dirs(ctx)), uid)]
 
     def roots(*places: tuple[str | os.PathLike[str], str]) -> tuple[str, ...]:
         found = (_root(base, below) for base, below in places)
@@ -211,7 +215,7 @@ def catalogue(ctx: Context) -> tuple[Cleaner, ...]:
         Cleaner("brave cache", "cache", roots((cache_home, "BraveSoftware")),
                 Disposal.DELETE, Risk.LOW, Items.CHILDREN, "browser cache, re-fetched",
                 key="brave"),
-        Cleaner("temp files", "temp", roots(*((t, "") for t in temp_dirs())),
+        Cleaner("temp files", "temp", roots(*((t, "") for t in temp_dirs(ctx))),
                 Disposal.TRASH, Risk.MEDIUM, Items.WHOLE, "your temp file",
                 min_age_days=DEFAULT_TEMP_AGE_DAYS, key="temp"),
         Cleaner("rotated logs", "logs", roots((ctx.paths.state.parent, ""),

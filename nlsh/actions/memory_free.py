@@ -101,7 +101,8 @@ def _candidates(ctx: Context, limit: int) -> list[Candidate]:
     groups: dict[str, list[ProcessInfo]] = {}
     for info in snapshot().values():
         if (info.username != me or info.is_zombie or info.is_kernel_thread
-                or protection_reason(info, family) is not None):
+                or protection_reason(info, family,
+                                     ctx.settings.protected_processes) is not None):
             continue  # the policy would refuse it anyway; offering it would mislead
         groups.setdefault(info.app_name, []).append(info)
     # RSS narrows the field cheaply; USS (a read of smaps per process) ranks the finalists.

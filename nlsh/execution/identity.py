@@ -55,7 +55,7 @@ def pin_to_act(ref: ProcessRef, ctx: Context) -> psutil.Process:
     if change is not None:
         raise Changed(f"pid {ref.pid} is not the program planned any more ({change}); "
                       "left alone")
-    reason = protection_reason(info, lineage(ctx))
+    reason = protection_reason(info, lineage(ctx), ctx.settings.protected_processes)
     if reason is not None:
         raise Changed(f"pid {ref.pid} ({info.name}) is protected now, {reason}; left alone")
     return process

@@ -11,13 +11,15 @@ over a Unix socket, to read its sentence; it imports none of that itself.
   must be a real directory owned by the user with mode 0700; the socket is 0600, and
   the helper answers only peers with its own uid (``SO_PEERCRED``).
 * **Survives nothing it should not.** It exits after ``NLSH_HELPER_IDLE`` seconds
-  without a request (default 600), as soon as its socket is removed or replaced, when
+  without a request (default 600; ``helper.idle_minutes`` in config.toml, which the
+  one-shot that starts it passes on), as soon as its socket is removed or replaced, when
   its model directory disappears, and when a client's model key differs from its own
   (the catalog or the code changed): a helper never answers with a stale model.
 * **Only reads sentences.** It never plans or acts; a one-shot still does everything
   else itself.
 
-``NLSH_HELPER=off`` disables it (the one-shot then always reads in-process).
+``NLSH_HELPER=off`` (or ``helper.enabled = false`` in config.toml) disables it (the
+one-shot then always reads in-process).
 """
 
 from __future__ import annotations
@@ -47,7 +49,10 @@ _CHECK_EVERY = 1.0
 
 
 def enabled() -> bool:
-    return os.environ.get("NLSH_HELPER", "on").lower() not in ("off", "0", "no", "false")
+    """``NLSH_HELPER``, else ``helper.enabled`` in config.toml, else on."""
+    from nlsh.config import load
+
+    return load().helper_enabled
 
 
 def runtime_dir() -> Path | None:
@@ -112,7 +117,10 @@ def ask(text: str, key: str, directory: Path, timeout: float = 2.0) -> Parse | N
 
 def start(models: Path, directory: Path) -> None:
     """Start a helper in the background, detached from this process and terminal."""
-    env = dict(os.environ, NLSH_MODEL_CACHE=str(models))
+    from nlsh.config import load
+
+    env = dict(os.environ, NLSH_MODEL_CACHE=str(models),
+               NLSH_HELPER_IDLE=str(load().helper_idle_seconds))
     with contextlib.suppress(OSError):  # no helper this time; the next one-shot tries again
         subprocess.Popen(
             [sys.executable, "-m", "nlsh.language.helper", str(directory)], env=env,

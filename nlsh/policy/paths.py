@@ -1,5 +1,8 @@
 """rule: protected-path — file steps stay inside known cleanup roots and off protected paths.
 
+The paths in ``protect.paths`` of config.toml are protected too, with everything below
+them and every item that holds one.
+
 Every path is normalised (``..`` removed) and its parent resolved before it is judged,
 and a path that reaches its target through a symbolic link is refused: links are never
 followed. The planner already keeps out files open by a process or owned by another
@@ -39,6 +42,7 @@ class PathGuard:
     mounts: frozenset[str]
     trees: tuple[str, ...]
     exact: frozenset[str]
+    configured: tuple[str, ...] = ()  # protect.paths of config.toml, both forms
 
     @classmethod
     def now(cls, ctx: Context) -> PathGuard:
@@ -55,7 +59,7 @@ class PathGuard:
         cleaners = catalogue(ctx)
         exact += tuple(root for cleaner in cleaners for root in cleaner.roots)
         return cls(ctx, cleaners, mount_points(), _both_forms(trees), frozenset(
-            _both_forms(exact)))
+            _both_forms(exact)), _both_forms(ctx.settings.protected_paths))
 
     def protected_reason(self, path: str, as_item: bool = True) -> str | None:
         """Why ``path`` (absolute, normalised) must never be touched, or None.
@@ -69,6 +73,11 @@ class PathGuard:
         for tree in self.trees:
             if path == tree or is_inside(path, tree):
                 return f"{tree} is protected"
+        for kept in self.configured:
+            if path == kept or is_inside(path, kept):
+                return f"{kept} is protected in your config.toml (protect.paths)"
+            if as_item and is_inside(kept, path):
+                return f"it holds {kept}, protected in your config.toml (protect.paths)"
         if as_item and path in self.exact:
             return f"{path} is protected"
         return None

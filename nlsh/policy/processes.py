@@ -3,7 +3,8 @@
 rule protected-process: pid 0/1/2, kernel threads, init and systemd user managers, nlsh
 itself and every ancestor (the shell, terminal, tmux, the ssh session), the display
 server and display manager, logind, the message bus, sshd and a running package
-manager. Their steps are removed with a note; a plan left empty is refused.
+manager, and the names listed in ``protect.processes`` of config.toml. Their steps are
+removed with a note; a plan left empty is refused.
 
 rule privileged-process: processes of another user (root's included) and processes run
 by a systemd service or a container need a second confirmation.
@@ -56,8 +57,12 @@ def lineage(ctx: Context) -> dict[int, str]:
     return family
 
 
-def protection_reason(info: ProcessInfo | ProcessRef, family: Mapping[int, str]) -> str | None:
-    """Why ``info`` may never be signalled or reprioritised, or None when it may be."""
+def protection_reason(info: ProcessInfo | ProcessRef, family: Mapping[int, str],
+                      configured: frozenset[str] = frozenset()) -> str | None:
+    """Why ``info`` may never be signalled or reprioritised, or None when it may be.
+
+    ``configured``: the names in ``protect.processes`` of the user's config.toml.
+    """
     if info.pid in (0, 1):
         return "init"
     if isinstance(info, ProcessRef) and thread_group(info.pid) not in (None, info.pid):
@@ -71,6 +76,8 @@ def protection_reason(info: ProcessInfo | ProcessRef, family: Mapping[int, str])
     for name in sorted(names_of(info.name, exe, tuple(info.cmdline), loose=False)):
         if name in PROTECTED_NAMES:
             return PROTECTED_NAMES[name]
+        if name in configured:
+            return "protected in your config.toml (protect.processes)"
     return None
 
 
@@ -101,7 +108,7 @@ def protect_processes(plan: Plan, ctx: Context) -> Plan | Reply:
             kept.append(step)
             continue
         live = _live(target)
-        reason = protection_reason(live, family)
+        reason = protection_reason(live, family, ctx.settings.protected_processes)
         if reason is None:
             kept.append(step)
         else:

@@ -9,7 +9,7 @@ from rich.text import Text
 from nlsh.render import view_for
 from nlsh.render.plan import outcome_view, plan_view
 from nlsh.render.safe import printable, text
-from nlsh.stages import Parse, Response, Status
+from nlsh.stages import Parse, Plan, Response, Status
 
 _STATUS_STYLE = {
     Status.DONE: "green", Status.PLANNED: "cyan", Status.NOTHING_TO_DO: "yellow",
@@ -46,6 +46,16 @@ def explain_view(parse: Parse) -> RenderableType:
     return table
 
 
+def classic_view(plan: Plan) -> RenderableType:
+    """The classic command for each step, for learning (nlsh never runs them)."""
+    from nlsh.classic import classic_lines
+
+    lines = [Text("By hand, the classic commands would be (shown only; nlsh runs none):",
+                  style="dim")]
+    lines += [Text("  " + printable(line)) for line in classic_lines(plan.steps)]
+    return Group(*lines)
+
+
 def response_view(response: Response, explain: bool = False) -> RenderableType:
     if response.parts:
         shown: list[RenderableType] = []
@@ -64,6 +74,8 @@ def response_view(response: Response, explain: bool = False) -> RenderableType:
     if (response.plan is not None and response.status is not Status.CLARIFY
             and not response.plan_shown):
         parts.append(plan_view(response.plan))
+        if explain:
+            parts.append(classic_view(response.plan))
     if response.outcome is not None:
         parts.append(outcome_view(response.outcome))
     style = _STATUS_STYLE.get(response.status, "")
