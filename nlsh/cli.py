@@ -151,14 +151,14 @@ def _context(options: Options, interactive: bool) -> Any:
     return Context.from_environment(dry_run=options.dry_run, interactive=interactive)
 
 
-def _show(response: Response, options: Options, console: Any) -> None:
+def _show(response: Response, options: Options, console: Any, pager: str = "") -> None:
     if options.as_json:
         _emit_json(response, options, sys.stdout)
         return
     from nlsh.render.pager import show
     from nlsh.render.response import response_view
 
-    show(console, response_view(response, explain=options.explain))
+    show(console, response_view(response, explain=options.explain), pager=pager)
 
 
 MOST_ANSWERS = 3  # a one-shot answers nlsh's own questions at most this many times
@@ -174,7 +174,7 @@ def _one_shot(sentence: str, options: Options) -> ExitStatus:
     ctx = _context(options, interactive)
     understand = _understand(use_helper=True)
     confirmer = _confirmer(options, interactive, console)
-    conversation = _Conversation.of_this_terminal(options)
+    conversation = _Conversation.of_this_terminal(options, ctx.settings.context_enabled)
 
     def say(note: str) -> None:
         if console is not None and not options.as_json:
@@ -186,7 +186,8 @@ def _one_shot(sentence: str, options: Options) -> ExitStatus:
 
     response, state = take_turn(sentence, text, conversation.state, ctx, understand,
                                 confirmer, say)
-    _show(response, options, console)
+    pager = ctx.settings.pager
+    _show(response, options, console, pager)
     for _ in range(MOST_ANSWERS):  # nlsh asked, and a person is there to answer
         if not (interactive and console is not None and not options.as_json
                 and _asks(response)):
@@ -196,7 +197,7 @@ def _one_shot(sentence: str, options: Options) -> ExitStatus:
             break
         response, state = take_turn(answer, clean_sentence(answer), state, ctx, understand,
                                     confirmer, say)
-        _show(response, options, console)
+        _show(response, options, console, pager)
     conversation.keep(state)
     for warning in ctx.journal.warnings:
         _stderr(f"warning: {warning}")
@@ -227,10 +228,10 @@ class _Conversation:
     session: str | None = None
 
     @classmethod
-    def of_this_terminal(cls, options: Options) -> _Conversation:
+    def of_this_terminal(cls, options: Options, enabled: bool) -> _Conversation:
         from nlsh.dialogue import State, store
 
-        session = store.terminal_session() if store.enabled() else None
+        session = store.terminal_session() if enabled else None
         directory = None
         if session is not None:
             from nlsh.language.helper import runtime_dir

@@ -14,6 +14,12 @@ command_not_found = false     # nlsh answers command lines that look like senten
 enabled = true                # the resident language helper (NLSH_HELPER)
 idle_minutes = 10             # it exits after this long without a request (NLSH_HELPER_IDLE, s)
 
+[context]
+enabled = true                # one-shots in one terminal share context (NLSH_CONTEXT)
+
+[pager]
+command = ""                  # long answers: "" → $PAGER, else less; "off" → never (NLSH_PAGER)
+
 [cleanup]
 temp_dirs = ["~/scratch"]     # cleaned as temp folders too, beside /tmp and /var/tmp
 
@@ -90,6 +96,14 @@ class Settings:
         return float(self["helper.idle_minutes"]) * 60
 
     @property
+    def context_enabled(self) -> bool:
+        return bool(self["context.enabled"])
+
+    @property
+    def pager(self) -> str:
+        return str(self["pager.command"])
+
+    @property
     def temp_dirs(self) -> tuple[str, ...]:
         return tuple(self["cleanup.temp_dirs"])
 
@@ -152,6 +166,18 @@ def _folders(value: Any, home: Path) -> tuple[str, ...]:
     return tuple(dict.fromkeys(folders))
 
 
+def _pager(value: Any, _home: Path) -> str:
+    import shlex
+
+    if not isinstance(value, str) or "\x00" in value:
+        raise Invalid("must be a command line, e.g. \"less -R\", or \"off\"")
+    try:
+        shlex.split(value)
+    except ValueError as error:
+        raise Invalid(f"must be a command line that splits like a shell's ({error})") from None
+    return value.strip()
+
+
 def _env_flag(value: str) -> bool:
     return value.strip().lower() not in _OFF
 
@@ -180,6 +206,12 @@ SPECS: dict[str, Spec] = {
     "helper.idle_minutes": Spec(DEFAULT_IDLE_SECONDS / 60, _minutes, env="NLSH_HELPER_IDLE",
                                 from_env=_env_minutes,
                                 doc="minutes without a request before the helper exits"),
+    "context.enabled": Spec(True, _flag, env="NLSH_CONTEXT", from_env=_env_flag,
+                            doc="one-shots in one terminal share a ten-minute context "
+                                "(\"kill it\")"),
+    "pager.command": Spec("", _pager, env="NLSH_PAGER", from_env=str,
+                          doc="pages answers taller than the terminal; empty: $PAGER, else "
+                              "less; \"off\": never"),
     "cleanup.temp_dirs": Spec((), _temp_folders, doc="extra folders cleaned as temp folders"),
     "protect.processes": Spec((), _names, doc="extra process names nlsh never touches"),
     "protect.paths": Spec((), _folders,

@@ -232,7 +232,8 @@ class Repl:
         from nlsh.render.pager import show
         from nlsh.render.response import response_view
 
-        show(self.console, response_view(response, explain=self.options.explain))
+        show(self.console, response_view(response, explain=self.options.explain),
+             pager=self.ctx.settings.pager)
         if response.choices and response.status is Status.CLARIFY:
             self.console.print(Text("Type a number to choose.", style="dim"))
         for warning in self.ctx.journal.warnings:

@@ -100,6 +100,10 @@ def test_xdg_config_home_is_where_the_file_is_read(private_home: Path, tmp_path:
     ("[cleanup]\ntemp_dirs = [\"~\"]\n", "cleanup.temp_dirs must name folders of their own",
      "temp_dirs = []  # default"),
     ("[cleanup]\ntemp_dirs = [\"/\"]\n", "not / or your home", "temp_dirs = []  # default"),
+    ("[pager]\ncommand = \"less '-R\"\n", "pager.command must be a command line",
+     'command = ""  # default'),
+    ("[context]\nenabled = \"no\"\n", "context.enabled must be true or false",
+     "enabled = true  # default"),
 ])
 def test_bad_config_is_one_warning_line_and_the_default(private_home: Path, text: str | bytes,
                                                         says: str, default_line: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
@@ -383,3 +384,20 @@ def test_a_near_name_is_offered_and_picked_by_number(repl: pexpect.spawn,
     repl.expect("(?i)cancelled")
     repl.expect(PROMPT)
     assert _alive(child.pid)
+
+
+def test_the_configured_pager_wins_and_off_never_pages(private_home: Path) -> None:
+    config = private_home / ".config/nlsh/config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    marker = f"{sys.executable} -c " + shlex_quote(
+        "import sys; sys.stdout.write('CONFIGURED>' + sys.stdin.read())")
+    for setting, expected in ((marker, "CONFIGURED>"), ("off", "Say what you want")):
+        config.write_text(f"[pager]\ncommand = {json.dumps(setting)}\n")
+        env = nlsh_env({"TERM": "xterm-256color", "NO_COLOR": "1", "COLUMNS": "100",
+                        "PAGER": "false", "HOME": str(private_home)})
+        child = pexpect.spawn(sys.executable, ["-m", "nlsh", "help"], env=env,
+                              encoding="utf-8", timeout=120, dimensions=(12, 100))
+        child.expect(expected)
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 0

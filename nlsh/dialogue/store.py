@@ -5,8 +5,8 @@ The state sits in the user's private runtime directory (0700), one file per term
 session (the terminal device and the session id, hashed), mode 0600, and is forgotten
 after ten minutes. It is read only when it is a regular file owned by this user that no
 one else can read, written for this very terminal session, and fresh; anything else is
-ignored. Without a terminal there is no context; ``--new`` or ``NLSH_CONTEXT=off``
-neither reads nor writes it.
+ignored. Without a terminal there is no context; ``--new`` starts afresh, and
+``context.enabled = false`` in config.toml (or ``NLSH_CONTEXT=off``) turns it off.
 """
 
 from __future__ import annotations
@@ -22,13 +22,6 @@ from pathlib import Path
 from nlsh.dialogue.state import State
 
 EXPIRES_SECONDS = 600
-OFF = ("off", "0", "no", "false", "never")
-
-
-def enabled() -> bool:
-    return os.environ.get("NLSH_CONTEXT", "").strip().lower() not in OFF
-
-
 def terminal_session() -> str | None:
     """This terminal session: the terminal device nlsh runs on and the session id."""
     for fd in (0, 1, 2):

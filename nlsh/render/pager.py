@@ -1,7 +1,8 @@
 """A long answer in a terminal goes through the user's pager, as git does.
 
-The pager is ``$PAGER`` (``less`` when unset, with ``LESS=FRX`` unless the user set
-``LESS``: quit if one screen, keep colours, leave the text on screen). It is the user's
+The pager is the configured one (``pager.command``), else ``$PAGER`` (``less`` when
+unset, with ``LESS=FRX`` unless the user set ``LESS``: quit if one screen, keep colours,
+leave the text on screen). It is the user's
 own program, split like a command line and started without a shell; if it cannot be
 started, the answer is printed as it is.
 """
@@ -15,22 +16,23 @@ import subprocess
 from rich.console import Console, RenderableType
 
 
-def show(console: Console, renderable: RenderableType) -> None:
-    """Print ``renderable``; page it when it is taller than the terminal."""
-    if not console.is_terminal:
+def show(console: Console, renderable: RenderableType, pager: str = "") -> None:
+    """Print ``renderable``; page it when it is taller than the terminal. ``pager`` is the
+    configured command ("" for ``$PAGER`` or less, "off" for never)."""
+    if not console.is_terminal or pager.lower() == "off":
         console.print(renderable)
         return
     with console.capture() as captured:
         console.print(renderable)
     output = captured.get()
-    if output.count("\n") < console.size.height - 1 or not _page(output):
+    if output.count("\n") < console.size.height - 1 or not _page(output, pager):
         console.file.write(output)
         console.file.flush()
 
 
-def _page(output: str) -> bool:
+def _page(output: str, pager: str) -> bool:
     try:
-        argv = shlex.split(os.environ.get("PAGER") or "less")
+        argv = shlex.split(pager or os.environ.get("PAGER") or "less")
     except ValueError:
         return False
     if not argv or argv[0] == "cat":
@@ -38,11 +40,11 @@ def _page(output: str) -> bool:
     env = dict(os.environ)
     env.setdefault("LESS", "FRX")
     try:
-        pager = subprocess.Popen(argv, stdin=subprocess.PIPE, env=env)
+        child = subprocess.Popen(argv, stdin=subprocess.PIPE, env=env)
     except OSError:
         return False
     try:
-        pager.communicate(output.encode("utf-8", errors="replace"))
+        child.communicate(output.encode("utf-8", errors="replace"))
     except (BrokenPipeError, KeyboardInterrupt):  # the user quit the pager early
-        pager.wait()
+        child.wait()
     return True
