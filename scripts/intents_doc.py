@@ -19,7 +19,7 @@ TARGET = REPO / "docs" / "intents.md"
 
 
 def render() -> str:
-    catalog = load_catalog(REPO / "intents")
+    catalog = load_catalog(REPO / "nlsh" / "intents")
     lines = [
         "# Intent catalog",
         "",
