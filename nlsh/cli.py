@@ -311,6 +311,10 @@ def command(sentence: tuple[str, ...], dry_run: bool, as_json: bool, yes: bool,
 
 
 def main() -> None:
+    if sys.argv[1:] == ["plugins"]:  # a command of its own, not a sentence
+        from nlsh.plugin_list import show_plugins
+
+        sys.exit(show_plugins(sys.stdout))
     command(prog_name="nlsh")
 
 

@@ -78,26 +78,39 @@ def enabled() -> bool:
 
 @cache
 def installed() -> tuple[InstalledPlugin, ...]:
-    """Every plugin installed in this environment (empty with ``NLSH_PLUGINS=off``)."""
+    """Every usable plugin installed in this environment (none with ``NLSH_PLUGINS=off``).
+
+    One that cannot be found is left out with one warning line, on every run.
+    """
     if not enabled():
         return ()
-    key = _path_key()
-    cached = _cache_file(key)
+    found, problems = _entries()
+    for problem in problems:
+        warn(problem)
+    return found
+
+
+def _entries() -> tuple[tuple[InstalledPlugin, ...], list[str]]:
+    """The plugins and the problems of those left out, from the cache or a scan."""
+    cached = _cache_file(_path_key())
     if cached is not None:
         try:
-            return tuple(InstalledPlugin.from_json(d) for d in json.loads(cached.read_text()))
+            data = json.loads(cached.read_text())
+            return (tuple(InstalledPlugin.from_json(d) for d in data["plugins"]),
+                    [str(p) for p in data["problems"]])
         except (OSError, ValueError, KeyError, TypeError):
             pass
-    found = _scan()
+    found, problems = _scan()
     if cached is not None:
         try:
             cached.parent.mkdir(parents=True, exist_ok=True)
             staging = cached.with_name(f".{cached.name}.{os.getpid()}")
-            staging.write_text(json.dumps([p.to_json() for p in found]))
+            staging.write_text(json.dumps({"plugins": [p.to_json() for p in found],
+                                           "problems": problems}))
             os.replace(staging, cached)
         except OSError:
             pass  # an unwritable cache costs a scan next time
-    return found
+    return found, problems
 
 
 def catalogs() -> tuple[Path, ...]:
@@ -129,10 +142,11 @@ def _cache_file(key: str) -> Path | None:
         return None
 
 
-def _scan() -> tuple[InstalledPlugin, ...]:
+def _scan() -> tuple[tuple[InstalledPlugin, ...], list[str]]:
     from importlib.metadata import entry_points
 
     found: dict[str, InstalledPlugin] = {}
+    problems: list[str] = []
     for point in entry_points(group=GROUP):
         if point.name in found:
             continue  # the first on the import path wins, as for imports
@@ -140,13 +154,13 @@ def _scan() -> tuple[InstalledPlugin, ...]:
         try:
             catalog = _catalog_of(point.value)
         except (ImportError, ValueError) as error:
-            warn(f"skipped plugin {point.name!r} ({point.value}): {error}")
+            problems.append(f"skipped plugin {point.name!r} ({point.value}): {error}")
             continue
         found[point.name] = InstalledPlugin(
             name=point.name, reference=point.value,
             distribution=getattr(distribution, "name", "") or point.name,
             version=getattr(distribution, "version", "") or "", catalog=catalog)
-    return tuple(found[name] for name in sorted(found))
+    return tuple(found[name] for name in sorted(found)), problems
 
 
 def _catalog_of(reference: str) -> Path | None:
@@ -176,13 +190,14 @@ def warn(message: str) -> None:
 # ── loading plugin code (only when needed) ─────────────────────────────────
 
 
-_loaded: dict[str, bool] = {}
+_loaded: dict[tuple[int, str], bool] = {}  # (registry, plugin) → loaded
 
 
 def load_into(registry: Registry, plugin: InstalledPlugin) -> bool:
     """Import ``plugin`` and register its definitions; False (one warning) if it is broken."""
-    if plugin.name in _loaded:
-        return _loaded[plugin.name]
+    tried = (id(registry), plugin.name)
+    if tried in _loaded:
+        return _loaded[tried]
     ok = False
     try:
         import importlib
@@ -200,5 +215,5 @@ def load_into(registry: Registry, plugin: InstalledPlugin) -> bool:
     except Exception as error:  # a plugin's bug must never become nlsh's traceback
         warn(f"skipped plugin {plugin.name!r} ({plugin.distribution}): "
              f"{type(error).__name__}: {error}")
-    _loaded[plugin.name] = ok
+    _loaded[tried] = ok
     return ok

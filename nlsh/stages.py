@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 SlotValue = int | str | bool
 JSON = dict[str, Any]
@@ -298,6 +298,14 @@ class ProcessRef:
             data["uss"] = self.uss
         return data
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ProcessRef:
+        """The inverse of ``to_json`` (fields it leaves out, such as ``ppid``, are None)."""
+        return cls(pid=int(data["pid"]), create_time=float(data["create_time"]),
+                   name=str(data.get("name", "")), username=data.get("user"),
+                   cmdline=tuple(str(a) for a in data.get("cmdline", ())),
+                   rss=data.get("rss"), uss=data.get("uss"))
+
 
 @dataclass(frozen=True)
 class FileRef:
@@ -320,8 +328,25 @@ class FileRef:
             data["is_dir"] = True
         return data
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> FileRef:
+        """The inverse of ``to_json``; a step's ``params`` carry the device and inode."""
+        params = data.get("params") or {}
+        return cls(path=str(data["path"]), size=int(data.get("bytes", 0)),
+                   is_dir=bool(data.get("is_dir", False)), device=params.get("device"),
+                   inode=params.get("inode"))
 
-Target = ProcessRef | FileRef
+
+class PluginTarget(Protocol):
+    """A plugin's kind of target (a frozen dataclass): shown by its label, journaled by its
+    JSON, checked by the checker its verb declares (``nlsh/registry.py``)."""
+
+    def label(self) -> str: ...
+
+    def to_json(self) -> JSON: ...
+
+
+Target = ProcessRef | FileRef | PluginTarget
 
 
 @dataclass(frozen=True)
@@ -352,6 +377,19 @@ class Step:
         if self.needs_root:
             data["needs_root"] = True
         return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Step:
+        """The inverse of ``to_json`` for steps on processes, files or nothing (a journal
+        record, an undo record)."""
+        target: Target | None = None
+        if "pid" in data:
+            target = ProcessRef.from_json(data)
+        elif "path" in data:
+            target = FileRef.from_json(data)
+        return cls(action=str(data["action"]), target=target, detail=str(data.get("detail", "")),
+                   params=dict(data.get("params", {})), group=data.get("group"),
+                   needs_root=bool(data.get("needs_root", False)))
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from typing import Any
 import psutil
 
 from nlsh.context import Context
-from nlsh.stages import FileRef, Parse, Plan, ProcessRef, Reply, Risk, Status, Step, Target
+from nlsh.stages import FileRef, Parse, Plan, ProcessRef, Reply, Risk, Status, Step
 
 _WHY_NOT = {
     "process.kill": "ended processes cannot be restarted by nlsh",
@@ -82,21 +82,9 @@ _IN_FLIGHT_INVERSES = {
 
 
 def step_from_json(record: Mapping[str, Any]) -> Step:
-    """The ``Step`` an undo record describes (the inverse of ``Step.to_json``)."""
-    target: Target | None = None
-    if "pid" in record:
-        target = ProcessRef(pid=int(record["pid"]), create_time=float(record["create_time"]),
-                            name=str(record.get("name", "")), username=record.get("user"),
-                            cmdline=tuple(record.get("cmdline", ())), rss=record.get("rss"),
-                            uss=record.get("uss"))
-    elif "path" in record:
-        params = record.get("params", {})
-        target = FileRef(path=str(record["path"]), size=int(record.get("bytes", 0)),
-                         is_dir=bool(record.get("is_dir", False)), device=params.get("device"),
-                         inode=params.get("inode"))
-    return Step(action=str(record["action"]), target=target, detail=str(record.get("detail", "")),
-                params=dict(record.get("params", {})), group=record.get("group"),
-                needs_root=bool(record.get("needs_root", False)))
+    """The ``Step`` an undo record describes (``Step.from_json``, the inverse of its
+    ``to_json``)."""
+    return Step.from_json(record)
 
 
 def record_key(record: Mapping[str, Any]) -> tuple[Any, ...]:

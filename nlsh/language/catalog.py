@@ -56,6 +56,14 @@ class SlotType:
                 "synonyms": {k: list(v) for k, v in self.synonyms.items()},
                 "cues": list(self.cues)}
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> SlotType:
+        """The inverse of ``to_json`` (a built model's meta carries no ``samples``)."""
+        return cls(name=str(data["name"]), kind=str(data["kind"]), minimum=data.get("min"),
+                   maximum=data.get("max"),
+                   synonyms={k: tuple(v) for k, v in data.get("synonyms", {}).items()},
+                   cues=tuple(data.get("cues", ())))
+
 
 @dataclass(frozen=True)
 class Span:

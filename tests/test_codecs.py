@@ -1,0 +1,88 @@
+"""Every ``from_json`` is the inverse of the ``to_json`` beside it (hypothesis).
+
+These are the JSON forms nlsh reads back: steps and their targets from the journal (undo,
+recovery), slot types from a built model's meta, the plugin list from its cache. For each,
+decoding what was encoded gives the value back (fields the JSON leaves out by design, such
+as a process's parent pid, are left at their defaults in the generated values), and
+encoding again gives the same JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from nlsh.language.catalog import SLOT_TYPES, SlotType
+from nlsh.plugins import InstalledPlugin
+from nlsh.stages import FileRef, ProcessRef, Step
+
+words = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)
+names = st.text(st.characters(whitelist_categories=("Ll", "Nd")), min_size=1, max_size=12)
+sizes = st.integers(min_value=0, max_value=2**62)
+
+processes = st.builds(
+    ProcessRef, pid=st.integers(1, 4194304),
+    create_time=st.floats(0, 4e9, allow_nan=False, allow_infinity=False), name=words,
+    username=st.none() | names, cmdline=st.lists(words, max_size=4).map(tuple),
+    rss=st.none() | sizes, uss=st.none() | sizes)
+# A file step's params carry the device and inode that pin the file (as planners write them).
+files = st.builds(FileRef, path=words.map(lambda w: "/tmp/" + w), size=sizes,
+                  is_dir=st.booleans(), device=st.integers(0, 2**32),
+                  inode=st.integers(0, 2**40))
+
+
+@st.composite
+def steps(draw: st.DrawFn) -> Step:
+    target = draw(st.none() | processes | files)
+    params = draw(st.dictionaries(names.filter(lambda n: n not in ("device", "inode")),
+                                  st.integers() | words, max_size=3))
+    if isinstance(target, FileRef):
+        params = {**params, "device": target.device, "inode": target.inode}
+    return Step(action=draw(names), target=target, detail=draw(words), params=params,
+                group=draw(st.none() | words), needs_root=draw(st.booleans()))
+
+
+def _through_text(data: object) -> object:
+    """What the journal gives back: the JSON as written and read."""
+    return json.loads(json.dumps(data))
+
+
+@given(processes)
+def test_a_process_target_round_trips(ref: ProcessRef) -> None:
+    encoded = _through_text(ref.to_json())
+    assert ProcessRef.from_json(encoded) == ref  # type: ignore[arg-type]
+
+
+@given(steps())
+def test_a_step_round_trips_through_the_journal(step: Step) -> None:
+    encoded = _through_text(step.to_json())
+    decoded = Step.from_json(encoded)  # type: ignore[arg-type]
+    assert decoded == step
+    assert decoded.to_json() == encoded
+
+
+slot_types = st.builds(
+    SlotType, name=names, kind=st.sampled_from(SLOT_TYPES),
+    minimum=st.none() | st.integers(-10, 10), maximum=st.none() | st.integers(10, 10**6),
+    synonyms=st.dictionaries(names, st.lists(words, max_size=3).map(tuple), max_size=3),
+    cues=st.lists(words, max_size=3).map(tuple))
+
+
+@given(slot_types)
+def test_a_slot_type_round_trips_through_the_model_meta(slot_type: SlotType) -> None:
+    encoded = _through_text(slot_type.to_json())
+    assert SlotType.from_json(encoded) == slot_type  # type: ignore[arg-type]
+
+
+plugins = st.builds(InstalledPlugin, name=names, reference=names.map(lambda n: f"{n}.m:P"),
+                    distribution=names, version=names,
+                    catalog=st.none() | names.map(lambda n: Path("/site") / n / "intents"))
+
+
+@given(plugins)
+def test_an_installed_plugin_round_trips_through_its_cache(plugin: InstalledPlugin) -> None:
+    encoded = _through_text(plugin.to_json())
+    assert InstalledPlugin.from_json(encoded) == plugin  # type: ignore[arg-type]
