@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write intents/_out_of_scope_external.yaml: out-of-scope training sentences from
+"""Write nlsh/intents/_out_of_scope_external.yaml: out-of-scope training sentences from
 public intent datasets (other assistants' requests are exactly what nlsh must refuse).
 
 Sources (train splits only — test splits are never used for training):
