@@ -9,6 +9,7 @@ With plugins on, the model includes the plugin's catalog: the first run here bui
 from __future__ import annotations
 
 import json
+import shlex
 import shutil
 import subprocess
 import sys
@@ -18,13 +19,18 @@ from pathlib import Path
 import pytest
 
 from nlsh.language.catalog import fingerprint
-from tests.conftest import REPO, Run, run_nlsh
+from tests.conftest import REPO, Run, nlsh_env, run_nlsh
+from tests.support.processes import eventually
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")]
 
 TMUX_CATALOG = REPO / "examples" / "nlsh-tmux" / "nlsh_tmux" / "intents"
 BUSY = f"{sys.executable} -c 'while True: pass'"
+# What nlsh needs from the test's environment when it runs inside a tmux pane.
+INHERITED = ("HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME",
+             "NLSH_MODEL_CACHE", "NLSH_TEMP_DIRS", "NLSH_NETGUARD_LOG", "NLSH_HELPER",
+             "NLSH_PLUGINS", "TMUX_TMPDIR", "PYTHONPATH", "PATH", "TERM", "COLUMNS")
 
 
 class Tmux:
@@ -97,13 +103,22 @@ def test_a_session_that_does_not_exist_is_nothing_to_do(tmux: Tmux) -> None:
     assert tmux.sessions() == {"build", "work"}
 
 
-def test_nlsh_never_ends_the_tmux_session_it_runs_in(tmux: Tmux) -> None:
-    session_id = tmux("display-message", "-p", "-t", "build", "#{session_id}").stdout.strip()
-    socket = tmux("display-message", "-p", "-t", "build", "#{socket_path}").stdout.strip()
-    inside = dict(tmux.env, TMUX=f"{socket},1,{session_id.lstrip('$')}")
-    done = run_nlsh("-y", "kill the tmux session called build", env=inside)
-    assert done.returncode == 1
-    assert "running inside the tmux session 'build'" in done.stdout + done.stderr
+def test_nlsh_never_ends_the_tmux_session_it_runs_in(tmux: Tmux, private_home: Path) -> None:
+    """nlsh run in a window of the session 'build', asked to end 'build'."""
+    report = private_home / "inside.txt"
+    env = nlsh_env({"NLSH_PLUGINS": "on", **tmux.env})
+    env.pop("TMUX")
+    command = shlex.join(["env", *(f"{k}={v}" for k, v in env.items() if k in INHERITED),
+                          sys.executable, "-m", "nlsh", "-y",
+                          "kill the tmux session called build"])
+    assert tmux("new-window", "-t", "build",
+                f"{command} > {shlex.quote(str(report))} 2>&1; "
+                f"echo exit=$? >> {shlex.quote(str(report))}").returncode == 0
+    assert eventually(lambda: "exit=" in report.read_text() if report.exists() else False,
+                      seconds=120)
+    shown = report.read_text()
+    assert "exit=1" in shown
+    assert "running inside the tmux session 'build'" in shown
     assert tmux.sessions() == {"build", "work"}
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
+from typing import Any
 
 import psutil
 
 from nlsh.context import Context
 from nlsh.stages import Answer, Parse, Plan, Reply, Risk, Status, Step
-
 from nlsh_tmux.sessions import list_sessions, session_processes
 
 
@@ -38,12 +39,10 @@ def sessions_by_cpu(parse: Parse, ctx: Context) -> Answer | Reply:
     processes = {s.session_id: session_processes(s) for s in sessions}
     for group in processes.values():
         for process in group:
-            try:
+            with contextlib.suppress(psutil.Error):
                 process.cpu_percent(None)  # the first reading starts the interval
-            except psutil.Error:
-                pass
     time.sleep(0.5)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for session in sessions:
         cpu = 0.0
         for process in processes[session.session_id]:

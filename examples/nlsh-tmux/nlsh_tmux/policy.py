@@ -1,26 +1,27 @@
 """rule tmux-own-session: nlsh never ends the tmux session it is running in.
 
-(nlsh's core protections still apply to every plan; this checker is the one the
-``tmux_kill_session`` verb declares.)
+The session nlsh runs in is the one with a pane whose program is an ancestor of nlsh
+(read from the process tree, not from ``$TMUX``, which a program can change). nlsh's core
+protections still apply to every plan; this checker is the one the ``tmux_kill_session``
+verb declares.
 """
 
 from __future__ import annotations
 
-import os
+import psutil
 
 from nlsh.context import Context
 from nlsh.stages import Plan, Reply, Status
-
-from nlsh_tmux.sessions import TmuxSession, _tmux
+from nlsh_tmux.sessions import TmuxSession, pane_pids
 
 RULE = "tmux-own-session"
 
 
-def _own_session() -> str | None:
-    if not os.environ.get("TMUX"):
-        return None
-    done = _tmux("display-message", "-p", "#{session_id}")
-    return done.stdout.strip() or None if done.returncode == 0 else None
+def _ancestors() -> set[int]:
+    try:
+        return {p.pid for p in psutil.Process().parents()}
+    except psutil.Error:
+        return set()
 
 
 def protect_own_session(plan: Plan, ctx: Context) -> Plan | Reply:
@@ -28,9 +29,9 @@ def protect_own_session(plan: Plan, ctx: Context) -> Plan | Reply:
     sessions = [s.target for s in plan.steps if isinstance(s.target, TmuxSession)]
     if not sessions:
         return plan
-    own = _own_session()
+    ancestors = _ancestors()
     for session in sessions:
-        if session.session_id == own:
+        if ancestors & set(pane_pids(session)):
             return Reply(Status.REFUSED, f"Refused: nlsh is running inside the tmux session "
                          f"{session.name!r}; end it from outside", rule=RULE)
     return plan
