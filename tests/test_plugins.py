@@ -19,11 +19,13 @@ from pathlib import Path
 import pytest
 
 from nlsh.language.catalog import fingerprint
-from tests.conftest import REPO, Run, nlsh_env, run_nlsh
+from tests.conftest import MODEL_CACHE, REPO, Run, nlsh_env, run_nlsh
 from tests.support.processes import eventually
 
 pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")]
+              pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
+              # the first test may build the plugin's model: minutes on a loaded machine
+              pytest.mark.timeout(1800)]
 
 TMUX_CATALOG = REPO / "examples" / "nlsh-tmux" / "nlsh_tmux" / "intents"
 BUSY = f"{sys.executable} -c 'while True: pass'"
@@ -50,6 +52,15 @@ class Tmux:
     def sessions(self) -> set[str]:
         done = self("list-sessions", "-F", "#{session_name}")
         return set(done.stdout.split()) if done.returncode == 0 else set()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def plugin_model() -> None:
+    """The model with the plugin's catalog, built once (the usual progress, on stderr)."""
+    built = run_nlsh("--dry-run", "--json", "show memory usage",
+                     env={"NLSH_PLUGINS": "on", "NLSH_MODEL_CACHE": str(MODEL_CACHE),
+                          "NLSH_HELPER": "off"}, timeout=1700)
+    assert built.returncode == 0, built.stderr
 
 
 @pytest.fixture
