@@ -66,10 +66,12 @@ class VerbDefinition:
     """One executor verb: what it acts on, what checks it, what runs it.
 
     ``target`` is the kind of ``Step.target`` the verb accepts (None: the step acts on
-    nothing). ``checker`` is the policy rule that checks such steps; it runs on every plan
-    that uses the verb. ``settler`` finishes the work once for the whole plan (wait for
-    terminated processes together). Undo: the executor returns, in ``StepResult.undo``,
-    the JSON of the step that reverses it, and that step's verb must be registered too.
+    nothing), which is also the verb's JSON codec: ``to_json`` for ``--json`` and the
+    journal, ``from_json`` to read it back. ``checker`` is the policy rule that checks such
+    steps; it runs on every plan that uses the verb. ``settler`` finishes the work once for
+    the whole plan (wait for terminated processes together). Undo: the executor returns,
+    in ``StepResult.undo``, the JSON of the step that reverses it; ``nlsh undo`` decodes it
+    with the target kind of that step's verb, which must be registered too.
     """
 
     name: str
@@ -88,6 +90,9 @@ class VerbDefinition:
                  item, "has no policy checker; a verb nothing checks cannot be registered")
         _require(not isinstance(checker, NothingToCheck) or self.target is None, item,
                  "acts on a target, so it needs a policy checker")
+        _require(self.target is None or (callable(getattr(self.target, "to_json", None))
+                                         and callable(getattr(self.target, "from_json", None))),
+                 item, "needs a target kind with to_json and from_json (its JSON codec)")
         _require(self.settler is None or callable(self.settler), item,
                  "settler must be a loader")
 

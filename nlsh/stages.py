@@ -379,11 +379,13 @@ class Step:
         return data
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Step:
-        """The inverse of ``to_json`` for steps on processes, files or nothing (a journal
-        record, an undo record)."""
+    def from_json(cls, data: Mapping[str, Any], kind: Any = None) -> Step:
+        """The inverse of ``to_json`` (a journal record, an undo record). ``kind`` is the
+        target class the step's verb declares; a plugin's kind decodes itself."""
         target: Target | None = None
-        if "pid" in data:
+        if kind is not None and kind not in (ProcessRef, FileRef):
+            target = kind.from_json(data)
+        elif "pid" in data:
             target = ProcessRef.from_json(data)
         elif "path" in data:
             target = FileRef.from_json(data)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -86,3 +87,16 @@ plugins = st.builds(InstalledPlugin, name=names, reference=names.map(lambda n: f
 def test_an_installed_plugin_round_trips_through_its_cache(plugin: InstalledPlugin) -> None:
     encoded = _through_text(plugin.to_json())
     assert InstalledPlugin.from_json(encoded) == plugin  # type: ignore[arg-type]
+
+
+@given(names, st.integers(0, 2**40), names, st.integers(1, 99), words)
+def test_a_plugin_target_decodes_itself_as_its_verb_declares(session_number: str,
+                                                             created: int, name: str,
+                                                             windows: int, detail: str) -> None:
+    sessions = pytest.importorskip("nlsh_tmux.sessions")
+    session = sessions.TmuxSession(f"${session_number}", created, name, windows)
+    step = Step(action="tmux_kill_session", target=session, detail=detail)
+    encoded = _through_text(step.to_json())
+    decoded = Step.from_json(encoded, sessions.TmuxSession)  # type: ignore[arg-type]
+    assert decoded == step
+    assert decoded.to_json() == encoded

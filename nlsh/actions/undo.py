@@ -83,8 +83,11 @@ _IN_FLIGHT_INVERSES = {
 
 def step_from_json(record: Mapping[str, Any]) -> Step:
     """The ``Step`` an undo record describes (``Step.from_json``, the inverse of its
-    ``to_json``)."""
-    return Step.from_json(record)
+    ``to_json``), its target decoded as the kind its verb declares."""
+    from nlsh import capabilities
+
+    verb = capabilities.verb(str(record.get("action")))
+    return Step.from_json(record, verb.target if verb is not None else None)
 
 
 def record_key(record: Mapping[str, Any]) -> tuple[Any, ...]:
