@@ -174,3 +174,38 @@ def test_a_broken_user_intents_file_is_skipped_with_one_warning(
     shipped = REPO / "nlsh" / "intents"
     assert fingerprint(shipped, extra) == fingerprint(shipped, only_good)
     assert fingerprint(shipped, extra) != fingerprint(shipped)
+
+
+PLUGIN_CATALOG = REPO / "examples" / "nlsh-tmux" / "nlsh_tmux" / "intents"
+
+
+def test_a_plugin_catalog_adds_its_intents_and_slot_types() -> None:
+    catalog = load_catalog.__wrapped__(REPO / "nlsh" / "intents", None, (PLUGIN_CATALOG,))
+    assert set(catalog.intents) == SPEC_INTENTS | {"tmux.kill", "tmux.top"}
+    assert catalog.slot_types["session"].kind == "name"
+    assert catalog.intents["tmux.kill"].changes_system
+    assert "kill the tmux session called build" in {
+        e.text for e in catalog.intents["tmux.kill"].examples}
+
+
+@pytest.mark.parametrize(("name", "body", "problem"), [
+    ("_slots.yaml", "slots:\n  process:\n    type: name\n", "redefines a slot type"),
+    ("process.kill.yaml", "intent: process.kill\nsummary: mine\nexamples:\n  - zap\n",
+     "already defined"),
+    ("tmux.kill.yaml", "intent: [unclosed\n", "not valid YAML"),
+])
+def test_a_broken_plugin_catalog_is_skipped_whole_with_one_warning(
+        tmp_path: Path, name: str, body: str, problem: str,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "plugin" / "intents"
+    folder.mkdir(parents=True)
+    for path in PLUGIN_CATALOG.glob("*.yaml"):
+        (folder / path.name).write_bytes(path.read_bytes())
+    (folder / name).write_text(body)
+    catalog = load_catalog.__wrapped__(REPO / "nlsh" / "intents", None, (folder,))
+    assert set(catalog.intents) == SPEC_INTENTS  # nothing of it, not even the good files
+    assert "session" not in catalog.slot_types
+    assert catalog.intents["process.kill"].summary != "mine"
+    warnings = capsys.readouterr().err.splitlines()
+    assert len(warnings) == 1 and warnings[0].startswith("nlsh: warning: skipped a plugin")
+    assert problem in warnings[0]
