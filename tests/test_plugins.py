@@ -86,6 +86,26 @@ def test_nlsh_plugins_lists_the_installed_plugin_and_what_it_adds(tmux: Tmux) ->
     assert "views: tmux_sessions" in done.stdout
 
 
+@pytest.mark.parametrize(("sentence", "imported"), [
+    ("show memory usage", False),
+    ("which tmux session is using the most CPU", True),
+])
+def test_plugin_code_is_imported_only_when_its_intent_was_understood(
+        tmux: Tmux, sentence: str, imported: bool) -> None:
+    for _ in range(2):  # the first run may have to read the entry points (a new path)
+        done = subprocess.run([sys.executable, "-X", "importtime", "-m", "nlsh", "--dry-run",
+                               "--json", sentence], env=nlsh_env(tmux.env),
+                              capture_output=True, text=True, timeout=300,
+                              stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr
+    modules = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()
+               if line.startswith("import time:")}
+    # (importlib.import_module, which loads the manifest, escapes -X importtime; the code
+    # the manifest and the handlers import with statements shows)
+    assert any(m.startswith("nlsh_tmux.") for m in modules) is imported
+    assert "importlib.metadata" not in modules  # the entry points come from the cache
+
+
 def test_the_model_key_includes_plugin_catalogs() -> None:
     shipped = REPO / "nlsh" / "intents"
     assert fingerprint(shipped, None, (TMUX_CATALOG,)) != fingerprint(shipped)
