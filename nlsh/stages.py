@@ -56,6 +56,11 @@ class Alternative:
     def to_json(self) -> JSON:
         return {"intent": self.intent, "confidence": round(self.confidence, 4)}
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Alternative:
+        """The inverse of ``to_json`` (the confidence as rounded there)."""
+        return cls(intent=data["intent"], confidence=float(data["confidence"]))
+
 
 @dataclass(frozen=True)
 class SlotSpan:
@@ -74,7 +79,15 @@ class SlotSpan:
         data["value"] = self.value
         if self.problem:
             data["problem"] = self.problem
+        if self.rejected:
+            data["rejected"] = True
         return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> SlotSpan:
+        return cls(slot=str(data["slot"]), text=str(data["text"]), start=int(data["start"]),
+                   end=int(data["end"]), value=data.get("value"), problem=data.get("problem"),
+                   rejected=bool(data.get("rejected", False)))
 
 
 @dataclass(frozen=True)
@@ -100,6 +113,10 @@ class Exclusion:
 
     def to_json(self) -> JSON:
         return {"kind": self.kind, "value": self.value, "text": self.text}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Exclusion:
+        return cls(kind=str(data["kind"]), value=data["value"], text=str(data["text"]))
 
 
 LIMIT_QUANTITIES = ("age", "size", "memory", "cpu")
@@ -132,6 +149,11 @@ class Limit:
     def to_json(self) -> JSON:
         return {"quantity": self.quantity, "op": self.op, "value": self.value,
                 "text": self.text}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Limit:
+        return cls(quantity=str(data["quantity"]), op=str(data["op"]),
+                   value=float(data["value"]), text=str(data["text"]))
 
 
 @dataclass(frozen=True)
@@ -173,6 +195,17 @@ class Operators:
         if self.named:
             data["named"] = list(self.named)
         return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Operators:
+        """The inverse of ``to_json`` (the word accounting, shown by --explain apart, is
+        not part of it)."""
+        return cls(negated=bool(data.get("negated", False)),
+                   question=bool(data.get("question", False)),
+                   also=tuple((str(a["slot"]), a["value"]) for a in data.get("also", ())),
+                   exclusions=tuple(Exclusion.from_json(e) for e in data.get("exclusions", ())),
+                   limits=tuple(Limit.from_json(x) for x in data.get("limits", ())),
+                   named=tuple(str(n) for n in data.get("named", ())))
 
 
 NO_OPERATORS = Operators()
@@ -243,6 +276,13 @@ class Choice:
         if self.confidence is not None:
             data["confidence"] = round(self.confidence, 4)
         return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Choice:
+        confidence = data.get("confidence")
+        return cls(label=str(data["label"]), sentence=str(data["sentence"]),
+                   intent=data.get("intent"),
+                   confidence=None if confidence is None else float(confidence))
 
 
 @dataclass(frozen=True)
@@ -481,6 +521,13 @@ class StepResult:
         data["status"] = self.status.value
         data["message"] = self.message
         return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any], kind: Any = None) -> StepResult:
+        """The inverse of ``to_json`` (what undo needs travels apart, in the journal)."""
+        step = {k: v for k, v in data.items() if k not in ("status", "message")}
+        return cls(step=Step.from_json(step, kind), status=StepStatus(data["status"]),
+                   message=str(data["message"]))
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,20 @@ from hypothesis import strategies as st
 
 from nlsh.language.catalog import SLOT_TYPES, SlotType
 from nlsh.plugins import InstalledPlugin
-from nlsh.stages import FileRef, ProcessRef, Step
+from nlsh.stages import (
+    LIMIT_QUANTITIES,
+    Alternative,
+    Choice,
+    Exclusion,
+    FileRef,
+    Limit,
+    Operators,
+    ProcessRef,
+    SlotSpan,
+    Step,
+    StepResult,
+    StepStatus,
+)
 
 words = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)
 names = st.text(st.characters(whitelist_categories=("Ll", "Nd")), min_size=1, max_size=12)
@@ -99,4 +112,37 @@ def test_a_plugin_target_decodes_itself_as_its_verb_declares(session_number: str
     encoded = _through_text(step.to_json())
     decoded = Step.from_json(encoded, sessions.TmuxSession)  # type: ignore[arg-type]
     assert decoded == step
+    assert decoded.to_json() == encoded
+
+
+slot_values = st.none() | st.integers(-10**6, 10**6) | words | st.booleans()
+confidences = st.integers(0, 10000).map(lambda n: n / 10000)  # as to_json rounds them
+alternatives = st.builds(Alternative, intent=st.none() | names, confidence=confidences)
+spans = st.builds(SlotSpan, slot=names, text=words, start=st.integers(0, 999),
+                  end=st.integers(0, 999), value=slot_values, problem=st.none() | names,
+                  rejected=st.booleans())
+exclusions = st.builds(Exclusion, kind=st.sampled_from(("pid", "process", "user", "port",
+                                                        "path", "cleaner")),
+                       value=st.integers(1, 65535) | names, text=words)
+limits = st.builds(Limit, quantity=st.sampled_from(LIMIT_QUANTITIES),
+                   op=st.sampled_from((">", ">=", "<", "<=")),
+                   value=st.floats(0, 1e15, allow_nan=False), text=words)
+operators = st.builds(Operators, negated=st.booleans(), question=st.booleans(),
+                      also=st.lists(st.tuples(names, st.integers(1, 99) | names),
+                                    max_size=3).map(tuple),
+                      exclusions=st.lists(exclusions, max_size=3).map(tuple),
+                      limits=st.lists(limits, max_size=2).map(tuple),
+                      named=st.lists(names, max_size=3).map(tuple))
+choices = st.builds(Choice, label=words, sentence=words, intent=st.none() | names,
+                    confidence=st.none() | confidences)
+results = st.builds(StepResult, step=steps(), status=st.sampled_from(StepStatus),
+                    message=words)
+
+
+@given(st.one_of(alternatives, spans, exclusions, limits, operators, choices, results))
+def test_what_json_output_carries_round_trips(value: object) -> None:
+    kind = type(value)
+    encoded = _through_text(value.to_json())  # type: ignore[attr-defined]
+    decoded = kind.from_json(encoded)  # type: ignore[attr-defined]
+    assert decoded == value
     assert decoded.to_json() == encoded
