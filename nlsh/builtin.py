@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from nlsh.policy import protect_paths_rule, protect_processes_rule
 from nlsh.registry import IntentDefinition, NothingToCheck, VerbDefinition, ViewDefinition
 from nlsh.stages import FileRef, ProcessRef
 
 if TYPE_CHECKING:
-    from nlsh.registry import Executor, Handler, Rule, Settler, View
+    from nlsh.registry import Executor, Handler, Settler, View
 
 
 # ── handlers ───────────────────────────────────────────────────────────────
@@ -195,18 +196,6 @@ def _settle_terminated() -> Settler:
     return settle_terminated
 
 
-def _protect_processes() -> Rule:
-    from nlsh.policy.processes import protect_processes
-
-    return protect_processes
-
-
-def _protect_paths() -> Rule:
-    from nlsh.policy.paths import protect_paths
-
-    return protect_paths
-
-
 # ── views ──────────────────────────────────────────────────────────────────
 
 
@@ -289,16 +278,16 @@ DEFINITIONS: tuple[IntentDefinition | VerbDefinition | ViewDefinition, ...] = (
     IntentDefinition("help", _show_help, changes_system=False),
     IntentDefinition("undo", _plan_undo, changes_system=True),
     IntentDefinition("history", _show_history, changes_system=False),
-    VerbDefinition("terminate", ProcessRef, _terminate, _protect_processes,
+    VerbDefinition("terminate", ProcessRef, _terminate, protect_processes_rule,
                    settler=_settle_terminated),
-    VerbDefinition("kill", ProcessRef, _kill, _protect_processes),
-    VerbDefinition("suspend", ProcessRef, _suspend, _protect_processes),
-    VerbDefinition("resume", ProcessRef, _resume, _protect_processes),
-    VerbDefinition("renice", ProcessRef, _renice, _protect_processes),
-    VerbDefinition("ionice", ProcessRef, _ionice, _protect_processes),
-    VerbDefinition("trash", FileRef, _trash, _protect_paths),
-    VerbDefinition("delete", FileRef, _delete, _protect_paths),
-    VerbDefinition("restore", FileRef, _restore, _protect_paths),
+    VerbDefinition("kill", ProcessRef, _kill, protect_processes_rule),
+    VerbDefinition("suspend", ProcessRef, _suspend, protect_processes_rule),
+    VerbDefinition("resume", ProcessRef, _resume, protect_processes_rule),
+    VerbDefinition("renice", ProcessRef, _renice, protect_processes_rule),
+    VerbDefinition("ionice", ProcessRef, _ionice, protect_processes_rule),
+    VerbDefinition("trash", FileRef, _trash, protect_paths_rule),
+    VerbDefinition("delete", FileRef, _delete, protect_paths_rule),
+    VerbDefinition("restore", FileRef, _restore, protect_paths_rule),
     VerbDefinition("needs_root", None, _needs_root,
                    NothingToCheck("the step never runs anything: it says root is needed")),
     ViewDefinition("process_table", _process_table),

@@ -27,7 +27,7 @@ def _refuse_unchecked_steps() -> Rule:
     return refuse_unchecked_steps
 
 
-def _protect_processes() -> Rule:
+def protect_processes_rule() -> Rule:
     from nlsh.policy.processes import protect_processes
 
     return protect_processes
@@ -39,7 +39,7 @@ def _confirm_privileged_processes() -> Rule:
     return confirm_privileged_processes
 
 
-def _protect_paths() -> Rule:
+def protect_paths_rule() -> Rule:
     from nlsh.policy.paths import protect_paths
 
     return protect_paths
@@ -58,9 +58,12 @@ def _flag_look_alikes() -> Rule:
 
 
 # Core protections run on every plan, whatever verb a plan uses (no plugin verb can
-# lift them); the checkers that other verbs declare run after them.
+# lift them); the checkers that other verbs declare run after them. nlsh's own verbs
+# declare the protection of their kind of target (``protect_processes_rule``,
+# ``protect_paths_rule``), which is not run twice.
 PROTECTIONS: tuple[Callable[[], Rule], ...] = (
-    _refuse_unchecked_steps, _protect_processes, _confirm_privileged_processes, _protect_paths,
+    _refuse_unchecked_steps, protect_processes_rule, _confirm_privileged_processes,
+    protect_paths_rule,
 )
 CONFIRMATIONS: tuple[Callable[[], Rule], ...] = (_confirm_large_plans, _flag_look_alikes)
 
@@ -85,16 +88,9 @@ def _verb_checkers(plan: Plan) -> list[Callable[[], Rule]]:
         definition = capabilities.verb(action)
         if definition is None or isinstance(definition.checker, NothingToCheck):
             continue
-        checker = definition.checker
-        if checker not in PROTECTIONS and checker not in checkers and \
-                not _is_core_protection(checker):
-            checkers.append(checker)
+        if definition.checker not in PROTECTIONS and definition.checker not in checkers:
+            checkers.append(definition.checker)
     return checkers
-
-
-def _is_core_protection(checker: Callable[[], Rule]) -> bool:
-    """A core verb's checker is the core protection for its target, already run."""
-    return checker().__module__ in ("nlsh.policy.processes", "nlsh.policy.paths")
 
 
 def _processes(plan: Plan) -> int:
