@@ -100,7 +100,11 @@ def _entries() -> tuple[tuple[InstalledPlugin, ...], list[str]]:
                     [str(p) for p in data["problems"]])
         except (OSError, ValueError, KeyError, TypeError):
             pass
-    found, problems = _scan()
+    try:
+        found, problems = _scan()
+    except Exception as error:  # unreadable package metadata: run without plugins
+        return (), [f"skipped every plugin: the installed packages' metadata cannot be read "
+                    f"({type(error).__name__}: {error})"]
     if cached is not None:
         try:
             cached.parent.mkdir(parents=True, exist_ok=True)
@@ -153,7 +157,7 @@ def _scan() -> tuple[tuple[InstalledPlugin, ...], list[str]]:
         distribution = getattr(point, "dist", None)
         try:
             catalog = _catalog_of(point.value)
-        except (ImportError, ValueError) as error:
+        except Exception as error:  # whatever a broken install raises: skip, never a traceback
             problems.append(f"skipped plugin {point.name!r} ({point.value}): {error}")
             continue
         found[point.name] = InstalledPlugin(
