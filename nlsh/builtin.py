@@ -9,7 +9,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from nlsh.policy import protect_paths_rule, protect_processes_rule
-from nlsh.registry import IntentDefinition, NothingToCheck, VerbDefinition, ViewDefinition
+from nlsh.registry import (
+    IntentDefinition,
+    Inverse,
+    NothingToCheck,
+    VerbDefinition,
+    ViewDefinition,
+)
 from nlsh.stages import FileRef, ProcessRef
 
 if TYPE_CHECKING:
@@ -281,7 +287,10 @@ DEFINITIONS: tuple[IntentDefinition | VerbDefinition | ViewDefinition, ...] = (
     VerbDefinition("terminate", ProcessRef, _terminate, protect_processes_rule,
                    settler=_settle_terminated),
     VerbDefinition("kill", ProcessRef, _kill, protect_processes_rule),
-    VerbDefinition("suspend", ProcessRef, _suspend, protect_processes_rule),
+    VerbDefinition("suspend", ProcessRef, _suspend, protect_processes_rule,
+                   inverse_when_unsure=Inverse(
+                       "resume",
+                       "continue (SIGCONT) what may have been paused when nlsh stopped")),
     VerbDefinition("resume", ProcessRef, _resume, protect_processes_rule),
     VerbDefinition("renice", ProcessRef, _renice, protect_processes_rule),
     VerbDefinition("ionice", ProcessRef, _ionice, protect_processes_rule),

@@ -62,6 +62,16 @@ class NothingToCheck:
 
 
 @dataclass(frozen=True)
+class Inverse:
+    """The step that reverses a step of a verb, run by ``nlsh undo`` when nlsh died while
+    that step was in flight (so it may or may not have been done): it must be harmless
+    either way (resume continues only a paused process, only the one the step named)."""
+
+    verb: str
+    detail: str
+
+
+@dataclass(frozen=True)
 class VerbDefinition:
     """One executor verb: what it acts on, what checks it, what runs it.
 
@@ -72,6 +82,7 @@ class VerbDefinition:
     the whole plan (wait for terminated processes together). Undo: the executor returns,
     in ``StepResult.undo``, the JSON of the step that reverses it; ``nlsh undo`` decodes it
     with the target kind of that step's verb, which must be registered too.
+    ``inverse_when_unsure`` is what undo runs for a step nlsh may not have finished.
     """
 
     name: str
@@ -79,6 +90,7 @@ class VerbDefinition:
     executor: Callable[[], Executor]
     checker: Callable[[], Rule] | NothingToCheck
     settler: Callable[[], Settler] | None = None
+    inverse_when_unsure: Inverse | None = None
 
     def __post_init__(self) -> None:
         item = f"verb {self.name!r}"
@@ -95,6 +107,9 @@ class VerbDefinition:
                  item, "needs a target kind with to_json and from_json (its JSON codec)")
         _require(self.settler is None or callable(self.settler), item,
                  "settler must be a loader")
+        _require(self.inverse_when_unsure is None
+                 or isinstance(self.inverse_when_unsure, Inverse), item,
+                 "inverse_when_unsure must be an Inverse")
 
 
 @dataclass(frozen=True)
@@ -139,6 +154,10 @@ class Registry:
         trial = Registry(dict(self.intents), dict(self.verbs), dict(self.views))
         for definition in definitions:
             trial.add(definition)
+        for verb in trial.verbs.values():
+            inverse = verb.inverse_when_unsure
+            _require(inverse is None or inverse.verb in trial.verbs, f"verb {verb.name!r}",
+                     f"names an inverse verb nobody registered ({inverse and inverse.verb!r})")
         self.intents, self.verbs, self.views = trial.intents, trial.verbs, trial.views
 
 

@@ -12,7 +12,7 @@ import pytest
 from nlsh.capabilities import registry
 from nlsh.context import Context
 from nlsh.policy import review
-from nlsh.registry import NothingToCheck, Registry, RegistryError, VerbDefinition
+from nlsh.registry import Inverse, NothingToCheck, Registry, RegistryError, VerbDefinition
 from nlsh.stages import FileRef, Plan, Reply, Risk, Step
 from nlsh.system.processes import read_process
 from tests.conftest import Sleepers, nlsh_env
@@ -108,3 +108,13 @@ def test_the_journal_is_never_opened_through_a_link(sleepers: Sleepers, private_
     if not reading:
         assert done.returncode == 1 and "journal cannot be written" in done.stderr
         assert running(child.pid)
+
+
+def test_an_inverse_must_name_a_registered_verb() -> None:
+    trash = registry().verbs["trash"]
+    dangling = VerbDefinition("shred", FileRef, trash.executor, trash.checker,
+                              inverse_when_unsure=Inverse("unshred", "bring it back"))
+    trial = Registry(dict(registry().intents), dict(registry().verbs), {})
+    with pytest.raises(RegistryError, match="unshred"):
+        trial.add_all((dangling,))
+    assert "shred" not in trial.verbs  # all or nothing

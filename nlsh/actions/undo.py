@@ -18,6 +18,7 @@ from typing import Any
 import psutil
 
 from nlsh.context import Context
+from nlsh.registry import Inverse
 from nlsh.stages import FileRef, Parse, Plan, ProcessRef, Reply, Risk, Status, Step
 
 _WHY_NOT = {
@@ -58,8 +59,8 @@ class _Executed:
     def done(self) -> int:
         if self.closing is not None:
             return int(self.closing.get("done", 0) or 0)
-        in_flight = sum(i not in self.statuses and str(step.get("action")) in
-                        _IN_FLIGHT_INVERSES for i, step in self.begun.items())
+        in_flight = sum(i not in self.statuses and _inverse_when_unsure(step) is not None
+                        for i, step in self.begun.items())
         return sum(status == "done" for status in self.statuses.values()) + in_flight
 
     @property
@@ -68,17 +69,18 @@ class _Executed:
             return list(self.closing.get("undo") or ())
         records = dict(self.records)
         for index, step in self.begun.items():  # in flight when nlsh died: maybe done
-            inverse = _IN_FLIGHT_INVERSES.get(str(step.get("action")))
+            inverse = _inverse_when_unsure(step)
             if index not in self.statuses and inverse is not None:
-                records[index] = {**step, "action": inverse[0], "detail": inverse[1]}
+                records[index] = {**step, "action": inverse.verb, "detail": inverse.detail}
         return [records[index] for index in sorted(records)]
 
 
-# Inverses safe to run for a step nlsh may or may not have done when it died (resume acts
-# only on a process that is paused, and only on the one the step named).
-_IN_FLIGHT_INVERSES = {
-    "suspend": ("resume", "continue (SIGCONT) what may have been paused when nlsh stopped"),
-}
+def _inverse_when_unsure(step: Mapping[str, Any]) -> Inverse | None:
+    """What reverses ``step`` if nlsh died while it was in flight (its verb says)."""
+    from nlsh import capabilities
+
+    verb = capabilities.verb(str(step.get("action")))
+    return verb.inverse_when_unsure if verb is not None else None
 
 
 def step_from_json(record: Mapping[str, Any]) -> Step:
