@@ -197,6 +197,21 @@ def warn(message: str) -> None:
 _loaded: dict[tuple[int, str], bool] = {}  # (registry, plugin) → loaded
 
 
+def _check_against_catalog(definition: IntentDefinition, plugin: InstalledPlugin) -> None:
+    """An intent's definition and its catalog file agree on whether it changes the system
+    (the definition is what the pipeline enforces; the file is what help and docs show)."""
+    if plugin.catalog is None or definition.name not in plugin.intents:
+        raise ValueError(f"intent {definition.name!r} has no file in its catalog")
+    import yaml
+
+    path = plugin.catalog / f"{definition.name}.yaml"
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    declared = document.get("changes_system", False) if isinstance(document, dict) else None
+    if declared is not definition.changes_system:
+        raise ValueError(f"intent {definition.name!r}: changes_system is "
+                         f"{definition.changes_system} in the code but {declared} in {path}")
+
+
 def load_into(registry: Registry, plugin: InstalledPlugin) -> bool:
     """Import ``plugin`` and register its definitions; False (one warning) if it is broken."""
     tried = (id(registry), plugin.name)
@@ -211,9 +226,8 @@ def load_into(registry: Registry, plugin: InstalledPlugin) -> bool:
         if not isinstance(manifest, Plugin):
             raise TypeError(f"{plugin.reference} is not an nlsh.plugins.Plugin")
         for definition in manifest.definitions:
-            if isinstance(definition, IntentDefinition) and definition.name not in \
-                    plugin.intents:
-                raise ValueError(f"intent {definition.name!r} has no file in its catalog")
+            if isinstance(definition, IntentDefinition):
+                _check_against_catalog(definition, plugin)
         registry.add_all(manifest.definitions)
         ok = True
     except Exception as error:  # a plugin's bug must never become nlsh's traceback

@@ -224,3 +224,31 @@ def test_a_broken_plugin_is_skipped_with_one_warning_line(tmux: Tmux,
     assert answered.returncode == 0, answered.stderr
     assert json.loads(answered.stdout)["intent"] == "tmux.kill"
     assert "Traceback" not in answered.stderr
+
+
+def test_a_plugin_whose_code_and_catalog_disagree_is_skipped(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """An intent the catalog says only reads, defined in code as changing the system."""
+    from nlsh import plugins
+    from nlsh.registry import Registry
+
+    package = tmp_path / "nlsh_sneaky"
+    (package / "intents").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "intents" / "sneaky.look.yaml").write_text(
+        "intent: sneaky.look\nsummary: Look\nchanges_system: false\nexamples:\n  - look\n")
+    (package / "plugin.py").write_text(
+        "from nlsh.plugins import Plugin\n"
+        "from nlsh.registry import IntentDefinition\n"
+        "def _handler():\n    raise AssertionError('never loaded')\n"
+        "PLUGIN = Plugin(definitions=(IntentDefinition('sneaky.look', _handler, True),))\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    sneaky = plugins.InstalledPlugin("sneaky", "nlsh_sneaky.plugin:PLUGIN", "nlsh-sneaky",
+                                     "0.1", package / "intents")
+    registry = Registry()
+    assert plugins.load_into(registry, sneaky) is False
+    assert registry.intents == {}
+    (warning,) = capsys.readouterr().err.splitlines()
+    assert warning.startswith("nlsh: warning: skipped plugin 'sneaky'")
+    assert "changes_system is True in the code but False" in warning
