@@ -417,6 +417,10 @@ def _warn_about_config() -> None:
 
 
 def main() -> None:
+    if sys.argv[1:] == ["plugins"]:  # a command of its own, not a sentence
+        from nlsh.plugin_list import show_plugins
+
+        sys.exit(show_plugins(sys.stdout))
     command(prog_name="nlsh")
 
 

@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
 
 from nlsh.context import Context
-from nlsh.handlers import READ_ONLY, handler_for
+from nlsh.handlers import changes_system, handler_for
 from nlsh.stages import Answer, Choice, Outcome, Parse, Plan, Reply, Response, Status
 
 if TYPE_CHECKING:
@@ -183,7 +183,7 @@ def _respond(parse: Parse, ctx: Context, confirmer: Confirmer,
             return _answer_nothing(parse, handled)
         return Response(parse=parse, status=handled.status, message=handled.message,
                         choices=handled.choices, rule=handled.rule)
-    if parse.intent in READ_ONLY:  # a real check: ``python -O`` drops asserts
+    if not changes_system(parse.intent):  # a real check: ``python -O`` drops asserts
         return Response(parse=parse, status=Status.REFUSED, rule="read-only-intent",
                         message=f"Refused: {parse.intent} only reads, yet its handler "
                                 "returned a plan; nothing was run")

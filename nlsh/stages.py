@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 SlotValue = int | str | bool
 JSON = dict[str, Any]
@@ -57,6 +57,11 @@ class Alternative:
     def to_json(self) -> JSON:
         return {"intent": self.intent, "confidence": round(self.confidence, 4)}
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Alternative:
+        """The inverse of ``to_json`` (the confidence as rounded there)."""
+        return cls(intent=data["intent"], confidence=float(data["confidence"]))
+
 
 @dataclass(frozen=True)
 class SlotSpan:
@@ -75,7 +80,15 @@ class SlotSpan:
         data["value"] = self.value
         if self.problem:
             data["problem"] = self.problem
+        if self.rejected:
+            data["rejected"] = True
         return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> SlotSpan:
+        return cls(slot=str(data["slot"]), text=str(data["text"]), start=int(data["start"]),
+                   end=int(data["end"]), value=data.get("value"), problem=data.get("problem"),
+                   rejected=bool(data.get("rejected", False)))
 
 
 @dataclass(frozen=True)
@@ -101,6 +114,10 @@ class Exclusion:
 
     def to_json(self) -> JSON:
         return {"kind": self.kind, "value": self.value, "text": self.text}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Exclusion:
+        return cls(kind=str(data["kind"]), value=data["value"], text=str(data["text"]))
 
 
 LIMIT_QUANTITIES = ("age", "size", "memory", "cpu")
@@ -133,6 +150,11 @@ class Limit:
     def to_json(self) -> JSON:
         return {"quantity": self.quantity, "op": self.op, "value": self.value,
                 "text": self.text}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Limit:
+        return cls(quantity=str(data["quantity"]), op=str(data["op"]),
+                   value=float(data["value"]), text=str(data["text"]))
 
 
 @dataclass(frozen=True)
@@ -174,6 +196,17 @@ class Operators:
         if self.named:
             data["named"] = list(self.named)
         return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Operators:
+        """The inverse of ``to_json`` (the word accounting, shown by --explain apart, is
+        not part of it)."""
+        return cls(negated=bool(data.get("negated", False)),
+                   question=bool(data.get("question", False)),
+                   also=tuple((str(a["slot"]), a["value"]) for a in data.get("also", ())),
+                   exclusions=tuple(Exclusion.from_json(e) for e in data.get("exclusions", ())),
+                   limits=tuple(Limit.from_json(x) for x in data.get("limits", ())),
+                   named=tuple(str(n) for n in data.get("named", ())))
 
 
 NO_OPERATORS = Operators()
@@ -246,6 +279,13 @@ class Choice:
             data["confidence"] = round(self.confidence, 4)
         return data
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Choice:
+        confidence = data.get("confidence")
+        return cls(label=str(data["label"]), sentence=str(data["sentence"]),
+                   intent=data.get("intent"),
+                   confidence=None if confidence is None else float(confidence))
+
 
 @dataclass(frozen=True)
 class Answer:
@@ -300,6 +340,14 @@ class ProcessRef:
             data["uss"] = self.uss
         return data
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ProcessRef:
+        """The inverse of ``to_json`` (fields it leaves out, such as ``ppid``, are None)."""
+        return cls(pid=int(data["pid"]), create_time=float(data["create_time"]),
+                   name=str(data.get("name", "")), username=data.get("user"),
+                   cmdline=tuple(str(a) for a in data.get("cmdline", ())),
+                   rss=data.get("rss"), uss=data.get("uss"))
+
 
 @dataclass(frozen=True)
 class FileRef:
@@ -322,8 +370,25 @@ class FileRef:
             data["is_dir"] = True
         return data
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> FileRef:
+        """The inverse of ``to_json``; a step's ``params`` carry the device and inode."""
+        params = data.get("params") or {}
+        return cls(path=str(data["path"]), size=int(data.get("bytes", 0)),
+                   is_dir=bool(data.get("is_dir", False)), device=params.get("device"),
+                   inode=params.get("inode"))
 
-Target = ProcessRef | FileRef
+
+class PluginTarget(Protocol):
+    """A plugin's kind of target (a frozen dataclass): shown by its label, journaled by its
+    JSON, checked by the checker its verb declares (``nlsh/registry.py``)."""
+
+    def label(self) -> str: ...
+
+    def to_json(self) -> JSON: ...
+
+
+Target = ProcessRef | FileRef | PluginTarget
 
 
 @dataclass(frozen=True)
@@ -354,6 +419,21 @@ class Step:
         if self.needs_root:
             data["needs_root"] = True
         return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any], kind: Any = None) -> Step:
+        """The inverse of ``to_json`` (a journal record, an undo record). ``kind`` is the
+        target class the step's verb declares; a plugin's kind decodes itself."""
+        target: Target | None = None
+        if kind is not None and kind not in (ProcessRef, FileRef):
+            target = kind.from_json(data)
+        elif "pid" in data:
+            target = ProcessRef.from_json(data)
+        elif "path" in data:
+            target = FileRef.from_json(data)
+        return cls(action=str(data["action"]), target=target, detail=str(data.get("detail", "")),
+                   params=dict(data.get("params", {})), group=data.get("group"),
+                   needs_root=bool(data.get("needs_root", False)))
 
 
 def recount_processes(summary: str, planned: int, kept: int) -> str:
@@ -481,6 +561,13 @@ class StepResult:
         data["status"] = self.status.value
         data["message"] = self.message
         return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any], kind: Any = None) -> StepResult:
+        """The inverse of ``to_json`` (what undo needs travels apart, in the journal)."""
+        step = {k: v for k, v in data.items() if k not in ("status", "message")}
+        return cls(step=Step.from_json(step, kind), status=StepStatus(data["status"]),
+                   message=str(data["message"]))
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,13 @@ machine noise hits all of them alike):
   * with --build: the first-run model build into an empty cache.
 
 Usage: python scripts/bench.py [--runs 15] [--build] [--write]
+(needs the [bench] extra: pip install -e '.[bench]')
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import platform
 import re
@@ -182,6 +184,9 @@ def main() -> int:
     parser.add_argument("--build", action="store_true", help="also time a first-run build")
     parser.add_argument("--write", action="store_true", help="write docs/benchmarks.md")
     args = parser.parse_args()
+    if importlib.util.find_spec("sentence_transformers") is None:
+        raise SystemExit("scripts/bench.py: the naive baseline needs sentence-transformers, "
+                         "in the [bench] extra: pip install -e '.[bench]'")
 
     cold = cold_figures(args.runs)
     warm = warm_figures(max(args.runs // 3, 3))

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write intents/_out_of_scope_external.yaml: out-of-scope training sentences from
+"""Write nlsh/intents/_out_of_scope_external.yaml: out-of-scope training sentences from
 public intent datasets (other assistants' requests are exactly what nlsh must refuse).
 
 Sources (train splits only — test splits are never used for training):
@@ -59,7 +59,7 @@ def main() -> None:
 
     unique = list(dict.fromkeys(s for s in sentences if s and "[" not in s and "]" not in s))
     lines = [HEADER, "examples:"] + [f"  - {json.dumps(s)}" for s in unique]
-    target = REPO / "intents" / "_out_of_scope_external.yaml"
+    target = REPO / "nlsh" / "intents" / "_out_of_scope_external.yaml"
     target.write_text("\n".join(lines) + "\n")
     print(f"wrote {len(unique)} sentences to {target.relative_to(REPO)}")
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate docs/intents.md from intents/*.yaml (tests fail when the two disagree).
+"""Generate docs/intents.md from nlsh/intents/*.yaml (tests fail when the two disagree).
 
 Usage: python scripts/intents_doc.py [--check]
 """
@@ -19,11 +19,11 @@ TARGET = REPO / "docs" / "intents.md"
 
 
 def render() -> str:
-    catalog = load_catalog(REPO / "intents")
+    catalog = load_catalog(REPO / "nlsh" / "intents")
     lines = [
         "# Intent catalog",
         "",
-        "Generated from `intents/*.yaml` by `scripts/intents_doc.py`; do not edit by hand.",
+        "Generated from `nlsh/intents/*.yaml` by `scripts/intents_doc.py`; do not edit by hand.",
         "The contract (slot canonical values, JSON output, exit codes) is `docs/json.md`.",
         "",
         "| intent | what it does | changes the system | slots | examples |",

@@ -26,6 +26,9 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 NETGUARD = REPO / "tests" / "support" / "netguard"
+# Installed plugins (examples/nlsh-tmux) change the model; the suite runs without them,
+# and tests/test_plugins.py turns them on (one extra model build).
+os.environ["NLSH_PLUGINS"] = "off"
 MODEL_CACHE = Path(os.environ.get("NLSH_TEST_MODEL_CACHE")
                    or Path.home() / ".cache" / "nlsh-test" / "models")
 

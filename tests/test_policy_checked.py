@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from nlsh.capabilities import registry
 from nlsh.context import Context
-from nlsh.execution import VERBS
 from nlsh.policy import review
-from nlsh.policy.checked import CHECKERS, VERB_TARGETS
+from nlsh.registry import Inverse, NothingToCheck, Registry, RegistryError, VerbDefinition
 from nlsh.stages import FileRef, Plan, Reply, Risk, Step
 from nlsh.system.processes import read_process
 from tests.conftest import Sleepers, nlsh_env
@@ -43,8 +43,31 @@ def test_a_step_whose_verb_or_target_has_no_checker_is_refused(sleepers: Sleeper
 
 
 def test_every_executor_verb_has_a_checker_for_its_target() -> None:
-    assert set(VERBS) == set(VERB_TARGETS)
-    assert all(kind in CHECKERS for kind in VERB_TARGETS.values())
+    for verb in registry().verbs.values():
+        if verb.target is None:
+            assert isinstance(verb.checker, NothingToCheck), verb.name
+        else:
+            assert callable(verb.checker()), verb.name
+        assert callable(verb.executor()), verb.name
+
+
+@pytest.mark.parametrize("checker", [None, "nlsh.policy.processes:protect_processes",
+                                     NothingToCheck("acts on a process, checks nothing")])
+def test_a_verb_without_a_policy_checker_cannot_be_registered(checker: object) -> None:
+    before = dict(registry().verbs)
+    with pytest.raises(RegistryError, match="checker"):
+        registry().add(VerbDefinition("shred", FileRef, registry().verbs["trash"].executor,
+                                      checker))  # type: ignore[arg-type]
+    assert registry().verbs == before
+
+
+def test_no_definition_replaces_a_registered_verb() -> None:
+    weaker = VerbDefinition("kill", FileRef, registry().verbs["trash"].executor,
+                            registry().verbs["trash"].checker)
+    trial = Registry(dict(registry().intents), dict(registry().verbs), {})
+    with pytest.raises(RegistryError, match="already registered"):
+        trial.add_all((weaker,))
+    assert trial.verbs["kill"] is registry().verbs["kill"]
 
 
 def test_a_read_only_intent_never_runs_a_plan_even_under_python_O(sleepers: Sleepers) -> None:
@@ -85,3 +108,13 @@ def test_the_journal_is_never_opened_through_a_link(sleepers: Sleepers, private_
     if not reading:
         assert done.returncode == 1 and "journal cannot be written" in done.stderr
         assert running(child.pid)
+
+
+def test_an_inverse_must_name_a_registered_verb() -> None:
+    trash = registry().verbs["trash"]
+    dangling = VerbDefinition("shred", FileRef, trash.executor, trash.checker,
+                              inverse_when_unsure=Inverse("unshred", "bring it back"))
+    trial = Registry(dict(registry().intents), dict(registry().verbs), {})
+    with pytest.raises(RegistryError, match="unshred"):
+        trial.add_all((dangling,))
+    assert "shred" not in trial.verbs  # all or nothing

@@ -18,7 +18,8 @@ from typing import Any
 import psutil
 
 from nlsh.context import Context
-from nlsh.stages import FileRef, Parse, Plan, ProcessRef, Reply, Risk, Status, Step, Target
+from nlsh.registry import Inverse
+from nlsh.stages import FileRef, Parse, Plan, ProcessRef, Reply, Risk, Status, Step
 
 _WHY_NOT = {
     "process.kill": "ended processes cannot be restarted by nlsh",
@@ -58,8 +59,8 @@ class _Executed:
     def done(self) -> int:
         if self.closing is not None:
             return int(self.closing.get("done", 0) or 0)
-        in_flight = sum(i not in self.statuses and str(step.get("action")) in
-                        _IN_FLIGHT_INVERSES for i, step in self.begun.items())
+        in_flight = sum(i not in self.statuses and _inverse_when_unsure(step) is not None
+                        for i, step in self.begun.items())
         return sum(status == "done" for status in self.statuses.values()) + in_flight
 
     @property
@@ -68,35 +69,27 @@ class _Executed:
             return list(self.closing.get("undo") or ())
         records = dict(self.records)
         for index, step in self.begun.items():  # in flight when nlsh died: maybe done
-            inverse = _IN_FLIGHT_INVERSES.get(str(step.get("action")))
+            inverse = _inverse_when_unsure(step)
             if index not in self.statuses and inverse is not None:
-                records[index] = {**step, "action": inverse[0], "detail": inverse[1]}
+                records[index] = {**step, "action": inverse.verb, "detail": inverse.detail}
         return [records[index] for index in sorted(records)]
 
 
-# Inverses safe to run for a step nlsh may or may not have done when it died (resume acts
-# only on a process that is paused, and only on the one the step named).
-_IN_FLIGHT_INVERSES = {
-    "suspend": ("resume", "continue (SIGCONT) what may have been paused when nlsh stopped"),
-}
+def _inverse_when_unsure(step: Mapping[str, Any]) -> Inverse | None:
+    """What reverses ``step`` if nlsh died while it was in flight (its verb says)."""
+    from nlsh import capabilities
+
+    verb = capabilities.verb(str(step.get("action")))
+    return verb.inverse_when_unsure if verb is not None else None
 
 
 def step_from_json(record: Mapping[str, Any]) -> Step:
-    """The ``Step`` an undo record describes (the inverse of ``Step.to_json``)."""
-    target: Target | None = None
-    if "pid" in record:
-        target = ProcessRef(pid=int(record["pid"]), create_time=float(record["create_time"]),
-                            name=str(record.get("name", "")), username=record.get("user"),
-                            cmdline=tuple(record.get("cmdline", ())), rss=record.get("rss"),
-                            uss=record.get("uss"))
-    elif "path" in record:
-        params = record.get("params", {})
-        target = FileRef(path=str(record["path"]), size=int(record.get("bytes", 0)),
-                         is_dir=bool(record.get("is_dir", False)), device=params.get("device"),
-                         inode=params.get("inode"))
-    return Step(action=str(record["action"]), target=target, detail=str(record.get("detail", "")),
-                params=dict(record.get("params", {})), group=record.get("group"),
-                needs_root=bool(record.get("needs_root", False)))
+    """The ``Step`` an undo record describes (``Step.from_json``, the inverse of its
+    ``to_json``), its target decoded as the kind its verb declares."""
+    from nlsh import capabilities
+
+    verb = capabilities.verb(str(record.get("action")))
+    return Step.from_json(record, verb.target if verb is not None else None)
 
 
 def record_key(record: Mapping[str, Any]) -> tuple[Any, ...]:

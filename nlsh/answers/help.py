@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from nlsh.context import Context
-from nlsh.handlers import HANDLERS
 from nlsh.language.catalog import IntentSpec, load_catalog
 from nlsh.stages import Answer, Parse
 
@@ -132,5 +131,7 @@ def _order(spec: IntentSpec) -> tuple[int, int, str]:
     known = list(AREAS.values())
     area_rank = known.index(area) if area in known else (
         len(known) + 1 if area == OWN_AREA else len(known))
-    names = list(HANDLERS)
+    from nlsh.capabilities import registry
+
+    names = list(registry().intents)
     return area_rank, names.index(spec.name) if spec.name in names else len(names), spec.name

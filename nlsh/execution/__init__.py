@@ -1,6 +1,7 @@
 """The only code that changes the system.
 
-``execute(plan, ctx, text)`` runs each step through its verb (``VERBS``), journaling the
+``execute(plan, ctx, text)`` runs each step through its verb (the registry's verbs,
+``nlsh/builtin.py`` or a plugin's), journaling the
 step before and after it runs. Verbs re-check their target's identity right before
 acting (pid + create time, device + inode) and skip a target that changed. After all
 steps, a verb's *settler* may finish the work for the whole plan at once (wait for
@@ -13,40 +14,11 @@ run, and the outcome says it was interrupted. Nothing runs unless the journal ca
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
-
+from nlsh import capabilities
 from nlsh.context import Context
 from nlsh.errors import JournalError
 from nlsh.interrupts import deferred
 from nlsh.stages import Outcome, Plan, Step, StepResult, StepStatus
-
-Verb = Callable[[Step, Context], StepResult]
-Settler = Callable[[list[StepResult], Context], tuple[list[StepResult], Plan | None]]
-
-VERBS: dict[str, str] = {
-    "terminate": "nlsh.execution.processes:terminate",
-    "kill": "nlsh.execution.processes:kill",
-    "suspend": "nlsh.execution.processes:suspend",
-    "resume": "nlsh.execution.processes:resume",
-    "renice": "nlsh.execution.processes:renice",
-    "ionice": "nlsh.execution.processes:ionice",
-    "trash": "nlsh.execution.files:trash",
-    "delete": "nlsh.execution.files:delete",
-    "restore": "nlsh.execution.files:restore",
-    "needs_root": "nlsh.execution.files:needs_root",
-}
-
-# Work a verb finishes once for the whole plan, after every step ran.
-SETTLERS: dict[str, str] = {
-    "terminate": "nlsh.execution.processes:settle_terminated",
-}
-
-
-def _load(reference: str) -> Callable[..., object]:
-    module_name, _, attribute = reference.partition(":")
-    function: Callable[..., object] = getattr(importlib.import_module(module_name), attribute)
-    return function
 
 
 def execute(plan: Plan, ctx: Context, text: str) -> Outcome:
@@ -126,10 +98,10 @@ def _close(plan: Plan, ctx: Context, request: str, results: list[StepResult],
 
 
 def _perform(step: Step, ctx: Context) -> StepResult:
-    reference = VERBS.get(step.action)
-    if reference is None:
+    definition = capabilities.verb(step.action)
+    if definition is None:
         return StepResult(step, StepStatus.FAILED, f"unknown action {step.action!r}")
-    verb: Verb = _load(reference)  # type: ignore[assignment]
+    verb = definition.executor()
     try:
         return verb(step, ctx)
     except OSError as error:
@@ -140,10 +112,10 @@ def _settle(results: list[StepResult], ctx: Context,
             request: str) -> tuple[list[StepResult], Plan | None]:
     follow_up: Plan | None = None
     for action in {r.step.action for r in results}:
-        reference = SETTLERS.get(action)
-        if reference is None:
+        definition = capabilities.verb(action)
+        if definition is None or definition.settler is None:
             continue
-        settler: Settler = _load(reference)  # type: ignore[assignment]
+        settler = definition.settler()
         before = list(results)
         results, extra = settler(results, ctx)
         follow_up = follow_up or extra

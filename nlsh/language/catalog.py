@@ -1,4 +1,4 @@
-"""The intent catalog: ``intents/*.yaml`` loaded and validated.
+"""The intent catalog: ``nlsh/intents/*.yaml`` loaded and validated.
 
 One file per intent, Rasa-style inline annotations in the examples::
 
@@ -55,6 +55,14 @@ class SlotType:
         return {"name": self.name, "kind": self.kind, "min": self.minimum, "max": self.maximum,
                 "synonyms": {k: list(v) for k, v in self.synonyms.items()},
                 "cues": list(self.cues)}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> SlotType:
+        """The inverse of ``to_json`` (a built model's meta carries no ``samples``)."""
+        return cls(name=str(data["name"]), kind=str(data["kind"]), minimum=data.get("min"),
+                   maximum=data.get("max"),
+                   synonyms={k: tuple(v) for k, v in data.get("synonyms", {}).items()},
+                   cues=tuple(data.get("cues", ())))
 
 
 @dataclass(frozen=True)
@@ -123,15 +131,20 @@ def parse_annotated(line: str) -> tuple[str, tuple[Span, ...]]:
 
 
 def default_directory() -> Path:
-    """``intents/`` next to the package (a checkout), else the copy installed with it."""
+    """The catalog shipped inside the package (``nlsh/intents``), read as a package resource.
+
+    ``$NLSH_INTENTS_DIR`` replaces it (tests, catalog work). The package must be installed
+    as files on disk (any pip, pipx or wheel install is); a zipped install is refused.
+    """
     override = os.environ.get("NLSH_INTENTS_DIR")
     if override:
         return Path(override)
-    here = Path(__file__).resolve().parent
-    for candidate in (here.parent.parent / "intents", here.parent / "intents"):
-        if (candidate / SLOTS_FILE).is_file():
-            return candidate
-    raise CatalogError(f"intent catalog not found (looked in {here.parent.parent / 'intents'})")
+    from importlib.resources import files
+
+    shipped = files("nlsh") / "intents"
+    if isinstance(shipped, Path) and (shipped / SLOTS_FILE).is_file():
+        return shipped
+    raise CatalogError(f"intent catalog not found in the installed package (looked in {shipped})")
 
 
 def catalog_files(directory: Path, extra: Path | None = None) -> list[Path]:
@@ -187,11 +200,26 @@ def _warn(message: str) -> None:
     sys.stderr.flush()
 
 
-def fingerprint(directory: Path, extra: Path | None = None) -> str:
-    """A hash of the catalog's bytes: cheap enough to check on every run (no YAML parsing)."""
+def plugin_catalogs() -> tuple[Path, ...]:
+    """The catalog folders of the installed plugins (``nlsh/plugins.py``; no plugin code)."""
+    from nlsh.plugins import catalogs
+
+    return catalogs()
+
+
+def fingerprint(directory: Path, extra: Path | None = None,
+                plugins: tuple[Path, ...] = ()) -> str:
+    """A hash of the catalog's bytes: cheap enough to check on every run (no YAML parsing).
+
+    Names, not locations, go in: the same catalog installed elsewhere has the same key.
+    """
     digest = hashlib.sha256()
-    for path in catalog_files(directory, extra):
-        digest.update(path.name.encode())
+    named = [(path.name, path) for path in catalog_files(directory, extra)]
+    for folder in plugins:
+        named += [(f"{folder.parent.name}/{path.name}", path)
+                  for path in sorted(folder.glob("*.yaml"))]
+    for name, path in named:
+        digest.update(name.encode())
         digest.update(b"\0")
         digest.update(path.read_bytes())
         digest.update(b"\0")
@@ -199,10 +227,14 @@ def fingerprint(directory: Path, extra: Path | None = None) -> str:
 
 
 @cache
-def load_catalog(directory: Path | None = None, extra: Path | None = None) -> Catalog:
-    """Load and validate the catalog (plus the user's extra examples in ``extra``)."""
+def load_catalog(directory: Path | None = None, extra: Path | None = None,
+                 plugins: tuple[Path, ...] | None = None) -> Catalog:
+    """Load and validate the catalog (plus the user's extra examples in ``extra``, and the
+    catalogs of ``plugins``: the installed plugins' when None and ``directory`` is too)."""
     import yaml
 
+    if plugins is None:
+        plugins = plugin_catalogs() if directory is None else ()
     directory = directory or default_directory()
     slot_types = _load_slot_types(directory / SLOTS_FILE, _read_yaml(yaml, directory / SLOTS_FILE))
     intents: dict[str, IntentSpec] = {}
@@ -219,6 +251,8 @@ def load_catalog(directory: Path | None = None, extra: Path | None = None) -> Ca
             raise CatalogError(f"{path}: intent {spec.name!r} is also defined in "
                                f"{intents[spec.name].path}")
         intents[spec.name] = spec
+    for folder in plugins:
+        _add_plugin_catalog(yaml, folder, slot_types, intents, out_of_scope)
     if extra is not None:
         from dataclasses import replace
 
@@ -234,6 +268,41 @@ def load_catalog(directory: Path | None = None, extra: Path | None = None) -> Ca
                                         examples=intents[name].examples + tuple(added))
     return Catalog(intents=intents, slot_types=slot_types, out_of_scope=tuple(out_of_scope),
                    directory=directory)
+
+
+def _add_plugin_catalog(yaml: Any, folder: Path, slot_types: dict[str, SlotType],
+                        intents: dict[str, IntentSpec], out_of_scope: list[Example]) -> None:
+    """Add one plugin's catalog, all or nothing; a broken one is skipped with one warning.
+
+    A plugin may declare new slot types in its own ``_slots.yaml``, never redefine one.
+    """
+    try:
+        types = dict(slot_types)
+        if (folder / SLOTS_FILE).is_file():
+            added = _load_slot_types(folder / SLOTS_FILE, _read_yaml(yaml, folder / SLOTS_FILE))
+            for name in added:
+                _require(name not in slot_types, folder / SLOTS_FILE, f"slots.{name}",
+                         "redefines a slot type nlsh already has")
+            types.update(added)
+        found: dict[str, IntentSpec] = {}
+        negatives: list[Example] = []
+        for path in sorted(folder.glob("*.yaml")):
+            if path.name == SLOTS_FILE:
+                continue
+            document = _read_yaml(yaml, path)
+            if path.name.startswith(OUT_OF_SCOPE_PREFIX):
+                negatives.extend(_load_examples(path, document, None, (), types))
+                continue
+            spec = _load_intent(path, document, types)
+            _require(spec.name not in intents and spec.name not in found, path, "intent",
+                     f"{spec.name!r} is already defined")
+            found[spec.name] = spec
+    except CatalogError as error:
+        _warn(f"skipped a plugin's catalog ({error})")
+        return
+    slot_types.update(types)
+    intents.update(found)
+    out_of_scope.extend(negatives)
 
 
 def describe_intent(intent: str | None) -> str:

@@ -53,13 +53,8 @@ class ModelInfo:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ModelInfo:
-        types = {
-            name: SlotType(name=name, kind=body["kind"], minimum=body.get("min"),
-                           maximum=body.get("max"),
-                           synonyms={k: tuple(v) for k, v in body.get("synonyms", {}).items()},
-                           cues=tuple(body.get("cues", ())))
-            for name, body in data["slot_types"].items()
-        }
+        types = {name: SlotType.from_json({**body, "name": name})
+                 for name, body in data["slot_types"].items()}
         return cls(format=int(data["format"]), key=str(data["key"]),
                    intents=tuple(data["intents"]), tags=tuple(data["tags"]),
                    temperature=float(data["temperature"]),

@@ -27,11 +27,11 @@ def words_of(text: str) -> list[str]:
 @cache
 def intent_words() -> Mapping[str, frozenset[str]]:
     """intent → words its examples use outside slot spans; ``"*"`` → every catalog word."""
-    from nlsh.language.catalog import default_directory, fingerprint
+    from nlsh.language.catalog import default_directory, fingerprint, plugin_catalogs
 
     paths = Paths.from_environment()
     directory = default_directory()
-    key = fingerprint(directory, paths.user_intents)[:16]
+    key = fingerprint(directory, paths.user_intents, plugin_catalogs())[:16]
     cached = paths.models / f"words-{key}.json"
     try:
         data = json.loads(cached.read_text())

@@ -10,6 +10,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from nlsh.render.fit import Fitted
 from nlsh.render.safe import printable, text
 
 _STATUS_STYLE = {"done": "green", "planned": "cyan", "failed": "bold red",
@@ -49,20 +50,32 @@ def history_view(result: Mapping[str, Any]) -> RenderableType:
             parts.append(Text("Nothing yet: nlsh has not been asked to do anything here.",
                               style="yellow"))
     else:
-        table = Table(show_edge=False, pad_edge=False, header_style="bold")
-        for heading in ("when", "request", "intent", "status", "result"):
-            table.add_column(heading)
-        for row in rows:
-            status = str(row["status"])
-            status_text = Text(status, style=_STATUS_STYLE.get(status, ""))
-            if row.get("dry_run"):
-                status_text.append(" (dry run)", style="dim")
-            table.add_row(_when(float(row["ts"] or 0)), text(row["text"]),
-                          text(row["intent"] or "—"), status_text, _outcome(row))
-        parts.append(table)
+        parts.append(Fitted(lambda dropped, _width: _table(rows, dropped), DROPPABLE))
         if result["total"] > len(rows) and not (focus and focus.get("last_only")):
             parts.append(Text(f"{len(rows)} of {result['total']} requests shown "
                               "(ask for more, e.g. 'show the last 50 actions')", style="dim"))
     for warning in result.get("warnings", []):
         parts.append(Text.assemble(("warning: ", "bold yellow"), printable(warning)))
     return Group(*parts)
+
+
+# Least valuable first, dropped when a row would fold over more than two lines.
+DROPPABLE = ("intent", "result")
+
+
+def _table(rows: list[Mapping[str, Any]], dropped: frozenset[str]) -> Table:
+    table = Table(show_edge=False, pad_edge=False, header_style="bold")
+    headings = [h for h in ("when", "request", "intent", "status", "result")
+                if h not in dropped]
+    for heading in headings:
+        table.add_column(heading, no_wrap=heading in ("when", "status"))
+    for row in rows:
+        status = str(row["status"])
+        status_text = Text(status, style=_STATUS_STYLE.get(status, ""))
+        if row.get("dry_run"):
+            status_text.append(" (dry run)", style="dim")
+        cells = {"when": Text(_when(float(row["ts"] or 0))), "request": text(row["text"]),
+                 "intent": text(row["intent"] or "—"), "status": status_text,
+                 "result": _outcome(row)}
+        table.add_row(*(cells[h] for h in headings))
+    return table

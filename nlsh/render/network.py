@@ -9,6 +9,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from nlsh.render.fit import Fitted
 from nlsh.render.safe import printable, text
 
 _OWNER_UNKNOWN = {
@@ -42,30 +43,16 @@ def _owner_cells(row: Mapping[str, Any]) -> tuple[Text, Text, Text]:
     return pid, program, text(row.get("user") or "")
 
 
+# Least valuable first, dropped when a row would fold over more than two lines.
+DROPPABLE = ("user", "remote", "state")
+
+
 def connections_view(result: Mapping[str, Any]) -> RenderableType:
     rows = result["connections"]
     summary = result["summary"]
     parts: list[RenderableType] = []
     if rows:
-        table = Table(show_edge=False, pad_edge=False, header_style="bold")
-        for heading, justify in (("proto", "left"), ("local", "left"), ("remote", "left"),
-                                 ("state", "left"), ("pid", "right"), ("program", "left"),
-                                 ("user", "left")):
-            table.add_column(heading, justify=justify)  # type: ignore[arg-type]
-        for row in rows:
-            state = "LISTEN" if row["listening"] else str(row["status"])
-            if state == "NONE":
-                state = "connected" if row["remote_port"] is not None else ""
-            proto = row["proto"] + ("6" if row["family"] == "ipv6" else "")
-            table.add_row(
-                proto,
-                text(address(row["local_ip"], row["local_port"])),
-                text(address(row["remote_ip"], row["remote_port"])
-                     if row["remote_port"] is not None else ""),
-                Text(state, style="green" if row["listening"] else ""),
-                *_owner_cells(row),
-            )
-        parts.append(table)
+        parts.append(Fitted(lambda dropped, _width: _table(rows, dropped), DROPPABLE))
     else:
         parts.append(Text("no matching sockets", style="yellow"))
     programs = summary["programs"]
@@ -78,3 +65,25 @@ def connections_view(result: Mapping[str, Any]) -> RenderableType:
     for note in result.get("notes", []):
         parts.append(Text.assemble(("note: ", "cyan"), printable(note)))
     return Group(*parts)
+
+
+def _table(rows: list[Mapping[str, Any]], dropped: frozenset[str]) -> Table:
+    table = Table(show_edge=False, pad_edge=False, header_style="bold")
+    headings = [h for h in ("proto", "local", "remote", "state", "pid", "program", "user")
+                if h not in dropped]
+    for heading in headings:
+        table.add_column(heading, justify="right" if heading == "pid" else "left",
+                         no_wrap=heading in ("proto", "state", "pid"))
+    for row in rows:
+        state = "LISTEN" if row["listening"] else str(row["status"])
+        if state == "NONE":
+            state = "connected" if row["remote_port"] is not None else ""
+        pid, program, user = _owner_cells(row)
+        cells = {"proto": Text(row["proto"] + ("6" if row["family"] == "ipv6" else "")),
+                 "local": text(address(row["local_ip"], row["local_port"])),
+                 "remote": text(address(row["remote_ip"], row["remote_port"])
+                                if row["remote_port"] is not None else ""),
+                 "state": Text(state, style="green" if row["listening"] else ""),
+                 "pid": pid, "program": program, "user": user}
+        table.add_row(*(cells[h] for h in headings))
+    return table

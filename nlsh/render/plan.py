@@ -41,6 +41,8 @@ def _step_row(step: Step, dropped: frozenset[str] = frozenset()) -> list[Text]:
         owner = Text("")
         size = Text(human_bytes(target.size))
         extra = Text("")
+    elif target is not None:  # a plugin's kind of target
+        what, owner, size, extra = text(target.label()), Text(""), Text(""), Text("")
     else:
         what, owner, size, extra = Text("—"), Text(""), Text(""), Text("")
     detail = text(step.detail)
@@ -110,7 +112,7 @@ def outcome_view(outcome: Outcome) -> RenderableType:
         elif isinstance(target, FileRef):
             label = target.path
         else:
-            label = "—"
+            label = "—" if target is None else target.label()
         shown = text(label)
         shown.overflow = "fold"  # what was acted on, whole
         table.add_row(Text(result.status.value, style=_STATUS_STYLE[result.status]),

@@ -728,7 +728,7 @@ def catalog_sentences() -> list[tuple[str, str]]:
     """Every training sentence of the catalog, masked, with its file."""
     from nlsh.language.catalog import load_catalog
 
-    catalog = load_catalog(REPO / "intents")
+    catalog = load_catalog(REPO / "nlsh" / "intents")
     out = []
     for example in catalog.examples:
         text = example.text

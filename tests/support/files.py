@@ -3,7 +3,6 @@ private HOME, measured independently of nlsh, and the real pipeline."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import subprocess
@@ -14,7 +13,6 @@ from typing import Any
 
 import pytest
 
-import nlsh.policy
 from nlsh.context import Context
 from nlsh.pipeline import AcceptAll, Confirmer, run
 from nlsh.stages import Parse, Plan, Reply, Response, SlotValue
@@ -23,14 +21,9 @@ DAY = 86400
 
 
 def use_present_policy_rules(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The real policy chain, minus rule modules that do not exist on this branch yet.
-
-    The process rules come from the processes branch; a module that exists but fails to
-    import still fails the test.
+    """The real policy chain. (It once left out rule modules other branches had not merged;
+    the typed chain in ``nlsh.policy`` now imports every rule, so there is nothing to drop.)
     """
-    present = tuple(rule for rule in nlsh.policy.RULES
-                    if importlib.util.find_spec(rule.partition(":")[0]) is not None)
-    monkeypatch.setattr(nlsh.policy, "RULES", present)
 
 
 def write(path: Path, size: int = 10_000) -> Path:

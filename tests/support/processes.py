@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import atexit
 import functools
-import importlib.util
 import json
 import os
 import shutil
@@ -124,12 +123,7 @@ time.sleep(300)
 
 
 def use_available_rules(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The policy chain without rules whose module is not on this branch yet (paths)."""
-    import nlsh.policy
-
-    rules = tuple(r for r in nlsh.policy.RULES
-                  if importlib.util.find_spec(r.partition(":")[0]) is not None)
-    monkeypatch.setattr(nlsh.policy, "RULES", rules)
+    """The real policy chain (see ``tests.support.files.use_present_policy_rules``)."""
 
 
 def nice_of_threads(pid: int) -> dict[int, int]:
@@ -361,8 +355,6 @@ def step_pids(items: Any) -> list[int]:
 UNPRIVILEGED_PRELUDE = '''
 import importlib.util, json, os, subprocess, sys, time
 import nlsh.policy
-nlsh.policy.RULES = tuple(r for r in nlsh.policy.RULES
-                          if importlib.util.find_spec(r.partition(":")[0]) is not None)
 from nlsh.context import Context
 from nlsh.pipeline import AcceptAll, run
 from nlsh.stages import Parse, Step

@@ -1,0 +1,1 @@
+"""nlsh-tmux: an example nlsh plugin (``docs/plugins.md`` walks through it)."""
