@@ -70,7 +70,7 @@ def ended_ref(sleepers: Sleepers) -> ProcessRef:
 
 def untouched(pid: int) -> bool:
     process = psutil.Process(pid)
-    return (process.status() != psutil.STATUS_STOPPED and process.nice() == 0
+    return (process.status() != psutil.STATUS_STOPPED and process.nice() == os.nice(0)
             and int(process.ionice().ioclass) == int(psutil.IOPRIO_CLASS_NONE))
 
 

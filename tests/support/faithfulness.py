@@ -242,7 +242,7 @@ class Sandbox:
                 elif stopped != (label == "s0"):
                     changes.append(f"sandbox process {label} was "
                                    f"{'paused' if stopped else 'resumed'}")
-                elif process.nice() != 0:
+                elif process.nice() != os.nice(0):
                     changes.append(f"sandbox process {label} was reniced to {process.nice()}")
             except psutil.NoSuchProcess:
                 changes.append(f"sandbox process {label} ended")
