@@ -50,6 +50,15 @@ def _load(reference: str) -> Callable[..., object]:
 
 
 def execute(plan: Plan, ctx: Context, text: str) -> Outcome:
+    """Run ``plan`` (see ``_execute``), reading every process live, never from the
+    request's process table."""
+    from nlsh.system.processes import live_reads
+
+    with live_reads():
+        return _execute(plan, ctx, text)
+
+
+def _execute(plan: Plan, ctx: Context, text: str) -> Outcome:
     """Run ``plan`` step by step; never raises for a failing step (it becomes FAILED).
 
     Nothing runs unless the journal takes the plan's first entry (JournalError, nothing

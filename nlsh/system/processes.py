@@ -7,11 +7,12 @@ that could not be read. How processes are named and matched is in ``names.py``.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import pwd
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,7 @@ import psutil
 
 from nlsh.journal.redact import redact_argv
 from nlsh.stages import ProcessRef
+from nlsh.system import procfs
 from nlsh.system.names import app_name_of, names_match, names_of, wanted_names
 
 # Creation times count clock ticks (10 ms) since boot: the same process always reads the
@@ -29,12 +31,15 @@ __all__ = [
     "ProcessInfo",
     "ancestor_pids",
     "children_first",
+    "live_reads",
     "matches",
     "named_processes",
+    "one_reading",
     "process_of_pid",
     "process_ref_from_json",
     "raw_processes",
     "read_info",
+    "read_live",
     "read_process",
     "same_process",
     "sample_cpu",
@@ -44,9 +49,6 @@ __all__ = [
     "user_name",
     "uss_of",
 ]
-
-_ATTRS = ("pid", "ppid", "name", "exe", "cmdline", "username", "create_time", "status",
-          "memory_info")
 
 @dataclass(frozen=True)
 class ProcessInfo:
@@ -97,38 +99,39 @@ def matches(info: ProcessInfo, wanted: str) -> bool:
     return names_match(info.names, wanted)
 
 
-def _info(raw: Mapping[str, Any]) -> ProcessInfo | None:
-    create_time = raw.get("create_time")
-    if create_time is None:
-        return None  # without a creation time its identity cannot be pinned
-    memory = raw.get("memory_info")
-    return ProcessInfo(
-        pid=int(raw["pid"]),
-        ppid=raw.get("ppid"),
-        name=raw.get("name") or "?",
-        exe=raw.get("exe") or None,
-        cmdline=tuple(raw.get("cmdline") or ()),
-        username=raw.get("username"),
-        create_time=float(create_time),
-        status=raw.get("status"),
-        rss=getattr(memory, "rss", None),
-    )
+def read_live(pid: int) -> ProcessInfo | None:
+    """The process with ``pid`` read from ``/proc`` now, never from a request's reading;
+    None when there is none (or it ended while being read)."""
+    if pid <= 0:
+        return None
+    stat = procfs.read_stat(pid)
+    if stat is None:
+        return None
+    argv = procfs.cmdline(pid)
+    if argv is None:
+        return None  # ended meanwhile
+    status = procfs.read_status(pid)
+    if status is None:
+        return None
+    uid = status.real_uid
+    return ProcessInfo(pid=pid, ppid=stat.ppid, name=procfs.full_name(stat.comm, argv),
+                       exe=procfs.exe(pid, argv), cmdline=argv,
+                       username=procfs.user_of(uid) if uid is not None else None,
+                       create_time=stat.create_time, status=stat.status, rss=status.rss)
 
 
 def read_info(process: psutil.Process) -> ProcessInfo | None:
     """``process`` read now; None when it has ended."""
-    try:
-        return _info(process.as_dict(attrs=list(_ATTRS), ad_value=None))
-    except psutil.NoSuchProcess:
-        return None
+    return read_live(process.pid)
 
 
 def read_process(pid: int) -> ProcessInfo | None:
-    """The process with ``pid`` now; None when there is none."""
-    try:
-        return read_info(psutil.Process(pid))
-    except (psutil.NoSuchProcess, ValueError):  # ValueError: a negative pid
-        return None
+    """The process with ``pid``; None when there is none.
+
+    Within ``one_reading()`` (one request) each pid is read once; otherwise now.
+    """
+    table = _READING.get()
+    return read_live(pid) if table is None else table.process(pid)
 
 
 def thread_group(pid: int, proc: str = "/proc") -> int | None:
@@ -138,18 +141,10 @@ def thread_group(pid: int, proc: str = "/proc") -> int | None:
     process: a thread id must be checked and shown as the process it belongs to.
     None when ``pid`` does not exist (or its status cannot be read).
     """
-    try:
-        with open(f"{proc}/{int(pid)}/status", encoding="utf-8", errors="replace") as handle:
-            for line in handle:
-                if line.startswith("Tgid:"):
-                    return int(line.split()[1])
-    except (OSError, ValueError):
-        return None
-    return None
-
-
-# What telling processes apart by name or owner needs: cheap to read for every process.
-_NAMING_ATTRS = ["name", "exe", "cmdline", "username"]
+    table = _READING.get()
+    if table is None or proc != procfs.PROC:
+        return procfs.thread_group_of(int(pid), proc)
+    return table.group(int(pid))
 
 
 @dataclass(frozen=True)
@@ -169,32 +164,25 @@ class RawProcess:
 def raw_processes(proc: str = "/proc") -> list[RawProcess]:
     """Every process's comm, command line and executable, straight from ``/proc``.
 
-    A fifth of what psutil takes for the same fields; used to find candidates, which are
-    then read properly (psutil) before anything is decided about them.
+    Used to find candidates, which are then read whole before anything is decided about
+    them.
     """
     found: list[RawProcess] = []
-    try:
-        entries = os.scandir(proc)
-    except OSError:
-        return found
-    with entries:
-        for entry in entries:
-            if not entry.name.isdigit():
-                continue
-            base = f"{proc}/{entry.name}"
-            try:
-                with open(f"{base}/comm", "rb") as handle:
-                    comm = handle.read().decode("utf-8", "replace").rstrip("\n")
-                with open(f"{base}/cmdline", "rb") as handle:
-                    argv = handle.read().decode("utf-8", "replace")
-            except OSError:
-                continue
-            try:
-                exe: str | None = os.readlink(f"{base}/exe")
-            except OSError:
-                exe = None
-            found.append(RawProcess(int(entry.name), comm,
-                                    tuple(argv.rstrip("\0").split("\0")) if argv else (), exe))
+    for pid in procfs.pids(proc):
+        base = f"{proc}/{pid}"
+        try:
+            with open(f"{base}/comm", "rb") as handle:
+                comm = handle.read().decode("utf-8", "replace").rstrip("\n")
+        except OSError:
+            continue
+        argv = procfs.cmdline(pid, proc)
+        if argv is None:
+            continue
+        try:
+            exe: str | None = os.readlink(f"{base}/exe")
+        except OSError:
+            exe = None
+        found.append(RawProcess(pid, comm, argv, exe))
     return found
 
 
@@ -206,7 +194,15 @@ def named_processes(wanted: str, seen: set[str] | None = None) -> dict[int, Proc
     those), so only they are read in full. ``seen`` collects every name looked at.
     """
     needles = [n for word in wanted.split() for n in wanted_names(word)]
+    table = _READING.get()
     found: dict[int, ProcessInfo] = {}
+    if table is not None and table.has_everything:
+        for listed in table.everything().values():
+            if seen is not None:
+                seen.update(listed.names)
+            if matches(listed, wanted):
+                found[listed.pid] = listed
+        return found
     for raw in raw_processes():
         if seen is not None:
             seen.update(names_of(raw.comm, raw.exe, raw.cmdline))
@@ -218,35 +214,117 @@ def named_processes(wanted: str, seen: set[str] | None = None) -> dict[int, Proc
     return found
 
 
-def snapshot(keep: Callable[[Mapping[str, Any]], bool] | None = None) -> dict[int, ProcessInfo]:
+def snapshot(keep: Callable[[ProcessInfo], bool] | None = None) -> dict[int, ProcessInfo]:
     """Every process readable now, by pid; processes that end meanwhile are left out.
 
-    ``keep`` sees each process's name, exe, cmdline and username first, so a search for
-    one program reads everything else only for the processes that may be it.
+    Within ``one_reading()`` /proc is read once for the whole request. ``keep`` selects.
     """
+    table = _READING.get()
+    everything = table.everything() if table is not None else _read_everything()
+    if keep is None:
+        return dict(everything)
+    return {pid: info for pid, info in everything.items() if keep(info)}
+
+
+def _read_everything() -> dict[int, ProcessInfo]:
     found: dict[int, ProcessInfo] = {}
-    for process in psutil.process_iter(_NAMING_ATTRS if keep else None, ad_value=None):
-        if keep is not None and not keep(process.info):
-            continue
-        info = read_info(process)
+    for pid in procfs.pids():
+        info = read_live(pid)
         if info is not None:
-            found[info.pid] = info
+            found[pid] = info
     return found
 
 
+class Reading:
+    """One request's view of the process table: each process read at most once.
+
+    Planning and checking a plan see the same processes; acting never uses it (the
+    executor re-reads every target right before acting: ``identity.pin_to_act``).
+    """
+
+    def __init__(self) -> None:
+        self._everything: dict[int, ProcessInfo] | None = None
+        self._one: dict[int, ProcessInfo | None] = {}
+        self._groups: dict[int, int | None] = {}
+
+    def forget(self) -> None:
+        """Drop everything read (the system was just changed)."""
+        self._everything = None
+        self._one.clear()
+        self._groups.clear()
+
+    @property
+    def has_everything(self) -> bool:
+        return self._everything is not None
+
+    def everything(self) -> dict[int, ProcessInfo]:
+        if self._everything is None:
+            self._everything = _read_everything()
+            for pid, info in self._everything.items():
+                self._one.setdefault(pid, info)
+        return self._everything
+
+    def process(self, pid: int) -> ProcessInfo | None:
+        if pid not in self._one:
+            self._one[pid] = read_live(pid)
+        return self._one[pid]
+
+    def group(self, pid: int) -> int | None:
+        if pid not in self._groups:
+            if self._everything is not None and pid in self._everything:
+                self._groups[pid] = pid  # listed in /proc: a process, not a thread
+            else:
+                self._groups[pid] = procfs.thread_group_of(pid)
+        return self._groups[pid]
+
+
+_READING: ContextVar[Reading | None] = ContextVar("nlsh_process_reading", default=None)
+
+
+@contextmanager
+def one_reading() -> Iterator[None]:
+    """Read /proc once for everything inside (one request's understanding and planning)."""
+    token = _READING.set(Reading())
+    try:
+        yield
+    finally:
+        _READING.reset(token)
+
+
+@contextmanager
+def live_reads() -> Iterator[None]:
+    """Every read inside goes to /proc now (acting on a plan); afterwards the request's
+    reading starts again, since what was acted on has changed."""
+    outer = _READING.get()
+    token = _READING.set(None)
+    try:
+        yield
+    finally:
+        _READING.reset(token)
+        if outer is not None:
+            outer.forget()
+
+
 def sample_cpu(pids: Iterable[int], seconds: float) -> dict[int, float]:
-    """CPU use of each process over ``seconds`` (percent of one core, as top shows it)."""
-    processes: dict[int, psutil.Process] = {}
-    for pid in pids:
-        with contextlib.suppress(psutil.Error):
-            process = psutil.Process(pid)
-            process.cpu_percent(None)  # the first call only starts the measurement
-            processes[pid] = process
+    """CPU use of each process over one window of ``seconds`` shared by all of them
+    (percent of one core, as top shows it); a process that ended or whose pid was reused
+    meanwhile is left out."""
+    first = {pid: stat for pid in pids if (stat := procfs.read_stat(pid)) is not None}
+    started = time.monotonic()
     time.sleep(seconds)
+    return cpu_since(first, started)
+
+
+def cpu_since(first: Mapping[int, procfs.Stat], started: float) -> dict[int, float]:
+    """CPU use of each process in ``first`` since it was read at ``started`` (monotonic)."""
     usage: dict[int, float] = {}
-    for pid, process in processes.items():
-        with contextlib.suppress(psutil.Error):
-            usage[pid] = process.cpu_percent(None)
+    for pid, before in first.items():
+        after = procfs.read_stat(pid)
+        if after is None or after.start_ticks != before.start_ticks:
+            continue
+        elapsed = time.monotonic() - started
+        usage[pid] = round((after.cpu_seconds - before.cpu_seconds) / max(elapsed, 1e-3) * 100,
+                           1)
     return usage
 
 
@@ -263,10 +341,10 @@ def ancestor_pids(pid: int) -> list[int]:
     chain: list[int] = []
     current = pid
     while current > 1:
-        try:
-            current = psutil.Process(current).ppid()
-        except psutil.Error:
+        stat = procfs.read_stat(current)
+        if stat is None:
             break
+        current = stat.ppid
         if current <= 0 or current in chain:
             break
         chain.append(current)
