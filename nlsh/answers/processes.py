@@ -18,7 +18,8 @@ from nlsh.actions.targets import Targets, find_targets, narrowed, plural
 from nlsh.context import Context
 from nlsh.journal.redact import redact_argv
 from nlsh.stages import Answer, Parse, Reply, Status
-from nlsh.system.processes import ProcessInfo, matches, sample_cpu, snapshot
+from nlsh.system import procfs
+from nlsh.system.processes import CpuWindow, ProcessInfo, matches, snapshot
 
 CPU_SAMPLE_SECONDS = 0.3
 DEFAULT_LIMIT = 10
@@ -47,6 +48,8 @@ def list_processes(parse: Parse, ctx: Context) -> Answer | Reply:
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         return Reply(Status.CLARIFY, f"How many processes? {limit!r} is not a count")
     user, name = parse.slot("user"), parse.slot("process")
+    # The CPU window opens before the table is read, so reading it overlaps the wait.
+    window = CpuWindow(procfs.pids()) if sort_by == "cpu" else None
     everything = snapshot()
     names = [name, *(v for s, v in parse.operators.also if s == "process")]
     rows = [p for p in everything.values()
@@ -57,8 +60,8 @@ def list_processes(parse: Parse, ctx: Context) -> Answer | Reply:
         kept = narrowed(rows, "", [], None, operators)
         rows = list(kept.processes) if isinstance(kept, Targets) else []
     cpu: dict[int, float] = {}
-    if sort_by == "cpu":
-        cpu = sample_cpu((p.pid for p in rows), CPU_SAMPLE_SECONDS)
+    if window is not None:
+        cpu = window.usage(CPU_SAMPLE_SECONDS)
         rows = [p for p in rows if p.pid in cpu]  # those that ended while sampled are gone
         rows.sort(key=lambda p: (-cpu[p.pid], -(p.rss or 0)))
     else:

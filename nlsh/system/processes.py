@@ -7,14 +7,14 @@ that could not be read. How processes are named and matched is in ``names.py``.
 
 from __future__ import annotations
 
-import os
+import functools
 import pwd
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import psutil
 
@@ -23,21 +23,25 @@ from nlsh.stages import ProcessRef
 from nlsh.system import procfs
 from nlsh.system.names import app_name_of, names_match, names_of, wanted_names
 
+T = TypeVar("T")
+
 # Creation times count clock ticks (10 ms) since boot: the same process always reads the
 # same; half a tick absorbs float rounding only.
 SAME_PROCESS_TOLERANCE = 0.005
 
 __all__ = [
+    "CpuWindow",
     "ProcessInfo",
     "ancestor_pids",
     "children_first",
+    "live_names",
     "live_reads",
     "matches",
     "named_processes",
     "one_reading",
+    "per_reading",
     "process_of_pid",
     "process_ref_from_json",
-    "raw_processes",
     "read_info",
     "read_live",
     "read_process",
@@ -76,7 +80,7 @@ class ProcessInfo:
     def is_stopped(self) -> bool:
         return self.status == psutil.STATUS_STOPPED
 
-    @property
+    @functools.cached_property
     def names(self) -> frozenset[str]:
         return names_of(self.name, self.exe, self.cmdline)
 
@@ -105,17 +109,20 @@ def read_live(pid: int) -> ProcessInfo | None:
     if pid <= 0:
         return None
     stat = procfs.read_stat(pid)
-    if stat is None:
-        return None
-    argv = procfs.cmdline(pid)
-    if argv is None:
-        return None  # ended meanwhile
-    status = procfs.read_status(pid)
+    argv = procfs.cmdline(pid) if stat is not None else None
+    if stat is None or argv is None:
+        return None  # none, or ended meanwhile
+    return _completed(stat, argv, procfs.exe(pid, argv))
+
+
+def _completed(stat: procfs.Stat, argv: tuple[str, ...], exe: str | None) -> ProcessInfo | None:
+    """The whole ``ProcessInfo`` once stat, command line and executable are read."""
+    status = procfs.read_status(stat.pid)
     if status is None:
         return None
     uid = status.real_uid
-    return ProcessInfo(pid=pid, ppid=stat.ppid, name=procfs.full_name(stat.comm, argv),
-                       exe=procfs.exe(pid, argv), cmdline=argv,
+    return ProcessInfo(pid=stat.pid, ppid=stat.ppid, name=procfs.full_name(stat.comm, argv),
+                       exe=exe, cmdline=argv,
                        username=procfs.user_of(uid) if uid is not None else None,
                        create_time=stat.create_time, status=stat.status, rss=status.rss)
 
@@ -147,53 +154,13 @@ def thread_group(pid: int, proc: str = "/proc") -> int | None:
     return table.group(int(pid))
 
 
-@dataclass(frozen=True)
-class RawProcess:
-    """The few /proc fields that tell programs apart, read without psutil (fast)."""
-
-    pid: int
-    comm: str
-    cmdline: tuple[str, ...]
-    exe: str | None
-
-    @property
-    def text(self) -> str:
-        return " ".join((self.comm, self.exe or "", *self.cmdline)).lower()
-
-
-def raw_processes(proc: str = "/proc") -> list[RawProcess]:
-    """Every process's comm, command line and executable, straight from ``/proc``.
-
-    Used to find candidates, which are then read whole before anything is decided about
-    them.
-    """
-    found: list[RawProcess] = []
-    for pid in procfs.pids(proc):
-        base = f"{proc}/{pid}"
-        try:
-            with open(f"{base}/comm", "rb") as handle:
-                comm = handle.read().decode("utf-8", "replace").rstrip("\n")
-        except OSError:
-            continue
-        argv = procfs.cmdline(pid, proc)
-        if argv is None:
-            continue
-        try:
-            exe: str | None = os.readlink(f"{base}/exe")
-        except OSError:
-            exe = None
-        found.append(RawProcess(pid, comm, argv, exe))
-    return found
-
-
 def named_processes(wanted: str, seen: set[str] | None = None) -> dict[int, ProcessInfo]:
     """The processes that are the program ``wanted`` (``names.names_match``).
 
-    Only processes whose comm, command line or executable contains one of the names
+    Only processes whose name, command line or executable contains one of the names
     ``wanted`` stands for can match (every name a process is known by is a piece of
     those), so only they are read in full. ``seen`` collects every name looked at.
     """
-    needles = [n for word in wanted.split() for n in wanted_names(word)]
     table = _READING.get()
     found: dict[int, ProcessInfo] = {}
     if table is not None and table.has_everything:
@@ -203,14 +170,21 @@ def named_processes(wanted: str, seen: set[str] | None = None) -> dict[int, Proc
             if matches(listed, wanted):
                 found[listed.pid] = listed
         return found
-    for raw in raw_processes():
-        if seen is not None:
-            seen.update(names_of(raw.comm, raw.exe, raw.cmdline))
-        if not any(needle in raw.text for needle in needles):
+    needles = [n for word in wanted.split() for n in wanted_names(word)]
+    for pid in procfs.pids():
+        stat = procfs.read_stat(pid)
+        argv = procfs.cmdline(pid) if stat is not None else None
+        if stat is None or argv is None:
             continue
-        info = read_process(raw.pid)
+        exe = procfs.exe(pid, argv)
+        if seen is not None:
+            seen.update(names_of(stat.comm, exe, argv))
+        text = " ".join((stat.comm, exe or "", *argv)).lower()
+        if not any(needle in text for needle in needles):
+            continue
+        info = _completed(stat, argv, exe)
         if info is not None and matches(info, wanted):
-            found[info.pid] = info
+            found[info.pid] = table.remember(info) if table is not None else info
     return found
 
 
@@ -246,12 +220,29 @@ class Reading:
         self._everything: dict[int, ProcessInfo] | None = None
         self._one: dict[int, ProcessInfo | None] = {}
         self._groups: dict[int, int | None] = {}
+        self._facts: dict[tuple[str, int], object] = {}
+        self._names: frozenset[str] | None = None
+
+    def fact(self, kind: str, pid: int, read: Callable[[int], T]) -> T:
+        """``read(pid)``, read once in this request (a process's cgroup, …)."""
+        key = (kind, pid)
+        if key not in self._facts:
+            self._facts[key] = read(pid)
+        return self._facts[key]  # type: ignore[return-value]
+
+    def names(self) -> frozenset[str]:
+        """Every name any process is known by (``ProcessInfo.names``)."""
+        if self._names is None:
+            self._names = frozenset(n for p in self.everything().values() for n in p.names)
+        return self._names
 
     def forget(self) -> None:
         """Drop everything read (the system was just changed)."""
         self._everything = None
         self._one.clear()
         self._groups.clear()
+        self._facts.clear()
+        self._names = None
 
     @property
     def has_everything(self) -> bool:
@@ -263,6 +254,10 @@ class Reading:
             for pid, info in self._everything.items():
                 self._one.setdefault(pid, info)
         return self._everything
+
+    def remember(self, info: ProcessInfo) -> ProcessInfo:
+        """``info``, read by a scan of its own, as this request's reading of its pid."""
+        return self._one.setdefault(info.pid, info) or info
 
     def process(self, pid: int) -> ProcessInfo | None:
         if pid not in self._one:
@@ -279,6 +274,20 @@ class Reading:
 
 
 _READING: ContextVar[Reading | None] = ContextVar("nlsh_process_reading", default=None)
+
+
+def per_reading(kind: str, pid: int, read: Callable[[int], T]) -> T:
+    """``read(pid)``, read once per request inside ``one_reading()``; now outside it."""
+    table = _READING.get()
+    return read(pid) if table is None else table.fact(kind, pid, read)
+
+
+def live_names() -> frozenset[str]:
+    """Every name a running process is known by (once per request in ``one_reading()``)."""
+    table = _READING.get()
+    if table is None:
+        return frozenset(n for p in _read_everything().values() for n in p.names)
+    return table.names()
 
 
 @contextmanager
@@ -305,27 +314,38 @@ def live_reads() -> Iterator[None]:
             outer.forget()
 
 
+class CpuWindow:
+    """One CPU sampling window shared by many processes: opened by reading each one's CPU
+    time, closed by reading it again. Each process's own interval is timed, so a long
+    pass over /proc does not skew the figures."""
+
+    def __init__(self, pids: Iterable[int]) -> None:
+        self.opened = time.monotonic()
+        self._first: dict[int, tuple[procfs.Stat, float]] = {}
+        for pid in pids:
+            stat = procfs.read_stat(pid)
+            if stat is not None:
+                self._first[pid] = (stat, time.monotonic())
+
+    def usage(self, seconds: float) -> dict[int, float]:
+        """Percent of one core each process used (as top shows it), at least ``seconds``
+        after the window opened; a process that ended or whose pid was reused is left out."""
+        left = seconds - (time.monotonic() - self.opened)
+        if left > 0:
+            time.sleep(left)
+        usage: dict[int, float] = {}
+        for pid, (before, read_at) in self._first.items():
+            after = procfs.read_stat(pid)
+            if after is None or after.start_ticks != before.start_ticks:
+                continue
+            elapsed = max(time.monotonic() - read_at, 1e-3)
+            usage[pid] = round((after.cpu_seconds - before.cpu_seconds) / elapsed * 100, 1)
+        return usage
+
+
 def sample_cpu(pids: Iterable[int], seconds: float) -> dict[int, float]:
-    """CPU use of each process over one window of ``seconds`` shared by all of them
-    (percent of one core, as top shows it); a process that ended or whose pid was reused
-    meanwhile is left out."""
-    first = {pid: stat for pid in pids if (stat := procfs.read_stat(pid)) is not None}
-    started = time.monotonic()
-    time.sleep(seconds)
-    return cpu_since(first, started)
-
-
-def cpu_since(first: Mapping[int, procfs.Stat], started: float) -> dict[int, float]:
-    """CPU use of each process in ``first`` since it was read at ``started`` (monotonic)."""
-    usage: dict[int, float] = {}
-    for pid, before in first.items():
-        after = procfs.read_stat(pid)
-        if after is None or after.start_ticks != before.start_ticks:
-            continue
-        elapsed = time.monotonic() - started
-        usage[pid] = round((after.cpu_seconds - before.cpu_seconds) / max(elapsed, 1e-3) * 100,
-                           1)
-    return usage
+    """CPU use of each process over one window of ``seconds`` shared by all of them."""
+    return CpuWindow(pids).usage(seconds)
 
 
 def uss_of(pid: int) -> int | None:
