@@ -1,0 +1,141 @@
+"""Correctness at scale: 3,000 processes of one name, a 300-step plan stopped half way.
+
+The speed of these cases is measured by ``scripts/bench.py --scale`` (10,000 processes);
+no test here asserts a time. The crowd is one copy of ``sleep`` started 3,000 times with
+``posix_spawn`` and reaped by pid whatever happens.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import psutil
+import pytest
+
+from nlsh.stages import ProcessRef, Status
+from nlsh.system.processes import read_live
+from tests.conftest import nlsh_env, run_nlsh
+from tests.support.crowd import Crowd
+from tests.support.processes import eventually, journal_entries, request
+
+pytestmark = pytest.mark.usefixtures("pipeline_rules")
+
+CROWD = 3000
+
+
+@pytest.fixture(scope="module")
+def crowd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crowd]:
+    with Crowd(tmp_path_factory.mktemp("crowd"), CROWD) as started:
+        started.wait_started()
+        yield started
+
+
+def _psutil_view(process: psutil.Process) -> dict[str, object] | None:
+    try:
+        with process.oneshot():
+            return {"ppid": process.ppid(), "name": process.name(),
+                    "cmdline": tuple(process.cmdline()), "username": process.username(),
+                    "create_time": process.create_time(), "status": process.status(),
+                    "rss": process.memory_info().rss}
+    except psutil.Error:
+        return None
+
+
+def test_every_process_reads_as_psutil_reads_it(crowd: Crowd) -> None:
+    """The /proc reader gives psutil's values (owner, full name, creation time, RSS) for
+    every process on the machine, the crowd included."""
+    compared = 0
+    for process in psutil.process_iter():
+        theirs = _psutil_view(process)
+        mine = read_live(process.pid)
+        if theirs is None or mine is None:
+            continue  # ended meanwhile
+        compared += 1
+        assert (mine.ppid, mine.name, mine.cmdline, mine.username) == (
+            theirs["ppid"], theirs["name"], theirs["cmdline"], theirs["username"]), mine
+        assert abs(mine.create_time - float(theirs["create_time"])) < 0.005  # type: ignore[arg-type]
+        if process.pid in crowd.pids[:200]:  # sleepers: state and RSS hold still
+            assert (mine.status, mine.rss) == (theirs["status"], theirs["rss"])
+    assert compared >= CROWD
+
+
+def test_a_listing_counts_and_ranks_all_3000(crowd: Crowd) -> None:
+    response = request("process.list", sort_by="memory", process=crowd.name, limit=5)
+    result = response.answer.result
+    assert result["matched"] == CROWD and result["total_processes"] >= CROWD
+    rows = result["processes"]
+    assert len(rows) == 5 and {r["pid"] for r in rows} <= set(crowd.pids)
+    assert [r["memory_rss"] for r in rows] == sorted((r["memory_rss"] for r in rows),
+                                                     reverse=True)
+
+
+def test_a_cpu_listing_samples_every_process_in_one_window(crowd: Crowd) -> None:
+    response = request("process.list", sort_by="cpu", process=crowd.name, limit=3)
+    result = response.answer.result
+    assert result["matched"] == CROWD  # none left out: all were sampled
+    assert all(r["cpu_percent"] is not None and r["cpu_percent"] >= 0
+               for r in result["processes"])
+
+
+def test_a_kill_plan_names_each_of_3000_processes_by_pid_and_creation_time(
+        crowd: Crowd) -> None:
+    response = request("process.kill", dry_run=True, process=crowd.name)
+    assert response.status is Status.PLANNED, response.message
+    targets = [s.target for s in response.plan.steps]
+    assert all(isinstance(t, ProcessRef) for t in targets)
+    assert sorted(t.pid for t in targets) == sorted(crowd.pids)  # type: ignore[union-attr]
+    for target in targets[:: CROWD // 50]:
+        assert isinstance(target, ProcessRef)
+        assert abs(psutil.Process(target.pid).create_time() - target.create_time) < 0.005
+    assert all(state == "S" for state in crowd.states().values())  # a dry run did nothing
+
+
+def test_a_sentence_about_3000_processes_through_the_command(crowd: Crowd) -> None:
+    """The whole command (language layer included) plans all of them, in one reading."""
+    run = run_nlsh("--dry-run", "--json", f"kill {crowd.name}")
+    data = json.loads(run.stdout)
+    assert data["status"] == "planned", run.stdout[:500]
+    assert sorted(s["pid"] for s in data["plan"]["steps"]) == sorted(crowd.pids)
+
+
+def _after_entries(request_id: str | None = None) -> list[dict[str, object]]:
+    return [e for e in journal_entries("step") if e.get("phase") == "after"
+            and (request_id is None or e.get("request") == request_id)]
+
+
+def test_ctrl_c_half_way_through_300_pauses_leaves_a_true_journal_and_undo_works(
+        tmp_path: Path) -> None:
+    with Crowd(tmp_path, 300) as crowd:
+        crowd.wait_started()
+        command = subprocess.Popen(
+            [sys.executable, "-m", "nlsh", "--yes", f"pause {crowd.name}"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            env=nlsh_env())
+        try:
+            assert eventually(lambda: len(_after_entries()) >= 150, seconds=240)
+            os.kill(command.pid, signal.SIGINT)
+            _, err = command.communicate(timeout=120)
+        finally:
+            if command.poll() is None:
+                command.kill()
+                command.wait()
+        assert command.returncode == 130, err
+        finish = journal_entries("finish")[-1]
+        assert finish["status"] == "interrupted"
+        done = {int(e["step"]["pid"]) for e in _after_entries(str(finish["request"]))  # type: ignore[index]
+                if e["status"] == "done"}
+        assert 150 <= len(done) < 300 and finish["done"] == len(done)
+        states = crowd.states()
+        # The journal is true: exactly the processes it says were paused are paused.
+        assert {pid for pid, state in states.items() if state == "T"} == done
+        assert len(finish["undo"]) == len(done)  # type: ignore[arg-type]
+
+        undo = run_nlsh("--yes", "undo", timeout=600)
+        assert undo.returncode == 0, undo.stdout + undo.stderr
+        assert eventually(lambda: all(s == "S" for s in crowd.states().values()))
