@@ -139,3 +139,54 @@ def test_ctrl_c_half_way_through_300_pauses_leaves_a_true_journal_and_undo_works
         undo = run_nlsh("--yes", "undo", timeout=600)
         assert undo.returncode == 0, undo.stdout + undo.stderr
         assert eventually(lambda: all(s == "S" for s in crowd.states().values()))
+
+
+def test_a_grouped_preview_of_3000_processes_fits_a_screen(crowd: Crowd) -> None:
+    run = run_nlsh("--dry-run", f"kill {crowd.name}")
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert len(lines) < 30, run.stdout  # not a row per process
+    assert any("3,000" in line and "terminate" in line for line in lines), run.stdout
+    assert "grouped above; --json lists each one" in " ".join(run.stdout.split())
+
+
+FILES_PER_FOLDER, FOLDERS = 2000, 100
+
+
+def _big_cache(root: Path) -> None:
+    """200,000 files in 100 folders; one file in each folder holds data."""
+    for folder in range(FOLDERS):
+        sub = root / f"d{folder:03d}"
+        sub.mkdir(parents=True)
+        for index in range(FILES_PER_FOLDER):
+            fd = os.open(sub / f"f{index:04d}", os.O_CREAT | os.O_WRONLY, 0o644)
+            if index == 0:
+                os.write(fd, b"x" * 4096 * (folder % 5 + 1))
+            os.close(fd)
+
+
+def _du_bytes(path: Path) -> int:
+    out = subprocess.run(["du", "-s", "--block-size=1", str(path)], capture_output=True,
+                         text=True, check=True).stdout
+    return int(out.split()[0])
+
+
+def test_200000_files_are_counted_as_du_counts_them_and_cleaned_up_in_groups(
+        private_home: Path) -> None:
+    cache = private_home / ".cache" / "pip"
+    _big_cache(cache)
+
+    largest = json.loads(run_nlsh("--json", "what's taking up space in ~/.cache/pip").stdout)
+    result = largest["result"]
+    assert result["files"] == FOLDERS * FILES_PER_FOLDER
+    assert result["total_bytes"] == _du_bytes(cache)
+    assert result["children_total"] == FOLDERS
+
+    planned = json.loads(run_nlsh("--dry-run", "--json", "clear pip cache").stdout)
+    steps = planned["plan"]["steps"]
+    assert sorted(s["path"] for s in steps) == sorted(str(p) for p in cache.iterdir())
+    assert sum(s["bytes"] for s in steps) == sum(_du_bytes(p) for p in cache.iterdir())
+
+    shown = run_nlsh("--dry-run", "clear pip cache").stdout
+    assert len(shown.splitlines()) < 30, shown  # grouped: counts and bytes, not 100 rows
+    assert "100" in shown and "pip cache" in shown
