@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 # Unreadable folders remembered by path (the rest are only counted).
 KEEP_UNREADABLE = 20
+_DIRECTORY_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 # How often (in entries) the walk reports progress.
 PROGRESS_EVERY = 5000
 
@@ -174,42 +175,55 @@ def _walk(folder: str, device: int, tally: _Tally, keep_files: int,
     is_dir, is_reg = stat.S_ISDIR, stat.S_ISREG
     while pending:
         current = pending.pop()
+        # Listed through a descriptor, each entry is looked at relative to it (fstatat),
+        # as du does: no path walked again per file. A folder swapped for a link is not
+        # followed (O_NOFOLLOW).
         try:
-            listing = os.scandir(current)
+            fd = os.open(current, _DIRECTORY_FLAGS)
         except FileNotFoundError:
             tally.vanished += 1
             continue
         except OSError:
             _unreadable(tally, current)
             continue
+        try:
+            listing = os.scandir(fd)
+        except OSError:
+            os.close(fd)
+            _unreadable(tally, current)
+            continue
+        prefix = current + "/"
         size_sum = files = seen = 0
-        with listing as entries:
-            for entry in entries:
-                seen += 1
-                try:
-                    info = entry.stat(follow_symlinks=False)
-                except FileNotFoundError:
-                    tally.vanished += 1
-                    continue
-                except OSError:
-                    _unreadable(tally, entry.path)
-                    continue
-                mode = info.st_mode
-                if is_dir(mode):
-                    if info.st_dev != device:
-                        tally.mounts.append(entry.path)
+        try:
+            with listing as entries:
+                for entry in entries:
+                    seen += 1
+                    try:
+                        info = entry.stat(follow_symlinks=False)
+                    except FileNotFoundError:
+                        tally.vanished += 1
                         continue
-                    size_sum += info.st_blocks * 512
-                    tally.dirs += 1
-                    pending.append(entry.path)
-                elif info.st_nlink > 1 or (
-                        keep_files > 0 and is_reg(mode)
-                        and (len(largest) < keep_files
-                             or info.st_blocks * 512 > largest[0][0])):
-                    _add_file(entry.path, info, tally, keep_files)
-                else:
-                    size_sum += info.st_blocks * 512
-                    files += 1
+                    except OSError:
+                        _unreadable(tally, prefix + entry.name)
+                        continue
+                    mode = info.st_mode
+                    if is_dir(mode):
+                        if info.st_dev != device:
+                            tally.mounts.append(prefix + entry.name)
+                            continue
+                        size_sum += info.st_blocks * 512
+                        tally.dirs += 1
+                        pending.append(prefix + entry.name)
+                    elif info.st_nlink > 1 or (
+                            keep_files > 0 and is_reg(mode)
+                            and (len(largest) < keep_files
+                                 or info.st_blocks * 512 > largest[0][0])):
+                        _add_file(prefix + entry.name, info, tally, keep_files)
+                    else:
+                        size_sum += info.st_blocks * 512
+                        files += 1
+        finally:
+            os.close(fd)
         tally.bytes += size_sum
         tally.files += files
         before = tally.entries

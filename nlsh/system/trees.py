@@ -178,31 +178,24 @@ def _visit(path: str, info: os.stat_result, rules: TreeRules, device: int, tally
     if not stat.S_ISDIR(info.st_mode):
         tally.add(info)
         return True
-    whole = True
-    try:
-        with os.scandir(path) as listing:
-            children = list(listing)
-    except OSError:
-        tally.kept[Keep.UNREADABLE] += 1
+    children = _listed(path, tally)
+    if children is None:
         return False
+    whole = True
     keep, is_dir, too_deep = rules.keep_named, stat.S_ISDIR, depth + 1 > MAX_DEPTH
-    for child in children:
-        try:
-            child_info = child.stat(follow_symlinks=False)
-        except FileNotFoundError:
-            continue
-        except OSError:
-            tally.kept[Keep.UNREADABLE] += 1
+    prefix = path + "/"
+    for name, child_info in children:
+        if child_info is None:
             whole = False
             continue
         if is_dir(child_info.st_mode):
-            whole = _visit(child.path, child_info, rules, device, tally, depth + 1,
-                           child.name) and whole
+            whole = _visit(prefix + name, child_info, rules, device, tally, depth + 1,
+                           name) and whole
             continue
         # A file, link or other entry, counted here: the walk's hot path (once per file).
         if child_info.st_mtime > tally.newest:
             tally.newest = child_info.st_mtime
-        reason = keep(child.name, child.path, child_info, device)
+        reason = keep(name, prefix + name, child_info, device)
         if reason is None and too_deep:
             reason = Keep.TOO_DEEP
         if reason is not None:
@@ -216,3 +209,34 @@ def _visit(path: str, info: os.stat_result, rules: TreeRules, device: int, tally
     if whole:
         tally.add(info)
     return whole
+
+
+_DIRECTORY_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def _listed(path: str, tally: _Tally) -> list[tuple[str, os.stat_result | None]] | None:
+    """Each entry of the folder ``path`` with its lstat (None: unreadable, counted), looked
+    at through the folder's descriptor as du does; None when the folder cannot be read.
+    An entry that vanished meanwhile is left out."""
+    try:
+        fd = os.open(path, _DIRECTORY_FLAGS)
+    except OSError:
+        tally.kept[Keep.UNREADABLE] += 1
+        return None
+    listed: list[tuple[str, os.stat_result | None]] = []
+    try:
+        with os.scandir(fd) as entries:
+            for entry in entries:
+                try:
+                    listed.append((entry.name, entry.stat(follow_symlinks=False)))
+                except FileNotFoundError:
+                    continue
+                except OSError:
+                    tally.kept[Keep.UNREADABLE] += 1
+                    listed.append((entry.name, None))
+    except OSError:
+        tally.kept[Keep.UNREADABLE] += 1
+        return None
+    finally:
+        os.close(fd)
+    return listed
