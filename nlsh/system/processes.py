@@ -154,6 +154,37 @@ def thread_group(pid: int, proc: str = "/proc") -> int | None:
     return table.group(int(pid))
 
 
+@dataclass(frozen=True)
+class Naming:
+    """What tells one process's program apart (``stat``, command line, executable): read
+    for every process to find a name; the owner and RSS (``status``) only for candidates."""
+
+    stat: procfs.Stat
+    cmdline: tuple[str, ...]
+    exe: str | None
+
+    @functools.cached_property
+    def names(self) -> frozenset[str]:
+        return names_of(procfs.full_name(self.stat.comm, self.cmdline), self.exe, self.cmdline)
+
+    @functools.cached_property
+    def text(self) -> str:
+        return " ".join((self.stat.comm, self.exe or "", *self.cmdline)).lower()
+
+    def completed(self) -> ProcessInfo | None:
+        return _completed(self.stat, self.cmdline, self.exe)
+
+
+def _read_naming() -> list[Naming]:
+    found: list[Naming] = []
+    for pid in procfs.pids():
+        stat = procfs.read_stat(pid)
+        argv = procfs.cmdline(pid) if stat is not None else None
+        if stat is not None and argv is not None:
+            found.append(Naming(stat, argv, procfs.exe(pid, argv)))
+    return found
+
+
 def named_processes(wanted: str, seen: set[str] | None = None) -> dict[int, ProcessInfo]:
     """The processes that are the program ``wanted`` (``names.names_match``).
 
@@ -162,29 +193,16 @@ def named_processes(wanted: str, seen: set[str] | None = None) -> dict[int, Proc
     those), so only they are read in full. ``seen`` collects every name looked at.
     """
     table = _READING.get()
-    found: dict[int, ProcessInfo] = {}
-    if table is not None and table.has_everything:
-        for listed in table.everything().values():
-            if seen is not None:
-                seen.update(listed.names)
-            if matches(listed, wanted):
-                found[listed.pid] = listed
-        return found
     needles = [n for word in wanted.split() for n in wanted_names(word)]
-    for pid in procfs.pids():
-        stat = procfs.read_stat(pid)
-        argv = procfs.cmdline(pid) if stat is not None else None
-        if stat is None or argv is None:
-            continue
-        exe = procfs.exe(pid, argv)
+    found: dict[int, ProcessInfo] = {}
+    for naming in table.naming() if table is not None else _read_naming():
         if seen is not None:
-            seen.update(names_of(stat.comm, exe, argv))
-        text = " ".join((stat.comm, exe or "", *argv)).lower()
-        if not any(needle in text for needle in needles):
+            seen.update(naming.names)
+        if not any(needle in naming.text for needle in needles):
             continue
-        info = _completed(stat, argv, exe)
+        info = table.complete(naming) if table is not None else naming.completed()
         if info is not None and matches(info, wanted):
-            found[info.pid] = table.remember(info) if table is not None else info
+            found[info.pid] = info
     return found
 
 
@@ -202,10 +220,10 @@ def snapshot(keep: Callable[[ProcessInfo], bool] | None = None) -> dict[int, Pro
 
 def _read_everything() -> dict[int, ProcessInfo]:
     found: dict[int, ProcessInfo] = {}
-    for pid in procfs.pids():
-        info = read_live(pid)
+    for entry in _read_naming():
+        info = entry.completed()
         if info is not None:
-            found[pid] = info
+            found[info.pid] = info
     return found
 
 
@@ -222,6 +240,8 @@ class Reading:
         self._groups: dict[int, int | None] = {}
         self._facts: dict[tuple[str, int], object] = {}
         self._names: frozenset[str] | None = None
+        self._naming: list[Naming] | None = None
+        self._listed: set[int] = set()
 
     def fact(self, kind: str, pid: int, read: Callable[[int], T]) -> T:
         """``read(pid)``, read once in this request (a process's cgroup, …)."""
@@ -233,8 +253,22 @@ class Reading:
     def names(self) -> frozenset[str]:
         """Every name any process is known by (``ProcessInfo.names``)."""
         if self._names is None:
-            self._names = frozenset(n for p in self.everything().values() for n in p.names)
+            self._names = frozenset(n for p in self.naming() for n in p.names)
         return self._names
+
+    def naming(self) -> list[Naming]:
+        """What tells each process's program apart, read once."""
+        if self._naming is None:
+            self._naming = _read_naming()
+            self._listed = {n.stat.pid for n in self._naming}
+        return self._naming
+
+    def complete(self, naming: Naming) -> ProcessInfo | None:
+        """The whole process ``naming`` began, read once (``status`` added)."""
+        pid = naming.stat.pid
+        if pid not in self._one:
+            self._one[pid] = naming.completed()
+        return self._one[pid]
 
     def forget(self) -> None:
         """Drop everything read (the system was just changed)."""
@@ -243,21 +277,18 @@ class Reading:
         self._groups.clear()
         self._facts.clear()
         self._names = None
-
-    @property
-    def has_everything(self) -> bool:
-        return self._everything is not None
+        self._naming = None
+        self._listed = set()
 
     def everything(self) -> dict[int, ProcessInfo]:
         if self._everything is None:
-            self._everything = _read_everything()
-            for pid, info in self._everything.items():
-                self._one.setdefault(pid, info)
+            everything: dict[int, ProcessInfo] = {}
+            for naming in self.naming():
+                info = self.complete(naming)
+                if info is not None:
+                    everything[info.pid] = info
+            self._everything = everything
         return self._everything
-
-    def remember(self, info: ProcessInfo) -> ProcessInfo:
-        """``info``, read by a scan of its own, as this request's reading of its pid."""
-        return self._one.setdefault(info.pid, info) or info
 
     def process(self, pid: int) -> ProcessInfo | None:
         if pid not in self._one:
@@ -266,7 +297,7 @@ class Reading:
 
     def group(self, pid: int) -> int | None:
         if pid not in self._groups:
-            if self._everything is not None and pid in self._everything:
+            if pid in self._listed:
                 self._groups[pid] = pid  # listed in /proc: a process, not a thread
             else:
                 self._groups[pid] = procfs.thread_group_of(pid)
