@@ -3,6 +3,12 @@
 Every read tolerates a process that ends, turns into a zombie or refuses access while
 it is being read: such a process is left out (ended) or keeps ``None`` for the fields
 that could not be read. How processes are named and matched is in ``names.py``.
+
+Reads go straight to ``/proc`` (``procfs.py``, psutil's values at a fraction of its
+cost). Inside ``one_reading()`` (one request: its meaning, plan and policy checks) each
+file is read once: what names a program for every process, the owner and RSS only for
+the processes a request keeps, a pid asked for once. ``live_reads()`` (acting) and code
+outside a request always read now.
 """
 
 from __future__ import annotations
@@ -42,7 +48,6 @@ __all__ = [
     "per_reading",
     "process_of_pid",
     "process_ref_from_json",
-    "read_info",
     "read_live",
     "read_process",
     "same_process",
@@ -125,11 +130,6 @@ def _completed(stat: procfs.Stat, argv: tuple[str, ...], exe: str | None) -> Pro
                        exe=exe, cmdline=argv,
                        username=procfs.user_of(uid) if uid is not None else None,
                        create_time=stat.create_time, status=stat.status, rss=status.rss)
-
-
-def read_info(process: psutil.Process) -> ProcessInfo | None:
-    """``process`` read now; None when it has ended."""
-    return read_live(process.pid)
 
 
 def read_process(pid: int) -> ProcessInfo | None:
