@@ -1,4 +1,5 @@
-"""Correctness at scale: 3,000 processes of one name, a 300-step plan stopped half way.
+"""Correctness at scale: 3,000 processes of one name, 200,000 files, a 600-step plan
+stopped part way.
 
 The speed of these cases is measured by ``scripts/bench.py --scale`` (10,000 processes);
 no test here asserts a time. The crowd is one copy of ``sleep`` started 3,000 times with
@@ -19,7 +20,7 @@ import psutil
 import pytest
 
 from nlsh.stages import ProcessRef, Status
-from nlsh.system.processes import read_live
+from nlsh.system.processes import ProcessInfo, read_live
 from tests.conftest import nlsh_env, run_nlsh
 from tests.support.crowd import Crowd
 from tests.support.processes import eventually, journal_entries, request
@@ -47,15 +48,22 @@ def _psutil_view(process: psutil.Process) -> dict[str, object] | None:
         return None
 
 
+def _identity(info: ProcessInfo) -> tuple[object, ...]:
+    return (info.ppid, info.name, info.exe, info.cmdline, info.username, info.create_time)
+
+
 def test_every_process_reads_as_psutil_reads_it(crowd: Crowd) -> None:
     """The /proc reader gives psutil's values (owner, full name, creation time, RSS) for
     every process on the machine, the crowd included."""
     compared = 0
     for process in psutil.process_iter():
-        theirs = _psutil_view(process)
         mine = read_live(process.pid)
-        if theirs is None or mine is None:
+        theirs = _psutil_view(process)
+        again = read_live(process.pid)
+        if theirs is None or mine is None or again is None:
             continue  # ended meanwhile
+        if _identity(mine) != _identity(again):
+            continue  # it exec'd or was re-parented while being read (other work runs here)
         compared += 1
         assert (mine.ppid, mine.name, mine.cmdline, mine.username) == (
             theirs["ppid"], theirs["name"], theirs["cmdline"], theirs["username"]), mine
@@ -73,6 +81,19 @@ def test_a_listing_counts_and_ranks_all_3000(crowd: Crowd) -> None:
     assert len(rows) == 5 and {r["pid"] for r in rows} <= set(crowd.pids)
     assert [r["memory_rss"] for r in rows] == sorted((r["memory_rss"] for r in rows),
                                                      reverse=True)
+
+
+def test_the_whole_table_ranked_by_memory_reads_every_process(crowd: Crowd) -> None:
+    """Unfiltered, the listing ranks every process by RSS, reading in full only those shown."""
+    response = request("process.list", sort_by="memory", limit=5)
+    result = response.answer.result
+    assert result["matched"] == result["total_processes"] >= CROWD
+    rows = result["processes"]
+    sizes = [r["memory_rss"] for r in rows]
+    assert len(rows) == 5 and sizes == sorted(sizes, reverse=True)
+    largest_sleeper = max(psutil.Process(pid).memory_info().rss for pid in crowd.pids[:100])
+    assert all(size >= largest_sleeper for size in sizes)  # a real ranking, not a sample
+    assert all(r["name"] and r["user"] and r["cmdline"] is not None for r in rows)
 
 
 def test_a_cpu_listing_samples_every_process_in_one_window(crowd: Crowd) -> None:
@@ -109,16 +130,19 @@ def _after_entries(request_id: str | None = None) -> list[dict[str, object]]:
             and (request_id is None or e.get("request") == request_id)]
 
 
-def test_ctrl_c_half_way_through_300_pauses_leaves_a_true_journal_and_undo_works(
+PAUSED, STOP_AFTER = 600, 100  # many steps still to run when Ctrl-C lands, even if slow
+
+
+def test_ctrl_c_part_way_through_600_pauses_leaves_a_true_journal_and_undo_works(
         tmp_path: Path) -> None:
-    with Crowd(tmp_path, 300) as crowd:
+    with Crowd(tmp_path, PAUSED) as crowd:
         crowd.wait_started()
         command = subprocess.Popen(
             [sys.executable, "-m", "nlsh", "--yes", f"pause {crowd.name}"],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             env=nlsh_env())
         try:
-            assert eventually(lambda: len(_after_entries()) >= 150, seconds=240)
+            assert eventually(lambda: len(_after_entries()) >= STOP_AFTER, seconds=240)
             os.kill(command.pid, signal.SIGINT)
             _, err = command.communicate(timeout=120)
         finally:
@@ -130,11 +154,11 @@ def test_ctrl_c_half_way_through_300_pauses_leaves_a_true_journal_and_undo_works
         assert finish["status"] == "interrupted"
         done = {int(e["step"]["pid"]) for e in _after_entries(str(finish["request"]))  # type: ignore[index]
                 if e["status"] == "done"}
-        assert 150 <= len(done) < 300 and finish["done"] == len(done)
-        states = crowd.states()
-        # The journal is true: exactly the processes it says were paused are paused.
-        assert {pid for pid, state in states.items() if state == "T"} == done
+        assert STOP_AFTER <= len(done) < PAUSED and finish["done"] == len(done)
         assert len(finish["undo"]) == len(done)  # type: ignore[arg-type]
+        # The journal is true: exactly the processes it says were paused are paused.
+        assert eventually(lambda: {pid for pid, state in crowd.states().items()
+                                   if state == "T"} == done)
 
         undo = run_nlsh("--yes", "undo", timeout=600)
         assert undo.returncode == 0, undo.stdout + undo.stderr

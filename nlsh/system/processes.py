@@ -43,6 +43,7 @@ __all__ = [
     "live_names",
     "live_reads",
     "matches",
+    "memory_use",
     "named_processes",
     "one_reading",
     "per_reading",
@@ -172,7 +173,12 @@ class Naming:
         return " ".join((self.stat.comm, self.exe or "", *self.cmdline)).lower()
 
     def completed(self) -> ProcessInfo | None:
-        return _completed(self.stat, self.cmdline, self.exe)
+        info = _completed(self.stat, self.cmdline, self.exe)
+        if info is not None and "names" in self.__dict__:
+            # The same name, executable and command line: its names are these (a cached
+            # property, computed once per process rather than once per reader).
+            info.__dict__["names"] = self.names
+        return info
 
 
 def _read_naming() -> list[Naming]:
@@ -216,6 +222,17 @@ def snapshot(keep: Callable[[ProcessInfo], bool] | None = None) -> dict[int, Pro
     if keep is None:
         return dict(everything)
     return {pid: info for pid, info in everything.items() if keep(info)}
+
+
+def memory_use() -> dict[int, int]:
+    """The RSS of every process (exact, one small file each): what ranking processes by
+    memory needs, before reading in full only the few that are shown."""
+    found: dict[int, int] = {}
+    for pid in procfs.pids():
+        rss = procfs.read_rss(pid)
+        if rss is not None:
+            found[pid] = rss
+    return found
 
 
 def _read_everything() -> dict[int, ProcessInfo]:

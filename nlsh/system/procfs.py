@@ -133,6 +133,16 @@ def thread_group_of(pid: int, proc: str = PROC) -> int | None:
     return status.thread_group if status is not None else None
 
 
+def read_rss(pid: int, proc: str = PROC) -> int | None:
+    """The exact RSS of ``pid`` in bytes (``statm``, as psutil's ``memory_info``); None
+    when the process is gone."""
+    data = _read(f"{proc}/{pid}/statm")
+    try:
+        return int(data.split()[1]) * PAGE_SIZE if data else None
+    except (IndexError, ValueError):
+        return None
+
+
 def read_io(pid: int, proc: str = PROC) -> tuple[int, int] | None:
     """Bytes the process made the storage layer read and write (``/proc/PID/io``,
     ``read_bytes``/``write_bytes``, as psutil's ``io_counters``); None when not readable
