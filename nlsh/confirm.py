@@ -19,7 +19,7 @@ from enum import Enum
 from rich.console import Console
 from rich.text import Text
 
-from nlsh.render.plan import plan_view
+from nlsh.render.plan import GROUP_ABOVE_STEPS, plan_view
 from nlsh.render.safe import printable
 from nlsh.stages import Plan
 
@@ -143,7 +143,8 @@ class TerminalConfirmer:
         return plan.narrowed_to(picked, summary=f"Close {names}")
 
     def confirm(self, plan: Plan) -> Plan | None:
-        pickable = plan.pickable
+        # A long plan is shown grouped, without numbers to pick from.
+        pickable = plan.pickable if len(plan.steps) <= GROUP_ABOVE_STEPS else ()
         self.console.print(plan_view(plan, numbered=bool(pickable)))
         prompt = (f"Go ahead? [y/N/?, or pick from 1-{len(pickable)}] " if pickable
                   else "Go ahead? [y/N/?] ")

@@ -118,10 +118,14 @@ def run(
     now is refused.
     """
     from nlsh.meaning import Request, read
+    from nlsh.system.processes import one_reading
 
-    requests = (Request(text, parse),) if parse is not None else read(text, understand)
-    responses = tuple(_respond_and_journal(request, ctx, confirmer, pinned or {})
-                      for request in requests)
+    # /proc is read once for the whole sentence: what it means, its plans and their
+    # checks see one process table (acting re-reads each target: execution.identity).
+    with one_reading():
+        requests = (Request(text, parse),) if parse is not None else read(text, understand)
+        responses = tuple(_respond_and_journal(request, ctx, confirmer, pinned or {})
+                          for request in requests)
     if len(responses) == 1:
         return responses[0]
     return compound(text, responses)

@@ -424,8 +424,12 @@ def test_files_vanishing_during_a_scan_are_left_out_without_a_traceback(
             entries = list(listing)
         for entry in entries[::2]:  # listed, then gone before it is looked at
             if entry.is_file(follow_symlinks=False):
-                os.unlink(entry.path)
-                vanished.append(entry.path)
+                if isinstance(path, int):  # listed through a descriptor: names only
+                    os.unlink(entry.name, dir_fd=path)
+                    vanished.append(os.readlink(f"/proc/self/fd/{path}") + "/" + entry.name)
+                else:
+                    os.unlink(entry.path)
+                    vanished.append(entry.path)
         return _Listing(entries)
 
     monkeypatch.setattr(os, "scandir", vanishing_scandir)

@@ -178,3 +178,27 @@ def test_only_bfq_and_cfq_honour_io_priorities(tmp_path: Path) -> None:
 def test_our_own_process_reads_back_as_itself() -> None:
     me = read_process(os.getpid())
     assert me is not None and me.ppid == os.getppid() and me.cmdline
+
+
+def test_one_reading_per_request_and_a_fresh_one_after_acting(sleepers: Sleepers) -> None:
+    """Within a request /proc is read once; acting reads live, and what the request reads
+    after acting (the next part of "kill A, then list …") is read again."""
+    from nlsh.context import Context
+    from nlsh.execution import execute
+    from nlsh.stages import Plan, Risk, Step
+    from nlsh.system.processes import one_reading
+
+    first = sleepers.spawn()
+    with one_reading():
+        seen = snapshot()
+        assert first.pid in seen
+        later = sleepers.spawn()
+        assert later.pid not in snapshot()  # the request's one reading
+        assert read_process(later.pid) is not None  # a pid asked for is read
+        plan = Plan(intent="process.kill", summary="kill", risk=Risk.MEDIUM, reversible=False,
+                    steps=(Step(action="kill", target=seen[first.pid].ref(), detail="k"),))
+        outcome = execute(plan, Context.from_environment(), text="kill")
+        assert outcome.results[0].status.value == "done"
+        first.wait(timeout=10)
+        after = snapshot()
+        assert first.pid not in after and later.pid in after

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Any
 
 from nlsh.context import Context
 from nlsh.stages import (
@@ -218,8 +217,8 @@ def _find_named(parse: Parse, ctx: Context, what: str) -> Targets | Reply:
     elif name is not None:
         found, description = list(named_processes(name, known_names).values()), ""
     else:
-        def owned(raw: Mapping[str, Any]) -> bool:
-            return bool(raw.get("username") == user)
+        def owned(info: ProcessInfo) -> bool:
+            return info.username == user
 
         found, description = list(snapshot(owned).values()), ""
     if name is not None:

@@ -15,11 +15,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import psutil
-
 from nlsh.context import Context
 from nlsh.registry import Inverse
 from nlsh.stages import FileRef, Parse, Plan, ProcessRef, Reply, Risk, Status, Step
+from nlsh.system import procfs
+from nlsh.system.processes import same_process
 
 _WHY_NOT = {
     "process.kill": "ended processes cannot be restarted by nlsh",
@@ -196,13 +196,8 @@ def _still_reversible(steps: list[Step]) -> tuple[list[Step], list[str]]:
                 notes.append(f"{target.path} is no longer in the Trash")
                 continue
         elif isinstance(target, ProcessRef):
-            try:
-                alive = abs(psutil.Process(target.pid).create_time() - target.create_time) < 0.01
-            except psutil.NoSuchProcess:
-                alive = False
-            except psutil.AccessDenied:
-                alive = True  # cannot tell; the executor checks identity again
-            if not alive:
+            stat = procfs.read_stat(target.pid)
+            if stat is None or not same_process(stat.create_time, target):
                 notes.append(f"{target.name} (pid {target.pid}) has exited")
                 continue
         kept.append(step)

@@ -99,7 +99,8 @@ def disk_largest(parse: Parse, ctx: Context) -> Answer | Reply:
             bar.update(f"Scanning {escape(label)}", completed=done, total=total)
 
         try:
-            scan = scan_space(path, keep_files=limit, progress=report)
+            scan = scan_space(path, keep_files=limit, progress=report, keep_children=limit,
+                              min_size=min_size)
         except OSError as error:
             return Reply(Status.NOTHING_TO_DO,
                          f"Cannot read {shown}: {error.strerror or error}")
@@ -109,7 +110,7 @@ def disk_largest(parse: Parse, ctx: Context) -> Answer | Reply:
 
 
 def largest_result(scan: SpaceScan, limit: int, min_size: int) -> dict[str, Any]:
-    children = [c for c in scan.children if c.bytes >= min_size]
+    children = [c for c in scan.children if c.bytes >= min_size]  # scan_space kept these
     files = [f for f in scan.largest_files if f.bytes >= min_size]
     return {
         "path": scan.root,
@@ -118,8 +119,8 @@ def largest_result(scan: SpaceScan, limit: int, min_size: int) -> dict[str, Any]
         "dirs": scan.dirs,
         "children": [{"name": c.name, "path": c.path, "kind": c.kind, "bytes": c.bytes,
                       "files": c.files} for c in children[:limit]],
-        "children_total": len(scan.children),
-        "children_matching": len(children),
+        "children_total": scan.children_total,
+        "children_matching": scan.children_matching,
         "largest_files": [{"path": f.path, "bytes": f.bytes} for f in files[:limit]],
         "limit": limit,
         "min_size": min_size,

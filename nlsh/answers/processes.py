@@ -18,7 +18,15 @@ from nlsh.actions.targets import Targets, find_targets, narrowed, plural
 from nlsh.context import Context
 from nlsh.journal.redact import redact_argv
 from nlsh.stages import Answer, Parse, Reply, Status
-from nlsh.system.processes import ProcessInfo, matches, sample_cpu, snapshot
+from nlsh.system import procfs
+from nlsh.system.processes import (
+    CpuWindow,
+    ProcessInfo,
+    matches,
+    memory_use,
+    read_process,
+    snapshot,
+)
 
 CPU_SAMPLE_SECONDS = 0.3
 DEFAULT_LIMIT = 10
@@ -47,18 +55,23 @@ def list_processes(parse: Parse, ctx: Context) -> Answer | Reply:
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         return Reply(Status.CLARIFY, f"How many processes? {limit!r} is not a count")
     user, name = parse.slot("user"), parse.slot("process")
+    # The CPU window opens before the table is read, so reading it overlaps the wait.
+    window = CpuWindow(procfs.pids()) if sort_by == "cpu" else None
+    operators = parse.operators
+    if (user is None and name is None and not operators.also and not operators.exclusions
+            and not operators.limits):
+        return _everyone(sort_by, limit, window)
     everything = snapshot()
     names = [name, *(v for s, v in parse.operators.also if s == "process")]
     rows = [p for p in everything.values()
             if (not isinstance(user, str) or p.username == user)
             and (not isinstance(name, str) or any(matches(p, str(n)) for n in names))]
-    operators = parse.operators
     if operators.exclusions or operators.limits:
         kept = narrowed(rows, "", [], None, operators)
         rows = list(kept.processes) if isinstance(kept, Targets) else []
     cpu: dict[int, float] = {}
-    if sort_by == "cpu":
-        cpu = sample_cpu((p.pid for p in rows), CPU_SAMPLE_SECONDS)
+    if window is not None:
+        cpu = window.usage(CPU_SAMPLE_SECONDS)
         rows = [p for p in rows if p.pid in cpu]  # those that ended while sampled are gone
         rows.sort(key=lambda p: (-cpu[p.pid], -(p.rss or 0)))
     else:
@@ -76,6 +89,40 @@ def list_processes(parse: Parse, ctx: Context) -> Answer | Reply:
         "cpu_sample_seconds": CPU_SAMPLE_SECONDS if sort_by == "cpu" else None,
         "matched": len(rows), "total_processes": len(everything),
         "memory_rss_total": sum(p.rss or 0 for p in rows),
+        "processes": [process_row(p, cpu.get(p.pid), total) for p in shown],
+    }
+    return Answer(kind="process_table", message=summary, result=result)
+
+
+def _everyone(sort_by: str, limit: int, window: CpuWindow | None) -> Answer:
+    """Every process ranked, reading only RSS (and CPU time) for all of them and the rest
+    only for the ``limit`` shown: a listing of 10,000 processes costs what ``ps`` costs."""
+    rss = memory_use()
+    cpu: dict[int, float] = {}
+    if window is not None:
+        cpu = window.usage(CPU_SAMPLE_SECONDS)
+        ranked = sorted((pid for pid in rss if pid in cpu),  # gone while sampled: left out
+                        key=lambda pid: (-cpu[pid], -rss[pid], pid))
+    else:
+        ranked = sorted(rss, key=lambda pid: (-rss[pid], pid))
+    shown: list[ProcessInfo] = []
+    for pid in ranked:
+        if len(shown) == limit:
+            break
+        info = read_process(pid)
+        if info is not None:  # ended since it was ranked
+            shown.append(info)
+    if window is None:
+        shown.sort(key=lambda p: (-(p.rss or 0), p.pid))  # as read now
+    total = psutil.virtual_memory().total
+    summary = (f"Top {len(shown)} of {plural(len(ranked), 'process')} by {sort_by}"
+               if ranked else "No processes")
+    result = {
+        "summary": summary, "sort_by": sort_by, "limit": limit,
+        "filters": {"user": None, "process": None},
+        "cpu_sample_seconds": CPU_SAMPLE_SECONDS if window is not None else None,
+        "matched": len(ranked), "total_processes": len(rss),
+        "memory_rss_total": sum(rss[pid] for pid in ranked),
         "processes": [process_row(p, cpu.get(p.pid), total) for p in shown],
     }
     return Answer(kind="process_table", message=summary, result=result)

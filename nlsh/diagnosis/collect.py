@@ -60,7 +60,9 @@ def take_snapshot(interval: float = SAMPLE_SECONDS, skip_pids: frozenset[int] = 
         home: the user's home, to tell which filesystem holds it.
     """
     first = _read(skip_pids)
-    run_queue = _average_run_queue(interval)
+    # The window opened when the first reading began: reading thousands of processes
+    # counts towards it rather than adding to it.
+    run_queue = _average_run_queue(first.monotonic + interval)
     second = _read(skip_pids)
     elapsed = max(second.monotonic - first.monotonic, 1e-3)
     cores = len(second.cpu) or 1
@@ -127,14 +129,19 @@ def _read(skip_pids: frozenset[int]) -> _Reading:
     )
 
 
-def _average_run_queue(interval: float) -> float | None:
+def _average_run_queue(deadline: float) -> float | None:
+    """The run queue looked at every ``RUN_QUEUE_POLL_SECONDS`` until ``deadline``
+    (monotonic), at least once."""
     looks: list[int] = []
-    deadline = time.monotonic() + interval
-    while (left := deadline - time.monotonic()) > 0:
-        time.sleep(min(RUN_QUEUE_POLL_SECONDS, left))
+    while True:
+        left = deadline - time.monotonic()
+        if left > 0:
+            time.sleep(min(RUN_QUEUE_POLL_SECONDS, left))
         running = procfs.procs_running()
         if running is not None:
             looks.append(max(running - 1, 0))  # not counting ourselves, reading it
+        if deadline - time.monotonic() <= 0:
+            break
     return round(sum(looks) / len(looks), 2) if looks else None
 
 

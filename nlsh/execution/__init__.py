@@ -14,14 +14,25 @@ run, and the outcome says it was interrupted. Nothing runs unless the journal ca
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
+
 from nlsh import capabilities
-from nlsh.context import Context
+from nlsh.context import Context, Progress, silent_progress
 from nlsh.errors import JournalError
 from nlsh.interrupts import deferred
 from nlsh.stages import Outcome, Plan, Step, StepResult, StepStatus
 
 
 def execute(plan: Plan, ctx: Context, text: str) -> Outcome:
+    """Run ``plan`` (see ``_execute``), reading every process live, never from the
+    request's process table."""
+    from nlsh.system.processes import live_reads
+
+    with live_reads():
+        return _execute(plan, ctx, text)
+
+
+def _execute(plan: Plan, ctx: Context, text: str) -> Outcome:
     """Run ``plan`` step by step; never raises for a failing step (it becomes FAILED).
 
     Nothing runs unless the journal takes the plan's first entry (JournalError, nothing
@@ -41,23 +52,27 @@ def execute(plan: Plan, ctx: Context, text: str) -> Outcome:
     interrupted = False
     stopped: str | None = None  # why the rest is not run
     follow_up: Plan | None = None
+    total = len(plan.steps)
     try:
-        for index, step in enumerate(plan.steps):
-            if not ctx.journal.record("step", request, index=index, phase="before",
-                                      step=step.to_json()):
-                results.append(StepResult(step, StepStatus.FAILED, _UNJOURNALED))
-                stopped = _UNJOURNALED
-                break
-            # The step in flight finishes and is journaled; an interrupt meanwhile takes
-            # effect right after it (a signal sent, a file moved, then the record).
-            with deferred():
-                result = _perform(step, ctx)
-                results.append(result)
-                written = _record_after(ctx, request, index, result)
-                after_written = len(results)
-            if not written:
-                stopped = _UNJOURNALED
-                break
+        with _progress(plan, ctx) as progress:
+            for index, step in enumerate(plan.steps):
+                if not ctx.journal.record("step", request, index=index, phase="before",
+                                          step=step.to_json()):
+                    results.append(StepResult(step, StepStatus.FAILED, _UNJOURNALED))
+                    stopped = _UNJOURNALED
+                    break
+                # The step in flight finishes and is journaled; an interrupt meanwhile takes
+                # effect right after it (a signal sent, a file moved, then the record).
+                with deferred():
+                    result = _perform(step, ctx)
+                    results.append(result)
+                    written = _record_after(ctx, request, index, result)
+                    after_written = len(results)
+                if not written:
+                    stopped = _UNJOURNALED
+                    break
+                progress.update(f"{plan.summary}: step {index + 1} of {total}",
+                                completed=index + 1, total=total)
         if stopped is None:
             results, follow_up = _settle(results, ctx, request)
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM (nlsh.interrupts): stop here
@@ -68,6 +83,15 @@ def execute(plan: Plan, ctx: Context, text: str) -> Outcome:
 
 
 _UNJOURNALED = "not run: the journal cannot be written"
+
+# A plan this long shows its progress step by step (a bar on a terminal).
+PROGRESS_FROM_STEPS = 20
+
+
+def _progress(plan: Plan, ctx: Context) -> AbstractContextManager[Progress]:
+    if len(plan.steps) < PROGRESS_FROM_STEPS:
+        return silent_progress(plan.summary)
+    return ctx.progress(plan.summary)
 
 
 def _record_after(ctx: Context, request: str, index: int, result: StepResult) -> bool:

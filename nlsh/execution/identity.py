@@ -13,7 +13,8 @@ import psutil
 from nlsh.context import Context
 from nlsh.journal.redact import redact_argv
 from nlsh.stages import ProcessRef
-from nlsh.system.processes import ProcessInfo, read_info, same_process, thread_group
+from nlsh.system import procfs
+from nlsh.system.processes import ProcessInfo, read_live, same_process, thread_group
 
 
 class Changed(Exception):
@@ -24,14 +25,17 @@ def pin(ref: ProcessRef) -> psutil.Process:
     """The live process ``ref`` names; ``Changed`` when it exited or its pid was reused."""
     try:
         process = psutil.Process(ref.pid)
-        created = process.create_time()
-        zombie = process.status() == psutil.STATUS_ZOMBIE
     except psutil.NoSuchProcess:  # a ZombieProcess too
         raise Changed(f"pid {ref.pid} had already exited") from None
     except psutil.AccessDenied:
         raise Changed(f"pid {ref.pid} cannot be checked to be the same process; "
                       "left alone") from None
-    if not same_process(created, ref):
+    # The creation time as the plan read it (nlsh.system.procfs: one boot time per run).
+    stat = procfs.read_stat(ref.pid)
+    if stat is None:
+        raise Changed(f"pid {ref.pid} had already exited")
+    zombie = stat.status == psutil.STATUS_ZOMBIE
+    if not same_process(stat.create_time, ref):
         raise Changed(f"pid {ref.pid} is no longer the same process (it was {ref.name}); "
                       "left alone") from None
     group = thread_group(ref.pid)
@@ -48,7 +52,7 @@ def pin_to_act(ref: ProcessRef, ctx: Context) -> psutil.Process:
     from nlsh.policy.processes import lineage, protection_reason
 
     process = pin(ref)
-    info = read_info(process)
+    info = read_live(process.pid)
     if info is None:
         raise Changed(f"pid {ref.pid} had already exited")
     change = program_change(ref, info)

@@ -1139,18 +1139,16 @@ def _carries_meaning(word: str, own: frozenset[str], changes: bool) -> bool:
 
 
 def _is_live_program(name: str) -> bool:
-    from nlsh.system.processes import snapshot
+    from nlsh.system.processes import live_names
 
-    return any(name in p.names for p in snapshot().values())
+    return name in live_names()
 
 
 def _is_live_name(word: str) -> bool:
     """Whether a running program or a user has exactly this name (then it is a named thing)."""
-    from nlsh.system.processes import snapshot, user_exists
+    from nlsh.system.processes import live_names, user_exists
 
-    if user_exists(word):
-        return True
-    return any(word in p.names for p in snapshot().values())
+    return user_exists(word) or word in live_names()
 
 
 def _not_understood(work: _Work, spans: list[tuple[int, int]]) -> Reply:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from nlsh.system.processes import ProcessInfo
+from nlsh.system.processes import ProcessInfo, per_reading
 
 _CONTAINER_ID = re.compile(r"(?P<runtime>cri-containerd|docker|libpod|crio)[-/]"
                            r"(?P<id>[0-9a-f]{12,64})")
@@ -65,7 +65,12 @@ class Manager:
 
 
 def cgroup_path(pid: int) -> str | None:
-    """The process's cgroup: the unified (v2) path, else the systemd (v1) one."""
+    """The process's cgroup: the unified (v2) path, else the systemd (v1) one (read once per
+    request)."""
+    return per_reading("cgroup", pid, _read_cgroup_path)
+
+
+def _read_cgroup_path(pid: int) -> str | None:
     try:
         lines = Path(f"/proc/{pid}/cgroup").read_text().splitlines()
     except OSError:

@@ -3,38 +3,53 @@
 Every read tolerates a process that ends, turns into a zombie or refuses access while
 it is being read: such a process is left out (ended) or keeps ``None`` for the fields
 that could not be read. How processes are named and matched is in ``names.py``.
+
+Reads go straight to ``/proc`` (``procfs.py``, psutil's values at a fraction of its
+cost). Inside ``one_reading()`` (one request: its meaning, plan and policy checks) each
+file is read once: what names a program for every process, the owner and RSS only for
+the processes a request keeps, a pid asked for once. ``live_reads()`` (acting) and code
+outside a request always read now.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
+import functools
 import pwd
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import psutil
 
 from nlsh.journal.redact import redact_argv
 from nlsh.stages import ProcessRef
+from nlsh.system import procfs
 from nlsh.system.names import app_name_of, names_match, names_of, wanted_names
+
+T = TypeVar("T")
 
 # Creation times count clock ticks (10 ms) since boot: the same process always reads the
 # same; half a tick absorbs float rounding only.
 SAME_PROCESS_TOLERANCE = 0.005
 
 __all__ = [
+    "CpuWindow",
     "ProcessInfo",
     "ancestor_pids",
     "children_first",
+    "live_names",
+    "live_reads",
     "matches",
+    "memory_use",
     "named_processes",
+    "one_reading",
+    "per_reading",
     "process_of_pid",
     "process_ref_from_json",
-    "raw_processes",
-    "read_info",
+    "read_live",
     "read_process",
     "same_process",
     "sample_cpu",
@@ -44,9 +59,6 @@ __all__ = [
     "user_name",
     "uss_of",
 ]
-
-_ATTRS = ("pid", "ppid", "name", "exe", "cmdline", "username", "create_time", "status",
-          "memory_info")
 
 @dataclass(frozen=True)
 class ProcessInfo:
@@ -74,7 +86,7 @@ class ProcessInfo:
     def is_stopped(self) -> bool:
         return self.status == psutil.STATUS_STOPPED
 
-    @property
+    @functools.cached_property
     def names(self) -> frozenset[str]:
         return names_of(self.name, self.exe, self.cmdline)
 
@@ -97,38 +109,37 @@ def matches(info: ProcessInfo, wanted: str) -> bool:
     return names_match(info.names, wanted)
 
 
-def _info(raw: Mapping[str, Any]) -> ProcessInfo | None:
-    create_time = raw.get("create_time")
-    if create_time is None:
-        return None  # without a creation time its identity cannot be pinned
-    memory = raw.get("memory_info")
-    return ProcessInfo(
-        pid=int(raw["pid"]),
-        ppid=raw.get("ppid"),
-        name=raw.get("name") or "?",
-        exe=raw.get("exe") or None,
-        cmdline=tuple(raw.get("cmdline") or ()),
-        username=raw.get("username"),
-        create_time=float(create_time),
-        status=raw.get("status"),
-        rss=getattr(memory, "rss", None),
-    )
-
-
-def read_info(process: psutil.Process) -> ProcessInfo | None:
-    """``process`` read now; None when it has ended."""
-    try:
-        return _info(process.as_dict(attrs=list(_ATTRS), ad_value=None))
-    except psutil.NoSuchProcess:
+def read_live(pid: int) -> ProcessInfo | None:
+    """The process with ``pid`` read from ``/proc`` now, never from a request's reading;
+    None when there is none (or it ended while being read)."""
+    if pid <= 0:
         return None
+    stat = procfs.read_stat(pid)
+    argv = procfs.cmdline(pid) if stat is not None else None
+    if stat is None or argv is None:
+        return None  # none, or ended meanwhile
+    return _completed(stat, argv, procfs.exe(pid, argv))
+
+
+def _completed(stat: procfs.Stat, argv: tuple[str, ...], exe: str | None) -> ProcessInfo | None:
+    """The whole ``ProcessInfo`` once stat, command line and executable are read."""
+    status = procfs.read_status(stat.pid)
+    if status is None:
+        return None
+    uid = status.real_uid
+    return ProcessInfo(pid=stat.pid, ppid=stat.ppid, name=procfs.full_name(stat.comm, argv),
+                       exe=exe, cmdline=argv,
+                       username=procfs.user_of(uid) if uid is not None else None,
+                       create_time=stat.create_time, status=stat.status, rss=status.rss)
 
 
 def read_process(pid: int) -> ProcessInfo | None:
-    """The process with ``pid`` now; None when there is none."""
-    try:
-        return read_info(psutil.Process(pid))
-    except (psutil.NoSuchProcess, ValueError):  # ValueError: a negative pid
-        return None
+    """The process with ``pid``; None when there is none.
+
+    Within ``one_reading()`` (one request) each pid is read once; otherwise now.
+    """
+    table = _READING.get()
+    return read_live(pid) if table is None else table.process(pid)
 
 
 def thread_group(pid: int, proc: str = "/proc") -> int | None:
@@ -138,116 +149,251 @@ def thread_group(pid: int, proc: str = "/proc") -> int | None:
     process: a thread id must be checked and shown as the process it belongs to.
     None when ``pid`` does not exist (or its status cannot be read).
     """
-    try:
-        with open(f"{proc}/{int(pid)}/status", encoding="utf-8", errors="replace") as handle:
-            for line in handle:
-                if line.startswith("Tgid:"):
-                    return int(line.split()[1])
-    except (OSError, ValueError):
-        return None
-    return None
-
-
-# What telling processes apart by name or owner needs: cheap to read for every process.
-_NAMING_ATTRS = ["name", "exe", "cmdline", "username"]
+    table = _READING.get()
+    if table is None or proc != procfs.PROC:
+        return procfs.thread_group_of(int(pid), proc)
+    return table.group(int(pid))
 
 
 @dataclass(frozen=True)
-class RawProcess:
-    """The few /proc fields that tell programs apart, read without psutil (fast)."""
+class Naming:
+    """What tells one process's program apart (``stat``, command line, executable): read
+    for every process to find a name; the owner and RSS (``status``) only for candidates."""
 
-    pid: int
-    comm: str
+    stat: procfs.Stat
     cmdline: tuple[str, ...]
     exe: str | None
 
-    @property
+    @functools.cached_property
+    def names(self) -> frozenset[str]:
+        return names_of(procfs.full_name(self.stat.comm, self.cmdline), self.exe, self.cmdline)
+
+    @functools.cached_property
     def text(self) -> str:
-        return " ".join((self.comm, self.exe or "", *self.cmdline)).lower()
+        return " ".join((self.stat.comm, self.exe or "", *self.cmdline)).lower()
+
+    def completed(self) -> ProcessInfo | None:
+        info = _completed(self.stat, self.cmdline, self.exe)
+        if info is not None and "names" in self.__dict__:
+            # The same name, executable and command line: its names are these (a cached
+            # property, computed once per process rather than once per reader).
+            info.__dict__["names"] = self.names
+        return info
 
 
-def raw_processes(proc: str = "/proc") -> list[RawProcess]:
-    """Every process's comm, command line and executable, straight from ``/proc``.
-
-    A fifth of what psutil takes for the same fields; used to find candidates, which are
-    then read properly (psutil) before anything is decided about them.
-    """
-    found: list[RawProcess] = []
-    try:
-        entries = os.scandir(proc)
-    except OSError:
-        return found
-    with entries:
-        for entry in entries:
-            if not entry.name.isdigit():
-                continue
-            base = f"{proc}/{entry.name}"
-            try:
-                with open(f"{base}/comm", "rb") as handle:
-                    comm = handle.read().decode("utf-8", "replace").rstrip("\n")
-                with open(f"{base}/cmdline", "rb") as handle:
-                    argv = handle.read().decode("utf-8", "replace")
-            except OSError:
-                continue
-            try:
-                exe: str | None = os.readlink(f"{base}/exe")
-            except OSError:
-                exe = None
-            found.append(RawProcess(int(entry.name), comm,
-                                    tuple(argv.rstrip("\0").split("\0")) if argv else (), exe))
+def _read_naming() -> list[Naming]:
+    found: list[Naming] = []
+    for pid in procfs.pids():
+        stat = procfs.read_stat(pid)
+        argv = procfs.cmdline(pid) if stat is not None else None
+        if stat is not None and argv is not None:
+            found.append(Naming(stat, argv, procfs.exe(pid, argv)))
     return found
 
 
 def named_processes(wanted: str, seen: set[str] | None = None) -> dict[int, ProcessInfo]:
     """The processes that are the program ``wanted`` (``names.names_match``).
 
-    Only processes whose comm, command line or executable contains one of the names
+    Only processes whose name, command line or executable contains one of the names
     ``wanted`` stands for can match (every name a process is known by is a piece of
     those), so only they are read in full. ``seen`` collects every name looked at.
     """
+    table = _READING.get()
     needles = [n for word in wanted.split() for n in wanted_names(word)]
     found: dict[int, ProcessInfo] = {}
-    for raw in raw_processes():
+    for naming in table.naming() if table is not None else _read_naming():
         if seen is not None:
-            seen.update(names_of(raw.comm, raw.exe, raw.cmdline))
-        if not any(needle in raw.text for needle in needles):
+            seen.update(naming.names)
+        if not any(needle in naming.text for needle in needles):
             continue
-        info = read_process(raw.pid)
+        info = table.complete(naming) if table is not None else naming.completed()
         if info is not None and matches(info, wanted):
             found[info.pid] = info
     return found
 
 
-def snapshot(keep: Callable[[Mapping[str, Any]], bool] | None = None) -> dict[int, ProcessInfo]:
+def snapshot(keep: Callable[[ProcessInfo], bool] | None = None) -> dict[int, ProcessInfo]:
     """Every process readable now, by pid; processes that end meanwhile are left out.
 
-    ``keep`` sees each process's name, exe, cmdline and username first, so a search for
-    one program reads everything else only for the processes that may be it.
+    Within ``one_reading()`` /proc is read once for the whole request. ``keep`` selects.
     """
+    table = _READING.get()
+    everything = table.everything() if table is not None else _read_everything()
+    if keep is None:
+        return dict(everything)
+    return {pid: info for pid, info in everything.items() if keep(info)}
+
+
+def memory_use() -> dict[int, int]:
+    """The RSS of every process (exact, one small file each): what ranking processes by
+    memory needs, before reading in full only the few that are shown."""
+    found: dict[int, int] = {}
+    for pid in procfs.pids():
+        rss = procfs.read_rss(pid)
+        if rss is not None:
+            found[pid] = rss
+    return found
+
+
+def _read_everything() -> dict[int, ProcessInfo]:
     found: dict[int, ProcessInfo] = {}
-    for process in psutil.process_iter(_NAMING_ATTRS if keep else None, ad_value=None):
-        if keep is not None and not keep(process.info):
-            continue
-        info = read_info(process)
+    for entry in _read_naming():
+        info = entry.completed()
         if info is not None:
             found[info.pid] = info
     return found
 
 
+class Reading:
+    """One request's view of the process table: each process read at most once.
+
+    Planning and checking a plan see the same processes; acting never uses it (the
+    executor re-reads every target right before acting: ``identity.pin_to_act``).
+    """
+
+    def __init__(self) -> None:
+        self._everything: dict[int, ProcessInfo] | None = None
+        self._one: dict[int, ProcessInfo | None] = {}
+        self._groups: dict[int, int | None] = {}
+        self._facts: dict[tuple[str, int], object] = {}
+        self._names: frozenset[str] | None = None
+        self._naming: list[Naming] | None = None
+        self._listed: set[int] = set()
+
+    def fact(self, kind: str, pid: int, read: Callable[[int], T]) -> T:
+        """``read(pid)``, read once in this request (a process's cgroup, …)."""
+        key = (kind, pid)
+        if key not in self._facts:
+            self._facts[key] = read(pid)
+        return self._facts[key]  # type: ignore[return-value]
+
+    def names(self) -> frozenset[str]:
+        """Every name any process is known by (``ProcessInfo.names``)."""
+        if self._names is None:
+            self._names = frozenset(n for p in self.naming() for n in p.names)
+        return self._names
+
+    def naming(self) -> list[Naming]:
+        """What tells each process's program apart, read once."""
+        if self._naming is None:
+            self._naming = _read_naming()
+            self._listed = {n.stat.pid for n in self._naming}
+        return self._naming
+
+    def complete(self, naming: Naming) -> ProcessInfo | None:
+        """The whole process ``naming`` began, read once (``status`` added)."""
+        pid = naming.stat.pid
+        if pid not in self._one:
+            self._one[pid] = naming.completed()
+        return self._one[pid]
+
+    def forget(self) -> None:
+        """Drop everything read (the system was just changed)."""
+        self._everything = None
+        self._one.clear()
+        self._groups.clear()
+        self._facts.clear()
+        self._names = None
+        self._naming = None
+        self._listed = set()
+
+    def everything(self) -> dict[int, ProcessInfo]:
+        if self._everything is None:
+            everything: dict[int, ProcessInfo] = {}
+            for naming in self.naming():
+                info = self.complete(naming)
+                if info is not None:
+                    everything[info.pid] = info
+            self._everything = everything
+        return self._everything
+
+    def process(self, pid: int) -> ProcessInfo | None:
+        if pid not in self._one:
+            self._one[pid] = read_live(pid)
+        return self._one[pid]
+
+    def group(self, pid: int) -> int | None:
+        if pid not in self._groups:
+            if pid in self._listed:
+                self._groups[pid] = pid  # listed in /proc: a process, not a thread
+            else:
+                self._groups[pid] = procfs.thread_group_of(pid)
+        return self._groups[pid]
+
+
+_READING: ContextVar[Reading | None] = ContextVar("nlsh_process_reading", default=None)
+
+
+def per_reading(kind: str, pid: int, read: Callable[[int], T]) -> T:
+    """``read(pid)``, read once per request inside ``one_reading()``; now outside it."""
+    table = _READING.get()
+    return read(pid) if table is None else table.fact(kind, pid, read)
+
+
+def live_names() -> frozenset[str]:
+    """Every name a running process is known by (once per request in ``one_reading()``)."""
+    table = _READING.get()
+    if table is None:
+        return frozenset(n for p in _read_everything().values() for n in p.names)
+    return table.names()
+
+
+@contextmanager
+def one_reading() -> Iterator[None]:
+    """Read /proc once for everything inside (one request's understanding and planning)."""
+    token = _READING.set(Reading())
+    try:
+        yield
+    finally:
+        _READING.reset(token)
+
+
+@contextmanager
+def live_reads() -> Iterator[None]:
+    """Every read inside goes to /proc now (acting on a plan); afterwards the request's
+    reading starts again, since what was acted on has changed."""
+    outer = _READING.get()
+    token = _READING.set(None)
+    try:
+        yield
+    finally:
+        _READING.reset(token)
+        if outer is not None:
+            outer.forget()
+
+
+class CpuWindow:
+    """One CPU sampling window shared by many processes: opened by reading each one's CPU
+    time, closed by reading it again. Each process's own interval is timed, so a long
+    pass over /proc does not skew the figures."""
+
+    def __init__(self, pids: Iterable[int]) -> None:
+        self.opened = time.monotonic()
+        self._first: dict[int, tuple[procfs.Stat, float]] = {}
+        for pid in pids:
+            stat = procfs.read_stat(pid)
+            if stat is not None:
+                self._first[pid] = (stat, time.monotonic())
+
+    def usage(self, seconds: float) -> dict[int, float]:
+        """Percent of one core each process used (as top shows it), at least ``seconds``
+        after the window opened; a process that ended or whose pid was reused is left out."""
+        left = seconds - (time.monotonic() - self.opened)
+        if left > 0:
+            time.sleep(left)
+        usage: dict[int, float] = {}
+        for pid, (before, read_at) in self._first.items():
+            after = procfs.read_stat(pid)
+            if after is None or after.start_ticks != before.start_ticks:
+                continue
+            elapsed = max(time.monotonic() - read_at, 1e-3)
+            usage[pid] = round((after.cpu_seconds - before.cpu_seconds) / elapsed * 100, 1)
+        return usage
+
+
 def sample_cpu(pids: Iterable[int], seconds: float) -> dict[int, float]:
-    """CPU use of each process over ``seconds`` (percent of one core, as top shows it)."""
-    processes: dict[int, psutil.Process] = {}
-    for pid in pids:
-        with contextlib.suppress(psutil.Error):
-            process = psutil.Process(pid)
-            process.cpu_percent(None)  # the first call only starts the measurement
-            processes[pid] = process
-    time.sleep(seconds)
-    usage: dict[int, float] = {}
-    for pid, process in processes.items():
-        with contextlib.suppress(psutil.Error):
-            usage[pid] = process.cpu_percent(None)
-    return usage
+    """CPU use of each process over one window of ``seconds`` shared by all of them."""
+    return CpuWindow(pids).usage(seconds)
 
 
 def uss_of(pid: int) -> int | None:
@@ -263,10 +409,10 @@ def ancestor_pids(pid: int) -> list[int]:
     chain: list[int] = []
     current = pid
     while current > 1:
-        try:
-            current = psutil.Process(current).ppid()
-        except psutil.Error:
+        stat = procfs.read_stat(current)
+        if stat is None:
             break
+        current = stat.ppid
         if current <= 0 or current in chain:
             break
         chain.append(current)

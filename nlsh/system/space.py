@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 # Unreadable folders remembered by path (the rest are only counted).
 KEEP_UNREADABLE = 20
+_DIRECTORY_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 # How often (in entries) the walk reports progress.
 PROGRESS_EVERY = 5000
 
@@ -36,6 +37,10 @@ class SpaceEntry:
     bytes: int
     files: int = 0
 
+    def __lt__(self, other: SpaceEntry) -> bool:
+        """Less: a worse candidate for "largest" (fewer bytes, then a later name)."""
+        return (self.bytes, other.name) < (other.bytes, self.name)
+
 
 @dataclass(frozen=True)
 class LargeFile:
@@ -45,11 +50,15 @@ class LargeFile:
 
 @dataclass(frozen=True)
 class SpaceScan:
+    """``children``: the largest immediate children (at least ``min_size``), largest first."""
+
     root: str
     total_bytes: int
     files: int
     dirs: int
     children: tuple[SpaceEntry, ...]
+    children_total: int
+    children_matching: int
     largest_files: tuple[LargeFile, ...]
     unreadable: int
     vanished: int
@@ -71,66 +80,83 @@ class _Tally:
     entries: int = 0
 
 
-def scan_space(root: str, keep_files: int = 10,
-               progress: ReportProgress | None = None) -> SpaceScan:
-    """Walk the folder ``root`` (an existing directory, already resolved).
+def scan_space(root: str, keep_files: int = 10, progress: ReportProgress | None = None,
+               keep_children: int | None = None, min_size: int = 0) -> SpaceScan:
+    """Walk the folder ``root`` (an existing directory, already resolved), streaming: only
+    the largest children and files are kept, so a million entries cost no more memory than
+    a few.
 
     Args:
         keep_files: how many of the largest individual files to keep.
         progress: called as ``progress(folder, children_done, children_total)``.
+        keep_children: how many of the largest immediate children to keep (None: all).
+        min_size: children smaller than this are counted, not kept.
 
     Raises:
         OSError: ``root`` itself cannot be read.
     """
     top = os.stat(root)
     device = top.st_dev
-    with os.scandir(root) as listing:
-        children = sorted(listing, key=lambda e: e.name)
     tally = _Tally(bytes=top.st_blocks * 512, dirs=1)
-    summaries: list[SpaceEntry] = []
-    for done, entry in enumerate(children):
+    kept: list[SpaceEntry] = []  # a min-heap when keep_children is set
+    total = matching = 0
+    # Names only (not DirEntry objects), sorted: a stable walk order, so the same name of a
+    # hard-linked file is the one that counts it every time.
+    names = sorted(os.listdir(root))
+    for done, name in enumerate(names):
+        path = os.path.join(root, name)
         if progress is not None:
-            progress(entry.path, done, len(children))
+            progress(path, done, len(names))
         before_bytes, before_files = tally.bytes, tally.files
-        kind = _count(entry, device, tally, keep_files, progress, (done, len(children)))
+        kind = _count(path, device, tally, keep_files, progress, (done, len(names)))
         if kind is None:
             continue
-        summaries.append(SpaceEntry(name=entry.name, path=entry.path, kind=kind,
-                                    bytes=tally.bytes - before_bytes,
-                                    files=tally.files - before_files))
+        total += 1
+        summary = SpaceEntry(name=name, path=path, kind=kind,
+                             bytes=tally.bytes - before_bytes, files=tally.files - before_files)
+        if summary.bytes < min_size:
+            continue
+        matching += 1
+        if keep_children is None:
+            kept.append(summary)
+        elif len(kept) < keep_children:
+            heapq.heappush(kept, summary)
+        elif kept and kept[0] < summary:
+            heapq.heapreplace(kept, summary)
     if progress is not None:
-        progress(root, len(children), len(children))
-    summaries.sort(key=lambda s: (-s.bytes, s.name))
+        progress(root, len(names), len(names))
     largest = tuple(LargeFile(path, size) for size, path in
                     sorted(tally.largest, key=lambda item: (-item[0], item[1])))
     return SpaceScan(root=root, total_bytes=tally.bytes, files=tally.files, dirs=tally.dirs,
-                     children=tuple(summaries), largest_files=largest,
+                     children=tuple(sorted(kept, key=lambda c: (-c.bytes, c.name))),
+                     children_total=total, children_matching=matching,
+                     largest_files=largest,
                      unreadable=tally.unreadable, vanished=tally.vanished,
                      unreadable_paths=tuple(tally.unreadable_paths),
                      mounts_skipped=tuple(tally.mounts))
 
 
-def _count(entry: os.DirEntry[str], device: int, tally: _Tally, keep_files: int,
+def _count(path: str, device: int, tally: _Tally, keep_files: int,
            progress: ReportProgress | None, position: tuple[int, int]) -> str | None:
-    """Add ``entry`` (and, for a folder, everything under it) to ``tally``; its kind."""
+    """Add ``path`` (and, for a folder, everything under it) to ``tally``; its kind."""
     try:
-        info = entry.stat(follow_symlinks=False)
+        info = os.lstat(path)
     except FileNotFoundError:
         tally.vanished += 1
         return None
     except OSError:
-        _unreadable(tally, entry.path)
+        _unreadable(tally, path)
         return None
     mode = info.st_mode
     if stat.S_ISDIR(mode):
         if info.st_dev != device:
-            tally.mounts.append(entry.path)
+            tally.mounts.append(path)
             return "mount"
         tally.bytes += info.st_blocks * 512
         tally.dirs += 1
-        _walk(entry.path, device, tally, keep_files, progress, position)
+        _walk(path, device, tally, keep_files, progress, position)
         return "dir"
-    _add_file(entry.path, info, tally, keep_files)
+    _add_file(path, info, tally, keep_files)
     if stat.S_ISLNK(mode):
         return "symlink"
     return "file" if stat.S_ISREG(mode) else "other"
@@ -138,39 +164,72 @@ def _count(entry: os.DirEntry[str], device: int, tally: _Tally, keep_files: int,
 
 def _walk(folder: str, device: int, tally: _Tally, keep_files: int,
           progress: ReportProgress | None, position: tuple[int, int]) -> None:
+    """Everything under ``folder``, streamed: one folder's listing at a time, never a list
+    of paths (a million files cost what ``du`` costs, in time and in memory).
+
+    The loop is written for speed (it runs once per file): locals, and the common file
+    (one link, smaller than the largest kept) counted without a call.
+    """
     pending = [folder]
+    largest = tally.largest
+    is_dir, is_reg = stat.S_ISDIR, stat.S_ISREG
     while pending:
         current = pending.pop()
+        # Listed through a descriptor, each entry is looked at relative to it (fstatat),
+        # as du does: no path walked again per file. A folder swapped for a link is not
+        # followed (O_NOFOLLOW).
         try:
-            with os.scandir(current) as listing:
-                entries = list(listing)
+            fd = os.open(current, _DIRECTORY_FLAGS)
         except FileNotFoundError:
             tally.vanished += 1
             continue
         except OSError:
             _unreadable(tally, current)
             continue
-        for entry in entries:
-            tally.entries += 1
-            if progress is not None and tally.entries % PROGRESS_EVERY == 0:
-                progress(current, *position)
-            try:
-                info = entry.stat(follow_symlinks=False)
-            except FileNotFoundError:
-                tally.vanished += 1
-                continue
-            except OSError:
-                _unreadable(tally, entry.path)
-                continue
-            if stat.S_ISDIR(info.st_mode):
-                if info.st_dev != device:
-                    tally.mounts.append(entry.path)
-                    continue
-                tally.bytes += info.st_blocks * 512
-                tally.dirs += 1
-                pending.append(entry.path)
-            else:
-                _add_file(entry.path, info, tally, keep_files)
+        try:
+            listing = os.scandir(fd)
+        except OSError:
+            os.close(fd)
+            _unreadable(tally, current)
+            continue
+        prefix = current + "/"
+        size_sum = files = seen = 0
+        try:
+            with listing as entries:
+                for entry in entries:
+                    seen += 1
+                    try:
+                        info = entry.stat(follow_symlinks=False)
+                    except FileNotFoundError:
+                        tally.vanished += 1
+                        continue
+                    except OSError:
+                        _unreadable(tally, prefix + entry.name)
+                        continue
+                    mode = info.st_mode
+                    if is_dir(mode):
+                        if info.st_dev != device:
+                            tally.mounts.append(prefix + entry.name)
+                            continue
+                        size_sum += info.st_blocks * 512
+                        tally.dirs += 1
+                        pending.append(prefix + entry.name)
+                    elif info.st_nlink > 1 or (
+                            keep_files > 0 and is_reg(mode)
+                            and (len(largest) < keep_files
+                                 or info.st_blocks * 512 > largest[0][0])):
+                        _add_file(prefix + entry.name, info, tally, keep_files)
+                    else:
+                        size_sum += info.st_blocks * 512
+                        files += 1
+        finally:
+            os.close(fd)
+        tally.bytes += size_sum
+        tally.files += files
+        before = tally.entries
+        tally.entries += seen
+        if progress is not None and tally.entries // PROGRESS_EVERY != before // PROGRESS_EVERY:
+            progress(current, *position)
 
 
 def _add_file(path: str, info: os.stat_result, tally: _Tally, keep_files: int) -> None:

@@ -42,6 +42,10 @@ class Keep(StrEnum):
 
 
 def is_lock_name(name: str) -> bool:
+    lowered = name.lower()
+    if "l" not in lowered or ("lock" not in lowered and not lowered.endswith(".lck")
+                              and not lowered.startswith("singleton")):
+        return False  # most names: no regular expression needed
     return bool(_LOCK_NAME.search(name))
 
 
@@ -64,12 +68,17 @@ class TreeRules:
 
         ``device`` is the cleaner root's filesystem: anything on another one is a mount.
         """
+        return self.keep_named(os.path.basename(path), path, info, device)
+
+    def keep_named(self, name: str, path: str, info: os.stat_result,
+                   device: int) -> Keep | None:
+        """``keep`` when the entry's own name is known already (a walk has it)."""
         mode = info.st_mode
-        if os.path.basename(path) in PROTECTED_NAMES:
+        if name in PROTECTED_NAMES:
             return Keep.PROTECTED
-        if path in self.mounts or info.st_dev != device:
+        if info.st_dev != device or path in self.mounts:
             return Keep.MOUNT
-        if (info.st_dev, info.st_ino) in self.excluded:
+        if self.excluded and (info.st_dev, info.st_ino) in self.excluded:
             return Keep.EXCLUDED
         if info.st_uid != self.uid:
             return Keep.OTHER_OWNER
@@ -77,9 +86,10 @@ class TreeRules:
             return None
         if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
             return Keep.SPECIAL
-        if is_lock_name(os.path.basename(path)):
+        if is_lock_name(name):
             return Keep.LOCK
-        if stat.S_ISREG(mode) and (info.st_dev, info.st_ino) in self.open_files:
+        if (self.open_files and stat.S_ISREG(mode)
+                and (info.st_dev, info.st_ino) in self.open_files):
             return Keep.IN_USE
         if self.modified_before is not None and info.st_mtime >= self.modified_before:
             return Keep.RECENT
@@ -156,9 +166,10 @@ def measure(path: str, rules: TreeRules, device: int) -> TreeSize:
 
 
 def _visit(path: str, info: os.stat_result, rules: TreeRules, device: int, tally: _Tally,
-           depth: int) -> bool:
+           depth: int, name: str | None = None) -> bool:
     tally.newest = max(tally.newest, info.st_mtime)
-    reason = rules.keep(path, info, device)
+    reason = rules.keep_named(os.path.basename(path) if name is None else name, path, info,
+                              device)
     if reason is None and depth > MAX_DEPTH:
         reason = Keep.TOO_DEEP
     if reason is not None:
@@ -167,23 +178,65 @@ def _visit(path: str, info: os.stat_result, rules: TreeRules, device: int, tally
     if not stat.S_ISDIR(info.st_mode):
         tally.add(info)
         return True
-    whole = True
-    try:
-        with os.scandir(path) as listing:
-            children = list(listing)
-    except OSError:
-        tally.kept[Keep.UNREADABLE] += 1
+    children = _listed(path, tally)
+    if children is None:
         return False
-    for child in children:
-        try:
-            child_info = child.stat(follow_symlinks=False)
-        except FileNotFoundError:
-            continue
-        except OSError:
-            tally.kept[Keep.UNREADABLE] += 1
+    whole = True
+    keep, is_dir, too_deep = rules.keep_named, stat.S_ISDIR, depth + 1 > MAX_DEPTH
+    prefix = path + "/"
+    for name, child_info in children:
+        if child_info is None:
             whole = False
             continue
-        whole = _visit(child.path, child_info, rules, device, tally, depth + 1) and whole
+        if is_dir(child_info.st_mode):
+            whole = _visit(prefix + name, child_info, rules, device, tally, depth + 1,
+                           name) and whole
+            continue
+        # A file, link or other entry, counted here: the walk's hot path (once per file).
+        if child_info.st_mtime > tally.newest:
+            tally.newest = child_info.st_mtime
+        reason = keep(name, prefix + name, child_info, device)
+        if reason is None and too_deep:
+            reason = Keep.TOO_DEEP
+        if reason is not None:
+            tally.kept[reason] += 1
+            whole = False
+        elif child_info.st_nlink <= 1:  # Tally.add, inlined for the common file
+            tally.entries += 1
+            tally.bytes += child_info.st_blocks * 512
+        else:
+            tally.add(child_info)
     if whole:
         tally.add(info)
     return whole
+
+
+_DIRECTORY_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def _listed(path: str, tally: _Tally) -> list[tuple[str, os.stat_result | None]] | None:
+    """Each entry of the folder ``path`` with its lstat (None: unreadable, counted), looked
+    at through the folder's descriptor as du does; None when the folder cannot be read.
+    An entry that vanished meanwhile is left out."""
+    try:
+        fd = os.open(path, _DIRECTORY_FLAGS)
+    except OSError:
+        tally.kept[Keep.UNREADABLE] += 1
+        return None
+    listed: list[tuple[str, os.stat_result | None]] = []
+    try:
+        with os.scandir(fd) as entries:
+            for entry in entries:
+                try:
+                    listed.append((entry.name, entry.stat(follow_symlinks=False)))
+                except FileNotFoundError:
+                    continue
+                except OSError:
+                    tally.kept[Keep.UNREADABLE] += 1
+                    listed.append((entry.name, None))
+    except OSError:
+        tally.kept[Keep.UNREADABLE] += 1
+        return None
+    finally:
+        os.close(fd)
+    return listed
