@@ -155,3 +155,19 @@ def test_my_program_is_mine_when_another_user_runs_it_too(sleepers: Sleepers,
     mine = sleepers.spawn("zqmine3")
     sleeper_as_nobody(children, "zqmine3")
     assert pids(ask("kill my zqmine3")) == {mine.pid}
+
+
+def test_numbers_after_a_kill_verb_are_pids_whatever_the_model_tagged() -> None:
+    from nlsh.meaning import read
+    from nlsh.stages import Parse, SlotSpan
+
+    text = "kill processes 12748, 12749 and 12752"  # seen: the first number read as a port
+
+    def as_ports(sentence: str) -> Parse:
+        return Parse(text=sentence, intent="process.kill", confidence=0.9,
+                     slots={"port": 12748}, spans=(SlotSpan("port", "12748", 15, 20, 12748),))
+
+    (request,) = read(text, as_ports)
+    assert request.parse.intent == "process.kill"
+    assert dict(request.parse.slots) == {"pid": 12748}
+    assert request.parse.operators.also == (("pid", 12749), ("pid", 12752))

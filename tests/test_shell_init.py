@@ -130,6 +130,7 @@ def test_a_line_with_shell_syntax_reaches_nlsh_as_words_and_nothing_expands(
 def test_tab_completes_nlsh_options_and_init_shells(shell: str, shells: list[Shell],
                                                     on_path: Path) -> None:
     session = _open(shells, shell, on_path)
+    session.line_is_empty()  # the shell has read everything before: Tab reaches its editor
     session.child.send("nlsh --dr\t")
     session.child.expect_exact("dry-run")
     session.child.sendcontrol("c")

@@ -374,7 +374,11 @@ def _deterministic_intent(clause: Clause, parse: Parse) -> Parse:
     or lowered ("drop the niceness of A") is a renice."""
     request = clause.sentence[clause.request_start:clause.end]
     numbered = _VERB_THEN_NUMBERS.match(request)
-    if numbered is not None and parse.intent != _NUMBERED_VERBS[numbered.group("verb").lower()]:
+    if numbered is not None and (
+            parse.intent != _NUMBERED_VERBS[numbered.group("verb").lower()]
+            or any(s.slot in TARGET_SLOTS and s.slot != "pid" for s in parse.spans)):
+        # "kill processes 12748, 12749 and 12752" read as ports: the verb decides, and the
+        # numbers after it are pids
         return _with_numbers(replace(parse, intent=_NUMBERED_VERBS[numbered.group(
             "verb").lower()], uncertain=False, source="rules"), clause, numbered)
     if parse.intent is not None and not parse.uncertain:
