@@ -29,6 +29,7 @@ HANDLERS: dict[str, str] = {
     "disk.usage": "nlsh.answers.disks:disk_usage",
     "disk.largest": "nlsh.answers.disks:disk_largest",
     "disk.cleanup": "nlsh.actions.cleanup:plan_cleanup",
+    "file.find": "nlsh.answers.files:find_files",
     "network.connections": "nlsh.answers.network:network_connections",
     "system.status": "nlsh.answers.system:system_status",
     "system.diagnose": "nlsh.answers.diagnose:diagnose",
@@ -38,7 +39,7 @@ HANDLERS: dict[str, str] = {
 }
 
 READ_ONLY = frozenset({
-    "process.list", "process.find", "memory.status", "disk.usage", "disk.largest",
+    "process.list", "process.find", "memory.status", "disk.usage", "disk.largest", "file.find",
     "network.connections", "system.status", "system.diagnose", "help", "history",
 })
 

@@ -122,12 +122,16 @@ _SEVERITY = (Status.DONE, Status.PLANNED, Status.ANSWERED, Status.NOTHING_TO_DO,
              Status.INVALID, Status.FAILED, Status.INTERRUPTED)
 
 
-def _respond_and_journal(request: Request, ctx: Context, confirmer: Confirmer) -> Response:
+def _respond_and_journal(request: Request, ctx: Context, confirmer: Confirmer,
+                         handler: Callable[[Parse, Context], Answer | Reply | Plan] | None
+                         = None) -> Response:
     parse = request.parse
     if request.verdict is not None:
         verdict = request.verdict
         response = Response(parse=parse, status=verdict.status, message=verdict.message,
                             choices=verdict.choices, rule=verdict.rule)
+    elif handler is not None:
+        response = _respond_handled(parse, handler(parse, ctx), ctx, confirmer, None)
     else:
         response = _respond(parse, ctx, confirmer, request.order)
     if response.outcome is None:  # executed plans journal themselves step by step
@@ -150,6 +154,21 @@ def _respond(parse: Parse, ctx: Context, confirmer: Confirmer,
         return Response(parse=parse, status=Status.INVALID, message=parse.rejected_values[0])
 
     handled = handler_for(parse.intent)(parse, ctx)
+    return _respond_handled(parse, handled, ctx, confirmer, order)
+
+
+def run_handled(parse: Parse, handled: Answer | Reply | Plan, ctx: Context,
+                confirmer: Confirmer) -> Response:
+    """Carry an answer or plan made outside the language layer (the REPL's follow-ups on
+    the files a search found) through policy, confirmation, execution and the journal."""
+    from nlsh.meaning import Request
+
+    return _respond_and_journal(Request(parse.text, parse), ctx, confirmer,
+                                handler=lambda _parse, _ctx: handled)
+
+
+def _respond_handled(parse: Parse, handled: Answer | Reply | Plan, ctx: Context,
+                     confirmer: Confirmer, order: str | None) -> Response:
     if isinstance(handled, Answer):
         return Response(parse=parse, status=Status.DONE, message=handled.message, answer=handled)
     if isinstance(handled, Reply):

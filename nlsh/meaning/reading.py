@@ -56,9 +56,10 @@ LIMITS_BY_INTENT: dict[str, frozenset[str]] = {
     **{intent: frozenset({"memory", "cpu"}) for intent in PROCESS_INTENTS},
     "disk.cleanup": frozenset({"age", "size"}),
     "disk.largest": frozenset({"size"}),
+    "file.find": frozenset({"age", "size"}),
 }
 # Intents whose targets can be narrowed by exclusions.
-EXCLUDING_INTENTS = PROCESS_INTENTS | {"disk.cleanup"}
+EXCLUDING_INTENTS = PROCESS_INTENTS | {"disk.cleanup", "file.find"}
 
 
 @dataclass(frozen=True)
@@ -910,8 +911,33 @@ def _exclusions(work: _Work) -> Reply | None:
     return None
 
 
+_PLACE_ITEM = re.compile(r"(?i)^(?:(?:anything|those|the\s+ones|files?)\s+)?"
+                         r"(?:(?:in|inside|under|within|from)\s+(?:the\s+)?|outside\s+(?:of\s+)?)?"
+                         r"(?:my\s+)?(?P<place>[~/.][^\s]*|[A-Za-z][\w.-]*)"
+                         r"(?:\s+(?:folder|directory|dir))?$")
+_IN_PLACE = re.compile(r"(?i)^(?:(?:anything|those|the\s+ones|files?)\s+)?(?:in|inside|under|"
+                       r"within|from|outside)\b")
+
+
+def _file_exclusion(cleaned: str, text: str) -> Exclusion | None:
+    """What a file search leaves out: a kind ("except isos"), or a place ("not in
+    ~/Downloads", "except those in Downloads"); anything else is asked about."""
+    from nlsh.system.file_kinds import KIND_WORDS
+
+    bare = re.sub(r"(?i)^(?:the|any|all|my)\s+", "", cleaned).strip().lower()
+    bare = re.sub(r"\s+files$", "", bare) if bare not in KIND_WORDS else bare
+    if bare in KIND_WORDS:
+        return Exclusion("kind", KIND_WORDS[bare], text)
+    place = _PLACE_ITEM.match(cleaned)
+    if place and (cleaned.startswith(("~", "/", "./")) or _IN_PLACE.match(cleaned)):
+        return Exclusion("path", place.group("place"), text)
+    return None
+
+
 def _exclusion_of(text: str, intent: str) -> Exclusion | None:
     cleaned = text.strip().strip("'\".!?")
+    if intent == "file.find":
+        return _file_exclusion(cleaned, text)
     if intent == "disk.cleanup":
         from nlsh.actions.cleaner_names import find_named_caches
 
