@@ -84,32 +84,44 @@ _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixt
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
             "eight": 8, "nine": 9, "ten": 10}
 _COUNT = r"(?:\d{1,4}|" + "|".join(_NUMBERS) + r")"
-_PICK = (rf"(?:(?:the\s+)?(?P<end>first|last|top)\s+(?P<count>{_COUNT})(?:\s+(?:files?|ones?))?"
-         r"|(?:the\s+)?(?P<ord>" + "|".join(_ORDINALS) + r"|last)(?:\s+(?:file|one))?"
-         r"|(?:files?|numbers?|#|no\.?\s*)\s*(?P<list>\d{1,4}(?:\s*(?:,|and|&)\s*\d{1,4})*)"
-         rf"|{_THEM})")
-_TRASH = re.compile(
-    r"(?i)^\s*(?:please\s+)?(?:move|put|send|throw)\s+" + _PICK +
-    r"\s+(?:to|in|into)\s+(?:the\s+)?(?:trash|bin|rubbish\s+bin|recycle\s+bin)\W*$"
-    r"|^\s*(?:please\s+)?(?:trash|delete|remove|bin|get\s+rid\s+of|throw\s+away)\s+" + _PICK +
-    r"\W*$")
-_SPACE = re.compile(
-    r"(?i)^\s*(?:how\s+(?:much\s+(?:space|room|disk(?:\s+space)?)|big|large)\s+(?:do|does|are|"
-    r"is)\s+" + _PICK + r"(?:\s+(?:take(?:\s+up)?|use|need|occupy))?(?:\s+(?:together|in\s+"
-    r"total|altogether))?\W*$|^\s*(?:what(?:'s|\s+is)\s+)?(?:the\s+)?total\s+size(?:\s+of\s+"
-    + _PICK + r")?\W*$")
-_FOLDER = re.compile(
-    r"(?i)^\s*(?:please\s+)?(?:open|show(?:\s+me)?|print|where\s+is|which\s+is)\s+(?:the\s+)?"
-    r"(?:folder|directory|dir|location)\s+(?:of|for|holding|with)\s+" + _PICK + r"\W*$"
-    r"|^\s*where\s+(?:is|are)\s+" + _PICK + r"\W*$")
+_PICK = re.compile(
+    rf"(?i)(?:the\s+)?(?P<end>first|last|top)\s+(?P<count>{_COUNT})(?:\s+(?:files?|ones?))?"
+    r"|(?:the\s+)?(?P<ord>" + "|".join(_ORDINALS) + r"|last)(?:\s+(?:file|one))?"
+    r"|(?:files?|numbers?|#|no\.?\s*)\s*(?P<list>\d{1,4}(?:\s*(?:,|and|&)\s*\d{1,4})*)"
+    rf"|{_THEM}")
+_END = r"\W*$"
+_GRAMMAR = {
+    "trash": re.compile(
+        r"(?i)^\s*(?:please\s+)?(?:move|put|send|throw)\s+(?P<pick>.+?)\s+(?:to|in|into)\s+"
+        r"(?:the\s+)?(?:trash|bin|rubbish\s+bin|recycle\s+bin)" + _END +
+        r"|^\s*(?:please\s+)?(?:trash|delete|remove|bin|get\s+rid\s+of|throw\s+away)\s+"
+        r"(?P<pick2>.+?)" + _END),
+    "space": re.compile(
+        r"(?i)^\s*how\s+(?:much\s+(?:space|room|disk(?:\s+space)?)|big|large)\s+(?:do|does|"
+        r"are|is)\s+(?P<pick>.+?)(?:\s+(?:take(?:\s+up)?|use|need|occupy))?(?:\s+(?:together|"
+        r"in\s+total|altogether))?" + _END +
+        r"|^\s*(?:what(?:'s|\s+is)\s+)?(?:the\s+)?total\s+size(?:\s+of\s+(?P<pick2>.+?))?"
+        + _END),
+    "folder": re.compile(
+        r"(?i)^\s*(?:please\s+)?(?:open|show(?:\s+me)?|print|where\s+is|which\s+is)\s+"
+        r"(?:the\s+)?(?:folder|directory|dir|location)\s+(?:of|for|holding|with)\s+"
+        r"(?P<pick>.+?)" + _END +
+        r"|^\s*where\s+(?:is|are)\s+(?P<pick2>.+?)" + _END),
+}
 
 
 def read_follow_up(line: str) -> FollowUp | None:
     """The follow-up ``line`` asks for, or None when it is not about the found files."""
-    for verb, grammar in (("trash", _TRASH), ("space", _SPACE), ("folder", _FOLDER)):
+    for verb, grammar in _GRAMMAR.items():
         match = grammar.match(line)
-        if match is not None:
-            return _selection(verb, match)
+        if match is None:
+            continue
+        said = match.group("pick") or match.group("pick2")
+        if said is None:  # "total size": all of them
+            return FollowUp(verb, None)
+        pick = _PICK.fullmatch(said.strip())
+        if pick is not None:
+            return _selection(verb, pick)
     return None
 
 

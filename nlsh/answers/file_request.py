@@ -40,6 +40,7 @@ class FileRequest:
     order: str  # "size", "smallest", "newest", "oldest" or "path"
     shown: int  # how many rows at most
     find_equivalent: str
+    limits: tuple[Limit, ...] = ()  # the comparisons applied, calendar words included
 
 
 def file_request(parse: Parse, ctx: Context) -> FileRequest | Reply:
@@ -62,7 +63,10 @@ def file_request(parse: Parse, ctx: Context) -> FileRequest | Reply:
         uid = _uid(owner)
         if uid is None:
             return Reply(Status.NOTHING_TO_DO, f"There is no user named {owner!r}")
+    now = time.time()
     limits = parse.operators.limits
+    if not any(x.quantity == "age" for x in limits):
+        limits = (*limits, *calendar_limits(parse.text, now))
     sizes = tuple(Bound(x.op, x.value) for x in limits if x.quantity == "size")
     ages = tuple(Bound(x.op, x.value) for x in limits if x.quantity == "age")
     age_field = "atime" if ages and _ACCESS_WORDS.search(parse.text) else "mtime"
@@ -72,13 +76,36 @@ def file_request(parse: Parse, ctx: Context) -> FileRequest | Reply:
     query = FileQuery(root=root, pattern=pattern, kinds=kinds, sizes=sizes, ages=ages,
                       age_field=age_field, uid=uid, content=content,
                       except_paths=except_paths, except_kinds=except_kinds,
-                      cross_filesystems=_CROSS.search(parse.text) is not None,
-                      now=time.time())
+                      cross_filesystems=_CROSS.search(parse.text) is not None, now=now)
     limit = parse.slot("limit")
     shown = limit if isinstance(limit, int) and not isinstance(limit, bool) and limit > 0 \
         else DEFAULT_SHOWN
     return FileRequest(query, said, _order(parse.text, kinds), shown,
-                       find_command(query, said, limits))
+                       find_command(query, said, limits), limits)
+
+
+_CALENDAR = re.compile(r"(?i)\b(?:(?P<today>today)|(?P<yesterday>yesterday)|"
+                       r"(?:this|the\s+past|last)\s+(?P<unit>week|month|year))\b")
+_UNIT_DAYS = {"week": 7, "month": 31, "year": 366}
+
+
+def calendar_limits(text: str, now: float) -> tuple[Limit, ...]:
+    """Ages that calendar words give: "today" (since midnight), "yesterday" (the day
+    before today), "this week" (the last 7 days), "this month" (31), "this year" (366)."""
+    match = _CALENDAR.search(text)
+    if match is None:
+        return ()
+    import datetime as dt
+
+    midnight = dt.datetime.fromtimestamp(now).replace(hour=0, minute=0, second=0,
+                                                      microsecond=0).timestamp()
+    today = (now - midnight) / 86400
+    said = match.group(0)
+    if match.group("today"):
+        return (Limit("age", "<", today, said),)
+    if match.group("yesterday"):
+        return (Limit("age", ">=", today, said), Limit("age", "<", today + 1, said))
+    return (Limit("age", "<", float(_UNIT_DAYS[match.group("unit").lower()]), said),)
 
 
 def resolve_place(said: str, home: str) -> str | None:

@@ -879,7 +879,30 @@ _NAME_ITEM = re.compile(r"(?i)^(?:the\s+|any\s+|all\s+)?(?P<name>[\w.+@:-]+)(?:\
                         r"process|processes|instance|instances|server|window|windows))?$")
 
 
+def _file_left_out(work: _Work) -> Reply | None:
+    """A file search's left-out places and kinds ("pdfs not in Downloads"); a negating
+    word nothing accounts for is asked about, never dropped."""
+    from nlsh.meaning.file_words import left_out
+
+    clause = work.clause
+    comparisons = [f.span for f in clause.of_kind("comparison")]
+    found, unplaced = left_out(clause.sentence, clause.request_start, clause.end, comparisons)
+    if unplaced:
+        return _not_understood(work, unplaced)
+    for item in found:
+        work.exclusions.append(item.exclusion)
+        work.covered.append((item.start, item.end))
+        for span in work.parse.spans:  # the model read the excluded place as the place
+            if span.slot == "path" and span.start < item.end and span.end > item.start:
+                work.slots.pop("path", None)
+            if span.slot == "kind" and span.start < item.end and span.end > item.start:
+                work.slots.pop("kind", None)
+    return None
+
+
 def _exclusions(work: _Work) -> Reply | None:
+    if work.parse.intent == "file.find":
+        return _file_left_out(work)
     items = work.clause.of_kind("exclusion")
     cues = work.clause.of_kind("exclusion_cue")
     if cues and not items:  # "kill A except" — except what?
@@ -911,33 +934,8 @@ def _exclusions(work: _Work) -> Reply | None:
     return None
 
 
-_PLACE_ITEM = re.compile(r"(?i)^(?:(?:anything|those|the\s+ones|files?)\s+)?"
-                         r"(?:(?:in|inside|under|within|from)\s+(?:the\s+)?|outside\s+(?:of\s+)?)?"
-                         r"(?:my\s+)?(?P<place>[~/.][^\s]*|[A-Za-z][\w.-]*)"
-                         r"(?:\s+(?:folder|directory|dir))?$")
-_IN_PLACE = re.compile(r"(?i)^(?:(?:anything|those|the\s+ones|files?)\s+)?(?:in|inside|under|"
-                       r"within|from|outside)\b")
-
-
-def _file_exclusion(cleaned: str, text: str) -> Exclusion | None:
-    """What a file search leaves out: a kind ("except isos"), or a place ("not in
-    ~/Downloads", "except those in Downloads"); anything else is asked about."""
-    from nlsh.system.file_kinds import KIND_WORDS
-
-    bare = re.sub(r"(?i)^(?:the|any|all|my)\s+", "", cleaned).strip().lower()
-    bare = re.sub(r"\s+files$", "", bare) if bare not in KIND_WORDS else bare
-    if bare in KIND_WORDS:
-        return Exclusion("kind", KIND_WORDS[bare], text)
-    place = _PLACE_ITEM.match(cleaned)
-    if place and (cleaned.startswith(("~", "/", "./")) or _IN_PLACE.match(cleaned)):
-        return Exclusion("path", place.group("place"), text)
-    return None
-
-
 def _exclusion_of(text: str, intent: str) -> Exclusion | None:
     cleaned = text.strip().strip("'\".!?")
-    if intent == "file.find":
-        return _file_exclusion(cleaned, text)
     if intent == "disk.cleanup":
         from nlsh.actions.cleaner_names import find_named_caches
 
