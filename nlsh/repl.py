@@ -195,6 +195,8 @@ class Repl:
         response = run_handled(parse, handled, self.ctx, self._confirmer())
         self.show(response)
         self.last = response
+        if response.outcome is not None:  # moved: "them" no longer names what is there
+            self.found = None
         return True
 
     def _remember_found(self, response: Response) -> None:

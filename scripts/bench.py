@@ -8,9 +8,12 @@ machine noise hits all of them alike):
     the stack would write (sentence-transformers: load + encode + nearest intent);
   * peak RSS of the one-shot (wait4 on the child);
   * one sentence through a warm pipeline (language layer + plan, in-process, dry run);
-  * with --build: the first-run model build into an empty cache.
+  * with --build: the first-run model build into an empty cache;
+  * with --find: file search against find and grep -rl on trees built in a temp dir
+    (``scripts/bench_find.py``; --find-files sets the big tree's size, default 1,000,000).
 
 Usage: python scripts/bench.py [--runs 15] [--build] [--write]
+       python scripts/bench.py --find [--find-files 1000000] [--runs 5] [--write]
 """
 
 from __future__ import annotations
@@ -181,7 +184,13 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--build", action="store_true", help="also time a first-run build")
     parser.add_argument("--write", action="store_true", help="write docs/benchmarks.md")
+    parser.add_argument("--find", action="store_true",
+                        help="only the file search figures (find, grep -rl, nlsh)")
+    parser.add_argument("--find-files", type=int, default=1_000_000)
+    parser.add_argument("--find-text-files", type=int, default=50_000)
     args = parser.parse_args()
+    if args.find:
+        return _find_only(args.find_files, args.find_text_files, args.runs, args.write)
 
     cold = cold_figures(args.runs)
     warm = warm_figures(max(args.runs // 3, 3))
@@ -213,6 +222,33 @@ def main() -> int:
         print(f"  {module:30} {ms:7.1f}")
     if args.write:
         _write(rows, profile, args.runs)
+    return 0
+
+
+def _find_only(files: int, text_files: int, runs: int, write: bool) -> int:
+    sys.path.insert(0, str(REPO / "scripts"))
+    from bench_find import find_figures
+
+    rows = find_figures(files, text_files, runs, _env())
+    width = max(len(r[0]) for r in rows)
+    print(_machine())
+    for name, value, budget in rows:
+        print(f"{name:{width}}  {value:40}  {budget}")
+    if write:
+        table = ["| figure | measured (median) | target |", "|---|---|---|"]
+        table += [f"| {name} | {value} | {budget} |" for name, value, budget in rows]
+        block = "\n".join([
+            f"Machine: {_machine()}.",
+            f"Command: `python scripts/bench.py --find --find-files {files} "
+            f"--find-text-files {text_files} --runs {runs} --write` "
+            f"({time.strftime('%Y-%m-%d')}).", "", *table])
+        text = DOC.read_text()
+        if "<!-- find -->" not in text:
+            text += "\n## File search\n\n<!-- find -->\n<!-- /find -->\n"
+        text = re.sub(r"<!-- find -->.*<!-- /find -->",
+                      lambda _m: f"<!-- find -->\n{block}\n<!-- /find -->", text, flags=re.S)
+        DOC.write_text(text)
+        print(f"\nwrote {DOC.relative_to(REPO)}")
     return 0
 
 

@@ -217,3 +217,24 @@ def test_the_find_equivalent_mirrors_the_query(ctx: Context, private_home: Path)
     assert isinstance(answer, Answer)
     assert answer.result["find_equivalent"] == (
         "find ~ -xdev -type f \\( -iname '*.pdf' \\) -mmin -10080 -print")
+
+
+# ── the real nlsh, sentence to answer ────────────────────────────────────────────────────
+
+def test_the_cli_finds_described_files_and_explains_the_find_command(private_home: Path) -> None:
+    import json
+
+    from tests.conftest import run_nlsh
+
+    _tree(private_home)
+    run = run_nlsh("--json", "which pdfs are in ~/Downloads")
+    answer = json.loads(run.stdout)
+    assert (answer["intent"], answer["status"], run.returncode) == ("file.find", "done", 0)
+    assert [Path(f["path"]).name for f in answer["result"]["files"]] == ["manual.PDF"]
+    explained = run_nlsh("--explain", "files containing TODO in ~/src")
+    assert "as a find command: find ~/src -xdev -type f -exec grep -lI -- TODO {} +" in (
+        " ".join(explained.stdout.split()))
+    assert "main.py" in explained.stdout and "blob.bin" not in explained.stdout
+    missing = run_nlsh("--json", "find pdfs in ~/does-not-exist")
+    assert json.loads(missing.stdout)["message"].startswith("No such folder: ~/does-not-exist")
+    assert missing.returncode == 1 and "Traceback" not in missing.stderr

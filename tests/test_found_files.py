@@ -106,7 +106,7 @@ def test_policy_keeps_protected_and_replaced_files(ctx: Context, private_home: P
 def test_a_row_that_was_not_shown_is_refused(ctx: Context, private_home: Path) -> None:
     (private_home / "only.pdf").write_bytes(b"%PDF")
     found = _search(ctx, "pdfs", kind="pdf")
-    parse, reply = act_on_found("delete file 4", FollowUp("trash", (3,)), found,
+    _parse, reply = act_on_found("delete file 4", FollowUp("trash", (3,)), found,
                                 str(ctx.paths.trash))
     assert isinstance(reply, Reply) and "no file #4" in reply.message
     assert (private_home / "only.pdf").exists()

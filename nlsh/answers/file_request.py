@@ -114,22 +114,21 @@ def resolve_place(said: str, home: str) -> str | None:
     said = said.strip().strip("'\"")
     if _HOME_WORDS.match(said):
         return home
-    if said == "~" or said.startswith("~/"):
-        path = os.path.normpath(home + said[1:])
-    else:
-        path = os.path.abspath(os.path.expanduser(said))
-    if os.path.lexists(path):
-        return path
-    if "/" not in said:  # "in Downloads", "in my downloads": home's own folder of that name
+    if "/" not in said and not said.startswith("~"):
+        # "in Downloads", "in my downloads", ".cache": home's own folder of that name first
         bare = re.sub(r"(?i)^(?:my\s+)|\s+(?:folder|directory|dir)$", "", said).strip()
         try:
             names = os.listdir(home)
         except OSError:
-            return None
+            names = []
         match = next((n for n in names if n.lower() == bare.lower()), None)
         if match is not None:
             return os.path.join(home, match)
-    return None
+    if said == "~" or said.startswith("~/"):
+        path = os.path.normpath(home + said[1:])
+    else:
+        path = os.path.abspath(os.path.expanduser(said))
+    return path if os.path.lexists(path) else None
 
 
 def _text(value: object) -> str | None:
