@@ -56,7 +56,10 @@ def find_files(parse: Parse, ctx: Context) -> Answer | Reply:
             if now - shown_at > 0.05:  # the count and the latest match, as found
                 shown_at = now
                 bar.update(f"{count:,} found: {escape(shorten(found.path, 60))}")
-    rows = [item[2] for item in (sorted(kept, reverse=True) if key is not None else kept)]
+    if key is not None:
+        rows = [item[2] for item in sorted(kept, reverse=True)]
+    else:  # the first found (folders are walked in name order), shown by path
+        rows = sorted((item[2] for item in kept), key=lambda f: f.path)
     result = _result(request, rows, count, total, tally)
     return Answer(kind="file_find", message=_message(request, result), result=result)
 

@@ -27,7 +27,7 @@ _LEFT_OUT_PLACE = re.compile(
 _LEFT_OUT_KIND = re.compile(
     rf"(?i)(?<![\w'])(?P<cue>{_CUE})\s+(?:the\s+|any\s+|my\s+)?(?P<kind>{_KINDS})"
     r"(?:\s+files)?(?![\w])")
-_NEGATING = re.compile(rf"(?i)(?<![\w']){_CUE}(?![\w])|\b\w+n't\b|\bnever\b|\bno\b")
+_NEGATING = re.compile(rf"(?i)(?<![\w'/.-])(?:{_CUE}|\w+n't|never|no)(?![\w/.-])")
 
 
 @dataclass(frozen=True)
@@ -37,11 +37,11 @@ class LeftOut:
     end: int
 
 
-def left_out(sentence: str, start: int, end: int,
-             handled: list[tuple[int, int]]) -> tuple[list[LeftOut], list[tuple[int, int]]]:
+def left_out(sentence: str, start: int, end: int, handled: list[tuple[int, int]],
+             values: list[tuple[int, int]]) -> tuple[list[LeftOut], list[tuple[int, int]]]:
     """The places and kinds ``sentence[start:end]`` leaves out, and the spans of negating
     words nothing accounts for (``handled``: spans already read, e.g. "not opened in a
-    year")."""
+    year"; ``values``: names, paths and texts as written, whose words negate nothing)."""
     found: list[LeftOut] = []
     taken: list[tuple[int, int]] = []
 
@@ -64,5 +64,6 @@ def left_out(sentence: str, start: int, end: int,
             continue  # "not opened" / "not big": not a place
         found.append(LeftOut(Exclusion("path", place, match.group(0)), *match.span()))
         taken.append(match.span())
-    unplaced = [m.span() for m in _NEGATING.finditer(sentence, start, end) if free(*m.span())]
+    unplaced = [m.span() for m in _NEGATING.finditer(sentence, start, end)
+                if free(*m.span()) and not any(m.start() < b and m.end() > a for a, b in values)]
     return found, unplaced

@@ -886,7 +886,9 @@ def _file_left_out(work: _Work) -> Reply | None:
 
     clause = work.clause
     comparisons = [f.span for f in clause.of_kind("comparison")]
-    found, unplaced = left_out(clause.sentence, clause.request_start, clause.end, comparisons)
+    values = _file_values(work)
+    found, unplaced = left_out(clause.sentence, clause.request_start, clause.end, comparisons,
+                               values)
     if unplaced:
         return _not_understood(work, unplaced)
     for item in found:
@@ -898,6 +900,30 @@ def _file_left_out(work: _Work) -> Reply | None:
             if span.slot == "kind" and span.start < item.end and span.end > item.start:
                 work.slots.pop("kind", None)
     return None
+
+
+_QUOTED = re.compile(r"'[^']+'|\"[^\"]+\"|[‘“][^’”]+[’”]|`[^`]+`")
+
+
+def _file_values(work: _Work) -> list[tuple[int, int]]:
+    """A name or a text to contain is the whole of what was written: the pieces the tagger
+    labelled and a quoted string they fall in ("containing 'do not merge'") are one value."""
+    sentence, clause = work.clause.sentence, work.clause
+    ranges = []
+    for slot in ("pattern", "content"):
+        spans = [s for s in work.parse.spans if s.slot == slot and s.end > s.start]
+        if not spans:
+            continue
+        low, high = min(s.start for s in spans), max(s.end for s in spans)
+        for quoted in _QUOTED.finditer(sentence, clause.start, clause.end):
+            if quoted.start() < high and quoted.end() > low:
+                low, high = min(low, quoted.start()), max(high, quoted.end())
+        value = sentence[low:high].strip().strip("'\"`‘’“”").strip()
+        if value:
+            work.slots[slot] = value
+        work.covered.append((low, high))
+        ranges.append((low, high))
+    return ranges
 
 
 def _exclusions(work: _Work) -> Reply | None:

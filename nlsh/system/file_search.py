@@ -94,18 +94,18 @@ def glob_pattern(pattern: str) -> bool:
     return "*" in pattern or "?" in pattern
 
 
-def name_matcher(pattern: str | None) -> Callable[[str], bool] | None:
+def name_matcher(pattern: str | None) -> Callable[[str], object] | None:
     """How a name is tested, case-insensitively: a glob as a whole-name pattern; ``.conf``
-    as that extension; anything else as a piece of the name (``tax`` matches ``tax_2024.pdf``)."""
+    as that extension; anything else as a piece of the name (``tax`` matches ``tax_2024.pdf``).
+    Each is a compiled pattern's own method: no Python frame per name."""
     if not pattern:
         return None
+    flags = re.IGNORECASE | re.DOTALL
     if glob_pattern(pattern):
-        compiled = re.compile(fnmatch.translate(pattern), re.IGNORECASE | re.DOTALL)
-        return lambda name: compiled.match(name) is not None
-    lowered = pattern.lower()
-    if re.fullmatch(r"\.[a-z0-9]{1,10}", lowered):
-        return lambda name: name.lower().endswith(lowered) and len(name) > len(lowered)
-    return lambda name: lowered in name.lower()
+        return re.compile(fnmatch.translate(pattern), flags).match
+    if re.fullmatch(r"\.[A-Za-z0-9]{1,10}", pattern):
+        return re.compile(r".+" + re.escape(pattern) + r"\Z", flags).match
+    return re.compile(re.escape(pattern), flags).search
 
 
 def _kind_test(kinds: frozenset[str], excluded: frozenset[str]) -> Callable[[str], bool] | None:
@@ -123,7 +123,16 @@ def _kind_test(kinds: frozenset[str], excluded: frozenset[str]) -> Callable[[str
 
 
 def search(query: FileQuery, tally: Tally) -> Iterator[FoundFile]:
-    """Each file under ``query.root`` that fits ``query``, in walk order, as found."""
+    """Each file under ``query.root`` that fits ``query``, as found (walk order, give or
+    take the reads in flight of a content search)."""
+    found = _walk(query, tally)
+    if not query.content:
+        return found
+    return _containing(found, _needle(query.content), tally)
+
+
+def _walk(query: FileQuery, tally: Tally) -> Iterator[FoundFile]:
+    """Each file under ``query.root`` that fits ``query`` except for its content."""
     from nlsh.system.in_use import mount_points
 
     mounts = frozenset() if query.cross_filesystems else mount_points() - {query.root}
@@ -133,7 +142,7 @@ def search(query: FileQuery, tally: Tally) -> Iterator[FoundFile]:
     kinds.discard("large")
     by_kind = _kind_test(frozenset(kinds), query.except_kinds)
     needs_stat = bool(query.sizes or query.ages or query.uid is not None or size_floor)
-    needle = _needle(query.content) if query.content else None
+    reading = bool(query.content)
     excepted = tuple(os.path.normpath(p) for p in query.except_paths)
     stack = [query.root]
     while stack:
@@ -147,9 +156,10 @@ def search(query: FileQuery, tally: Tally) -> Iterator[FoundFile]:
                 tally.unreadable_paths.append(folder)
             continue
         subfolders = []
+        seen = 0
         with listing:
             for entry in listing:
-                tally.entries += 1
+                seen += 1
                 try:
                     if entry.is_dir(follow_symlinks=False):
                         path = entry.path
@@ -158,22 +168,23 @@ def search(query: FileQuery, tally: Tally) -> Iterator[FoundFile]:
                         elif not (excepted and _excepted(path, excepted)):
                             subfolders.append(path)
                         continue
+                    name = entry.name
+                    if by_name is not None and not by_name(name):
+                        continue  # most entries of a name search end here, unexamined
                     if not entry.is_file(follow_symlinks=False):
                         if entry.is_symlink():
                             tally.links += 1
                         continue
                 except OSError:
                     continue
-                name = entry.name
-                if by_name is not None and not by_name(name):
-                    continue
                 if by_kind is not None and not by_kind(name):
                     continue
                 if excepted and _excepted(entry.path, excepted):
                     continue
-                found = _examined(entry, query, needs_stat, size_floor, needle, tally)
+                found = _examined(entry, query, needs_stat, size_floor, reading, tally)
                 if found is not None:
                     yield found
+        tally.entries += seen
         subfolders.sort(reverse=True)  # popped in name order
         stack.extend(subfolders)
 
@@ -183,7 +194,7 @@ def _excepted(path: str, excepted: tuple[str, ...]) -> bool:
 
 
 def _examined(entry: os.DirEntry[str], query: FileQuery, needs_stat: bool,
-              size_floor: int | None, needle: _Needle | None, tally: Tally) -> FoundFile | None:
+              size_floor: int | None, reading: bool, tally: Tally) -> FoundFile | None:
     try:
         info = entry.stat(follow_symlinks=False)
     except OSError:
@@ -201,23 +212,58 @@ def _examined(entry: os.DirEntry[str], query: FileQuery, needs_stat: bool,
                 return None
         if query.uid is not None and info.st_uid != query.uid:
             return None
-    if needle is not None:
+    if reading:
         if not stat.S_ISREG(info.st_mode):
             return None
         if info.st_size > CONTENT_CAP:
             tally.too_large += 1
             return None
-        verdict = needle.found_in(entry.path, info.st_size)
-        if verdict is None:
-            tally.unreadable_files += 1
-            return None
-        if verdict == "binary":
-            tally.binary += 1
-            return None
-        if verdict != "yes":
-            return None
     return FoundFile(entry.path, info.st_size, info.st_mtime, info.st_atime, info.st_uid,
                      info.st_dev, info.st_ino, kind_of(entry.name))
+
+
+_READERS = 4  # threads reading files: the reads release the GIL, so they overlap
+_BATCH = 32  # files per task: one hand-off per batch, not per file
+
+
+def _containing(candidates: Iterator[FoundFile], needle: _Needle,
+                tally: Tally) -> Iterator[FoundFile]:
+    """The candidates whose text holds ``needle``, read by a few threads, in batches,
+    yielded in order as each batch is done. Ctrl-C stops it: no new batch starts."""
+    from collections import deque
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    def read(batch: list[FoundFile]) -> list[str | None]:
+        return [needle.found_in(f.path, f.size) for f in batch]
+
+    pool = ThreadPoolExecutor(max_workers=_READERS, thread_name_prefix="nlsh-read")
+    pending: deque[tuple[list[FoundFile], Future[list[str | None]]]] = deque()
+
+    def settled() -> Iterator[FoundFile]:
+        batch, future = pending.popleft()
+        for found, verdict in zip(batch, future.result(), strict=True):
+            if verdict == "yes":
+                yield found
+            elif verdict == "binary":
+                tally.binary += 1
+            elif verdict is None:
+                tally.unreadable_files += 1
+
+    try:
+        batch: list[FoundFile] = []
+        for candidate in candidates:
+            batch.append(candidate)
+            if len(batch) >= _BATCH or not pending:  # the first file goes at once
+                pending.append((batch, pool.submit(read, batch)))
+                batch = []
+            while pending and (pending[0][1].done() or len(pending) > 2 * _READERS):
+                yield from settled()
+        if batch:
+            pending.append((batch, pool.submit(read, batch)))
+        while pending:
+            yield from settled()
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 @dataclass(frozen=True)
