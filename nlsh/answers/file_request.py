@@ -73,9 +73,25 @@ def file_request(parse: Parse, ctx: Context) -> FileRequest | Reply:
     except_paths = tuple(os.path.realpath(resolve_place(str(v), home) or str(v))
                          for v in parse.operators.excluded("path"))
     except_kinds = frozenset(str(v) for v in parse.operators.excluded("kind"))
-    query = FileQuery(root=root, pattern=pattern, kinds=kinds, sizes=sizes, ages=ages,
+    extensions = _extensions_said(parse)
+    except_extensions = frozenset(str(v) for v in parse.operators.excluded("extension"))
+    for left_out in parse.operators.excluded("path"):
+        written = str(left_out).startswith(("~", "/", "./"))  # a path: nothing there to leave
+        if resolve_place(str(left_out), home) is None and not written:
+            return Reply(Status.CLARIFY, f"There is no folder '{left_out}' to leave out; say "
+                                         "which folder, or leave it out")
+    except_uids = []
+    for name in parse.operators.excluded("user"):
+        excluded_uid = _uid(str(name))
+        if excluded_uid is None:
+            return Reply(Status.NOTHING_TO_DO, f"There is no user named {str(name)!r}")
+        except_uids.append(excluded_uid)
+    query = FileQuery(root=root, pattern=pattern, kinds=kinds, extensions=extensions,
+                      sizes=sizes, ages=ages,
                       age_field=age_field, uid=uid, content=content,
                       except_paths=except_paths, except_kinds=except_kinds,
+                      except_extensions=except_extensions,
+                      except_uids=frozenset(except_uids),
                       cross_filesystems=_CROSS.search(parse.text) is not None, now=now)
     limit = parse.slot("limit")
     shown = limit if isinstance(limit, int) and not isinstance(limit, bool) and limit > 0 \
@@ -106,6 +122,17 @@ def calendar_limits(text: str, now: float) -> tuple[Limit, ...]:
     if match.group("yesterday"):
         return (Limit("age", ">=", today, said), Limit("age", "<", today + 1, said))
     return (Limit("age", "<", float(_UNIT_DAYS[match.group("unit").lower()]), said),)
+
+
+def _extensions_said(parse: Parse) -> frozenset[str]:
+    """Extensions the sentence names outside a name or text it quotes ("png pictures")."""
+    from nlsh.system.file_kinds import EXTENSION_WORDS
+
+    values = [(s.start, s.end) for s in parse.spans if s.slot in ("pattern", "content")]
+    return frozenset(EXTENSION_WORDS[m.group(0).lower()]
+                     for m in re.finditer(r"[A-Za-z0-9]+", parse.text)
+                     if m.group(0).lower() in EXTENSION_WORDS
+                     and not any(a <= m.start() < b for a, b in values))
 
 
 def resolve_place(said: str, home: str) -> str | None:
@@ -174,7 +201,12 @@ def find_command(query: FileQuery, place: str, limits: tuple[Limit, ...]) -> str
         glob = query.pattern if glob_pattern(query.pattern) else (
             f"*{query.pattern}" if query.pattern.startswith(".") else f"*{query.pattern}*")
         parts += ["-iname", shlex.quote(glob)]
+    if query.extensions:
+        parts.append("\\( " + " -o ".join(f"-iname '*.{e}'" for e in sorted(query.extensions))
+                     + " \\)")
     for kind in sorted(query.kinds):
+        if query.extensions and kind != "large":
+            continue  # the extensions said are narrower
         if kind == "large":
             parts += ["-size", f"+{LARGE_BYTES // 1024**2}M"]
             continue
@@ -183,10 +215,14 @@ def find_command(query: FileQuery, place: str, limits: tuple[Limit, ...]) -> str
     for kind in sorted(query.except_kinds):
         parts += ["!", "\\( " + " -o ".join(f"-iname '*.{e}'"
                                               for e in sorted(EXTENSIONS[kind])) + " \\)"]
+    for extension in sorted(query.except_extensions):
+        parts += ["!", "-iname", f"'*.{extension}'"]
     for limit in limits:
         parts.append(_find_limit(limit, query.age_field))
     if query.uid is not None:
         parts += ["-uid", str(query.uid)]
+    for uid in sorted(query.except_uids):
+        parts += ["!", "-uid", str(uid)]
     if query.content:
         flags = "-lIi" if query.content == query.content.lower() else "-lI"
         parts += ["-exec", "grep", flags, "--", shlex.quote(query.content), "{}", "+"]

@@ -14,11 +14,12 @@ import re
 from dataclasses import dataclass
 
 from nlsh.stages import Exclusion
-from nlsh.system.file_kinds import KIND_WORDS
+from nlsh.system.file_kinds import EXTENSION_WORDS, KIND_WORDS
 
 _CUE = (r"(?:but\s+not|and\s+not|not|except(?:\s+for)?|excluding|other\s+than|apart\s+from|"
         r"besides|outside(?:\s+of)?|minus|without)")
-_KINDS = "|".join(sorted((re.escape(w) for w in KIND_WORDS), key=len, reverse=True))
+_KINDS = "|".join(sorted((re.escape(w) for w in [*KIND_WORDS, *EXTENSION_WORDS]), key=len,
+                         reverse=True))
 _PLACE = r"(?P<place>[~/.][^\s,;]*|[A-Za-z][\w.-]*)"
 _LEFT_OUT_PLACE = re.compile(
     rf"(?i)(?<![\w'])(?P<cue>{_CUE})\s+(?:(?:anything|those|the\s+ones|ones|files?|stuff)\s+)?"
@@ -50,8 +51,10 @@ def left_out(sentence: str, start: int, end: int, handled: list[tuple[int, int]]
 
     for match in _LEFT_OUT_KIND.finditer(sentence, start, end):
         if free(*match.span()):
-            kind = KIND_WORDS[match.group("kind").lower()]
-            found.append(LeftOut(Exclusion("kind", kind, match.group(0)), *match.span()))
+            word = match.group("kind").lower()
+            exclusion = (Exclusion("kind", KIND_WORDS[word], match.group(0)) if word in KIND_WORDS
+                         else Exclusion("extension", EXTENSION_WORDS[word], match.group(0)))
+            found.append(LeftOut(exclusion, *match.span()))
             taken.append(match.span())
     for match in _LEFT_OUT_PLACE.finditer(sentence, start, end):
         place = match.group("place")

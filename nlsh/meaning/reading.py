@@ -286,6 +286,7 @@ def _interpret(clause: Clause, parse: Parse, text: str) -> Request:
                 cue = _NUMBER_CUE.search(clause.sentence, clause.start, span.start)
                 if cue is not None:
                     work.covered.append((cue.start(), span.start))
+    parse = _names_listed_as_numbers(clause, parse)
     work.parse = parse = _without_a_guessed_change(clause, _deterministic_intent(clause, parse))
     work.slots = dict(parse.slots)
     work.covered.extend((s.start, s.end) for s in parse.spans if s.end > s.start)
@@ -334,6 +335,27 @@ def _word_roles(work: _Work) -> tuple[tuple[str, str], ...]:
 
 _NUMBER_CUE = re.compile(r"(?i)(?:\b(?:on|at|with|using|holding)\s+)?(?:\bthe\s+)?(?:\bport|\bpid|"
                          r"\bprocess(?:\s+id)?|\bprocess\s+number)\s*(?:number\s*)?[:#]?\s*$")
+
+
+_LISTED_AFTER = re.compile(r"(?i)\s*(?:,\s*(?:and\s+)?|and\s+|&\s*|plus\s+)$")
+_NAME_SHAPE = re.compile(r"[A-Za-z][\w.-]*")
+
+
+def _names_listed_as_numbers(clause: Clause, parse: Parse) -> Parse:
+    """"renice A and mail-pull42 to 15": a name the tagger gave a number's slot (it holds
+    digits) right after a listed program is the next program of the list."""
+    spans = list(parse.spans)
+    changed = False
+    for index, span in enumerate(spans):
+        if span.value is not None or span.slot not in ("nice", "pid", "port", "limit") or \
+                not _NAME_SHAPE.fullmatch(span.text):
+            continue
+        before = [s for s in spans[:index] if s.slot == "process" and s.value is not None]
+        if before and _LISTED_AFTER.fullmatch(clause.sentence[before[-1].end:span.start]):
+            spans[index] = replace(span, slot="process", value=span.text.lower(), problem=None,
+                                   rejected=False)
+            changed = True
+    return replace(parse, spans=tuple(spans)) if changed else parse
 
 
 def _without_a_guessed_change(clause: Clause, parse: Parse) -> Parse:
@@ -389,9 +411,39 @@ def _deterministic_intent(clause: Clause, parse: Parse) -> Parse:
         intent = "disk.cleanup"
     elif _NICE_UP.search(request) or _NICE_DOWN.search(request):
         intent = "process.renice"
+    else:
+        kind = _file_search_kind(request)
+        if kind is not None:  # "show me the png pictures…", "pdfs without a password"
+            spans = (*parse.spans, SlotSpan("kind", kind[1], clause.request_start + kind[2],
+                                            clause.request_start + kind[3], kind[0]))
+            return replace(parse, intent="file.find", uncertain=False, source="rules",
+                           slots={**parse.slots, "kind": kind[0]}, spans=spans)
     if intent is None:
         return parse
     return replace(parse, intent=intent, uncertain=False, source="rules")
+
+
+_FILE_SEARCH_START = re.compile(
+    r"(?i)^\W*(?:please\s+)?(?:(?:find|search(?:\s+for)?|locate|look\s+for|where\s+(?:is|are)|"
+    r"list|show(?:\s+me)?|which|any|every|all)\s+)?(?:(?:the|my|all|any|every|of|those)\s+)*"
+    r"(?:\w+\s+)?(?P<kind>[a-z0-9]+)\b")
+
+
+def _file_search_kind(request: str) -> tuple[str, str, int, int] | None:
+    """A request that starts as a file search and names a kind of file ("find png
+    pictures", "pdfs without…"): (kind, the word, its start, its end), else None."""
+    from nlsh.system.file_kinds import EXTENSION_WORDS, KIND_WORDS, kind_of
+
+    match = _FILE_SEARCH_START.match(request)
+    if match is None:
+        return None
+    for word in re.finditer(r"[a-z0-9]+", request[:match.end()].lower()):
+        said = word.group(0)
+        if said in KIND_WORDS and said not in ("code", "source", "scripts", "document", "docs"):
+            return KIND_WORDS[said], said, word.start(), word.end()
+        if said in EXTENSION_WORDS:  # "pngs": an image
+            return kind_of("x." + EXTENSION_WORDS[said]), said, word.start(), word.end()
+    return None
 
 
 _NUMBERED_VERBS = {"kill": "process.kill", "terminate": "process.kill", "end": "process.kill",
@@ -478,7 +530,7 @@ def _owners(work: _Work) -> Reply | None:
             return _not_understood(work, [found.span])
         if work.slots.get("process") == user:
             work.slots.pop("process", None)
-        if work.parse.intent not in PROCESS_INTENTS:
+        if work.parse.intent not in PROCESS_INTENTS | {"file.find"}:
             return _not_understood(work, [found.span])
         existing = work.slots.get("user")
         if isinstance(existing, str) and existing not in (user, work.slots.get("process")):
@@ -885,7 +937,8 @@ def _file_left_out(work: _Work) -> Reply | None:
     from nlsh.meaning.file_words import left_out
 
     clause = work.clause
-    comparisons = [f.span for f in clause.of_kind("comparison")]
+    comparisons = [f.span for kind in ("comparison", "not_owner")  # read already
+                   for f in clause.of_kind(kind)]
     values = _file_values(work)
     found, unplaced = left_out(clause.sentence, clause.request_start, clause.end, comparisons,
                                values)
@@ -902,19 +955,36 @@ def _file_left_out(work: _Work) -> Reply | None:
     return None
 
 
+_PLACE_NOUNS = frozenset({"folder", "folders", "directory", "directories", "dir", "home"})
+_VALUE_CUES = {
+    "content": re.compile(r"(?i)\b(?:contain(?:s|ing)?|mention(?:s|ing)?|that\s+says?|with\s+the\s+"
+                          r"(?:word|text|string|phrase)|grep\s+(?:for\s+)?)\s+(?:the\s+(?:word|"
+                          r"text|string|phrase)\s+)?(?P<value>'[^']+'|\"[^\"]+\"|[^\s,;?!]+)"),
+    "pattern": re.compile(r"(?i)\b(?:named|called)\s+(?P<value>'[^']+'|\"[^\"]+\"|[^\s,;?!]+)"),
+}
 _QUOTED = re.compile(r"'[^']+'|\"[^\"]+\"|[‘“][^’”]+[’”]|`[^`]+`")
 
 
 def _file_values(work: _Work) -> list[tuple[int, int]]:
     """A name or a text to contain is the whole of what was written: the pieces the tagger
     labelled and a quoted string they fall in ("containing 'do not merge'") are one value."""
+    from nlsh.system.file_kinds import EXTENSION_WORDS, KIND_WORDS
+
     sentence, clause = work.clause.sentence, work.clause
+    for word in re.finditer(r"[A-Za-z0-9]+", sentence[:clause.end]):
+        said = word.group(0).lower()
+        if word.start() >= clause.request_start and (
+                said in KIND_WORDS or said in EXTENSION_WORDS or said in _PLACE_NOUNS):
+            work.covered.append(word.span())  # a kind, an extension, "folder": all read
     ranges = []
     for slot in ("pattern", "content"):
-        spans = [s for s in work.parse.spans if s.slot == slot and s.end > s.start]
-        if not spans:
-            continue
-        low, high = min(s.start for s in spans), max(s.end for s in spans)
+        spans = [(s.start, s.end) for s in work.parse.spans if s.slot == slot and s.end > s.start]
+        if not spans:  # the tagger missed it: the word after "containing"/"named" is it
+            cue = _VALUE_CUES[slot].search(sentence, clause.request_start, clause.end)
+            if cue is None:
+                continue
+            spans = [cue.span("value")]
+        low, high = min(a for a, _ in spans), max(b for _, b in spans)
         for quoted in _QUOTED.finditer(sentence, clause.start, clause.end):
             if quoted.start() < high and quoted.end() > low:
                 low, high = min(low, quoted.start()), max(high, quoted.end())
@@ -1120,7 +1190,7 @@ _EDGE = "\"'`“”‘’.,;:!?()[]{}"
 
 def _accounting(work: _Work) -> Reply | None:
     """Every word that carries meaning shaped the reading; otherwise ask, quoting it."""
-    if work.parse.source == "rules":
+    if work.parse.source == "rules" and work.parse.intent != "file.find":
         return None
     from nlsh.meaning.vocabulary import ANY_INTENT, intent_words
 
@@ -1141,7 +1211,10 @@ def _accounting(work: _Work) -> Reply | None:
         if not word:
             continue
         if _carries_meaning(word, own, work.parse.intent in CHANGING_INTENTS) or (
-                word in NUMBER_NOUNS and work.parse.intent in CHANGING_TARGET_INTENTS):
+                word in NUMBER_NOUNS and work.parse.intent in CHANGING_TARGET_INTENTS) or (
+                work.parse.intent == "file.find" and word not in own
+                and word not in FUNCTION_WORDS):
+            # a file search's stray word may be the very name or text sought: ask
             left.append((low, high))
         elif word not in every and word not in FUNCTION_WORDS and re.fullmatch(r"[a-z]+", word):
             unknown.append((low, high, word))

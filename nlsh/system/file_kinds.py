@@ -42,7 +42,18 @@ KIND_WORDS: dict[str, str] = {
     "archive": "archive", "archives": "archive", "zips": "archive", "tarballs": "archive",
     "iso": "iso", "isos": "iso", "documents": "document", "docs": "document",
     "logs": "log", "log files": "log", "source": "source", "code": "source",
-    "scripts": "source",
+    "scripts": "source", "picture": "image", "photo": "image", "movie": "video",
+    "song": "audio", "tarball": "archive", "spreadsheets": "document",
+    "spreadsheet": "document", "document": "document",
+}
+
+
+# Words that name one extension, narrower than their kind ("png pictures": png only).
+EXTENSION_WORDS: dict[str, str] = {
+    **{e: e for e in ("png", "jpg", "jpeg", "gif", "webp", "svg", "mp4", "mkv", "avi", "mov",
+                      "webm", "mp3", "flac", "ogg", "wav", "zip", "rar", "docx", "odt", "xlsx",
+                      "csv", "epub")},
+    **{e + "s": e for e in ("png", "jpg", "gif", "mp4", "mkv", "mp3", "zip", "csv", "svg")},
 }
 
 

@@ -50,6 +50,7 @@ class FileQuery:
     root: str
     pattern: str | None = None  # a glob (``report*``) or a piece of the name (``tax``)
     kinds: frozenset[str] = frozenset()  # file_kinds names
+    extensions: frozenset[str] = frozenset()  # narrower than a kind: "png pictures"
     sizes: tuple[Bound, ...] = ()
     ages: tuple[Bound, ...] = ()
     age_field: str = "mtime"  # or "atime" ("not opened in a year")
@@ -57,6 +58,8 @@ class FileQuery:
     content: str | None = None
     except_paths: tuple[str, ...] = ()
     except_kinds: frozenset[str] = frozenset()
+    except_uids: frozenset[int] = frozenset()
+    except_extensions: frozenset[str] = frozenset()
     cross_filesystems: bool = False
     now: float = 0.0
 
@@ -108,9 +111,13 @@ def name_matcher(pattern: str | None) -> Callable[[str], object] | None:
     return re.compile(re.escape(pattern), flags).search
 
 
-def _kind_test(kinds: frozenset[str], excluded: frozenset[str]) -> Callable[[str], bool] | None:
-    wanted = frozenset().union(*(EXTENSIONS[k] for k in kinds)) if kinds else None
-    unwanted = frozenset().union(*(EXTENSIONS[k] for k in excluded)) if excluded else None
+def _kind_test(kinds: frozenset[str], excluded: frozenset[str],
+               extensions: frozenset[str] = frozenset(),
+               excluded_extensions: frozenset[str] = frozenset()) -> Callable[[str], bool] | None:
+    wanted = extensions or (frozenset().union(*(EXTENSIONS[k] for k in kinds)) if kinds
+                            else None)
+    unwanted = frozenset().union(excluded_extensions, *(EXTENSIONS[k] for k in excluded)) \
+        if excluded or excluded_extensions else None
     if wanted is None and unwanted is None:
         return None
 
@@ -140,8 +147,10 @@ def _walk(query: FileQuery, tally: Tally) -> Iterator[FoundFile]:
     kinds = set(query.kinds)
     size_floor = LARGE_BYTES if "large" in kinds else None
     kinds.discard("large")
-    by_kind = _kind_test(frozenset(kinds), query.except_kinds)
-    needs_stat = bool(query.sizes or query.ages or query.uid is not None or size_floor)
+    by_kind = _kind_test(frozenset(kinds), query.except_kinds, query.extensions,
+                         query.except_extensions)
+    needs_stat = bool(query.sizes or query.ages or query.uid is not None or size_floor
+                      or query.except_uids)
     reading = bool(query.content)
     excepted = tuple(os.path.normpath(p) for p in query.except_paths)
     stack = [query.root]
@@ -211,6 +220,8 @@ def _examined(entry: os.DirEntry[str], query: FileQuery, needs_stat: bool,
             if not all(bound.admits(age_days) for bound in query.ages):
                 return None
         if query.uid is not None and info.st_uid != query.uid:
+            return None
+        if info.st_uid in query.except_uids:
             return None
     if reading:
         if not stat.S_ISREG(info.st_mode):
