@@ -95,6 +95,7 @@ def _examples() -> list[str]:
 
 
 class Repl:
+    found: FoundSet | None = None  # "them": the rows of the last file search
     def __init__(self, options: Options) -> None:
         from nlsh.confirm import TerminalConfirmer
         from nlsh.context import Context
@@ -123,7 +124,6 @@ class Repl:
         self.answers: PromptSession[str] = PromptSession()
         self.confirmer = TerminalConfirmer(self.console, ask=self._ask)
         self.last: Response | None = None
-        self.found: FoundSet | None = None  # "them": the rows of the last file search
 
     def _ask(self, prompt: str) -> str:
         # Ctrl-C here cancels only the pending confirmation (read as "no"); SIGTERM leaves.

@@ -343,19 +343,28 @@ _NAME_SHAPE = re.compile(r"[A-Za-z][\w.-]*")
 
 def _names_listed_as_numbers(clause: Clause, parse: Parse) -> Parse:
     """"renice A and mail-pull42 to 15": a name the tagger gave a number's slot (it holds
-    digits) right after a listed program is the next program of the list."""
+    digits) right after a listed program is the next program of the list; in a renice
+    with no target at all, a name read as the nice value is the program."""
     spans = list(parse.spans)
+    slots = dict(parse.slots)
     changed = False
     for index, span in enumerate(spans):
         if span.value is not None or span.slot not in ("nice", "pid", "port", "limit") or \
                 not _NAME_SHAPE.fullmatch(span.text):
             continue
         before = [s for s in spans[:index] if s.slot == "process" and s.value is not None]
-        if before and _LISTED_AFTER.fullmatch(clause.sentence[before[-1].end:span.start]):
+        listed = bool(before) and _LISTED_AFTER.fullmatch(
+            clause.sentence[before[-1].end:span.start]) is not None
+        # "give mail-pull66 a nice of -10": the only name there is, read as the nice value
+        alone = span.slot == "nice" and parse.intent == "process.renice" and not any(
+            s.slot in TARGET_SLOTS and s.value is not None for s in spans)
+        if listed or alone:
             spans[index] = replace(span, slot="process", value=span.text.lower(), problem=None,
                                    rejected=False)
             changed = True
-    return replace(parse, spans=tuple(spans)) if changed else parse
+            if alone:
+                slots = {**parse.slots, "process": span.text.lower()}
+    return replace(parse, spans=tuple(spans), slots=slots) if changed else parse
 
 
 def _without_a_guessed_change(clause: Clause, parse: Parse) -> Parse:
