@@ -406,7 +406,7 @@ def _deterministic_intent(clause: Clause, parse: Parse) -> Parse:
     or lowered ("drop the niceness of A") is a renice."""
     request = clause.sentence[clause.request_start:clause.end]
     numbered = _VERB_THEN_NUMBERS.match(request)
-    if numbered is not None and parse.intent != _NUMBERED_VERBS[numbered.group("verb").lower()]:
+    if numbered is not None:  # whatever the model made of the numbers (or of the verb)
         return _with_numbers(replace(parse, intent=_NUMBERED_VERBS[numbered.group(
             "verb").lower()], uncertain=False, source="rules"), clause, numbered)
     if parse.intent is not None and not parse.uncertain:
