@@ -406,7 +406,8 @@ def _deterministic_intent(clause: Clause, parse: Parse) -> Parse:
     or lowered ("drop the niceness of A") is a renice."""
     request = clause.sentence[clause.request_start:clause.end]
     numbered = _VERB_THEN_NUMBERS.match(request)
-    if numbered is not None:  # whatever the model made of the numbers (or of the verb)
+    if numbered is not None and (parse.intent != _NUMBERED_VERBS[numbered.group(
+            "verb").lower()] or _pids_misread(parse, numbered)):
         return _with_numbers(replace(parse, intent=_NUMBERED_VERBS[numbered.group(
             "verb").lower()], uncertain=False, source="rules"), clause, numbered)
     if parse.intent is not None and not parse.uncertain:
@@ -463,6 +464,16 @@ _VERB_THEN_NUMBERS = re.compile(
     r"(?i)^\W*(?:please\s+)?(?P<verb>" + "|".join(_NUMBERED_VERBS) + r")\s+(?:the\s+)?"
     r"(?:process(?:es)?\s+|pids?\s+)?(?P<numbers>\d+(?:\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)\d+)*)"
     r"\s*[.!]?\s*$")
+
+
+def _pids_misread(parse: Parse, numbered: re.Match[str]) -> bool:
+    """The model chose the verb but not every listed number as a pid (all in range: a value
+    out of range is refused as such, elsewhere)."""
+    numbers = [int(n) for n in re.findall(r"\d+", numbered.group("numbers"))]
+    if parse.rejected_values or not all(1 <= n <= PID_LIMIT for n in numbers):
+        return False
+    return sorted(s.value for s in parse.spans if s.slot == "pid"
+                  and isinstance(s.value, int)) != sorted(numbers)
 
 
 def _with_numbers(parse: Parse, clause: Clause, numbered: re.Match[str]) -> Parse:
