@@ -97,6 +97,12 @@ def _plan_cleanup() -> Handler:
     return plan_cleanup
 
 
+def _find_files() -> Handler:
+    from nlsh.answers.files import find_files
+
+    return find_files
+
+
 def _network_connections() -> Handler:
     from nlsh.answers.network import network_connections
 
@@ -265,6 +271,24 @@ def _would_view() -> View:
     return would_view
 
 
+def _file_find_view() -> View:
+    from nlsh.render.files import file_find_view
+
+    return file_find_view
+
+
+def _found_total_view() -> View:
+    from nlsh.render.files import found_total_view
+
+    return found_total_view
+
+
+def _found_folders_view() -> View:
+    from nlsh.render.files import found_folders_view
+
+    return found_folders_view
+
+
 def _why_view() -> View:
     from nlsh.render.question import why_view
 
@@ -284,6 +308,7 @@ DEFINITIONS: tuple[IntentDefinition | VerbDefinition | ViewDefinition, ...] = (
     IntentDefinition("disk.usage", _disk_usage, changes_system=False),
     IntentDefinition("disk.largest", _disk_largest, changes_system=False),
     IntentDefinition("disk.cleanup", _plan_cleanup, changes_system=True),
+    IntentDefinition("file.find", _find_files, changes_system=False),
     IntentDefinition("network.connections", _network_connections, changes_system=False),
     IntentDefinition("system.status", _system_status, changes_system=False),
     IntentDefinition("system.diagnose", _diagnose, changes_system=False),
@@ -316,4 +341,7 @@ DEFINITIONS: tuple[IntentDefinition | VerbDefinition | ViewDefinition, ...] = (
     ViewDefinition("history", _history_view),
     ViewDefinition("would", _would_view),
     ViewDefinition("why", _why_view),
+    ViewDefinition("file_find", _file_find_view),
+    ViewDefinition("found_total", _found_total_view),
+    ViewDefinition("found_folders", _found_folders_view),
 )

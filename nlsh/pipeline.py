@@ -147,12 +147,17 @@ _SEVERITY = (Status.DONE, Status.PLANNED, Status.ANSWERED, Status.NOTHING_TO_DO,
 
 
 def _respond_and_journal(request: Request, ctx: Context, confirmer: Confirmer,
-                         pinned: Mapping[int, float]) -> Response:
+                         pinned: Mapping[int, float] | None = None,
+                         handler: Callable[[Parse, Context], Answer | Reply | Plan] | None
+                         = None) -> Response:
     parse = request.parse
     if request.verdict is not None:
         verdict = request.verdict
         response = Response(parse=parse, status=verdict.status, message=verdict.message,
                             choices=verdict.choices, rule=verdict.rule)
+    elif handler is not None:  # made outside the catalog: its intent is no registered one
+        response = _respond_handled(parse, handler(parse, ctx), ctx, confirmer, None,
+                                    pinned, registered=False)
     else:
         response = _respond(parse, ctx, confirmer, request.order, pinned)
     if parse.notes and response.status is Status.OUT_OF_SCOPE:  # the note says why
@@ -180,6 +185,23 @@ def _respond(parse: Parse, ctx: Context, confirmer: Confirmer,
         return Response(parse=parse, status=Status.INVALID, message=parse.rejected_values[0])
 
     handled = handler_for(parse.intent)(parse, ctx)
+    return _respond_handled(parse, handled, ctx, confirmer, order, pinned)
+
+
+def run_handled(parse: Parse, handled: Answer | Reply | Plan, ctx: Context,
+                confirmer: Confirmer) -> Response:
+    """Carry an answer or plan made outside the language layer (the REPL's follow-ups on
+    the files a search found) through policy, confirmation, execution and the journal."""
+    from nlsh.meaning import Request
+
+    return _respond_and_journal(Request(parse.text, parse), ctx, confirmer,
+                                handler=lambda _parse, _ctx: handled)
+
+
+def _respond_handled(parse: Parse, handled: Answer | Reply | Plan, ctx: Context,
+                     confirmer: Confirmer, order: str | None,
+                     pinned: Mapping[int, float] | None = None,
+                     registered: bool = True) -> Response:
     if isinstance(handled, Answer):
         return Response(parse=parse, status=Status.DONE, message=handled.message, answer=handled)
     if isinstance(handled, Reply):
@@ -187,7 +209,7 @@ def _respond(parse: Parse, ctx: Context, confirmer: Confirmer,
             return _answer_nothing(parse, handled)
         return Response(parse=parse, status=handled.status, message=handled.message,
                         choices=handled.choices, rule=handled.rule)
-    if not changes_system(parse.intent):  # a real check: ``python -O`` drops asserts
+    if registered and not changes_system(str(parse.intent)):  # real: ``python -O`` drops asserts
         return Response(parse=parse, status=Status.REFUSED, rule="read-only-intent",
                         message=f"Refused: {parse.intent} only reads, yet its handler "
                                 "returned a plan; nothing was run")

@@ -30,6 +30,7 @@ from nlsh.render.safe import printable
 from nlsh.stages import Choice, Response, Status
 
 if TYPE_CHECKING:
+    from nlsh.actions.found_files import FoundSet
     from nlsh.cli import Options
 
 BANNER = ("nlsh — say what you want done to processes, memory, disk or network. "
@@ -96,6 +97,7 @@ def _examples() -> list[str]:
 
 
 class Repl:
+    found: FoundSet | None = None  # "them": the rows of the last file search
     def __init__(self, options: Options) -> None:
         from nlsh.confirm import TerminalConfirmer
         from nlsh.context import Context
@@ -170,6 +172,8 @@ class Repl:
         from nlsh.dialogue.turn import take_turn
         from nlsh.pipeline import run
 
+        if self._about_found(line):
+            return
         followed = self._follow_up(line)
         if isinstance(followed, str):  # a suggestion that may no longer run
             self.console.print(Text(printable(followed), style="yellow"))
@@ -185,6 +189,33 @@ class Repl:
                     Text(printable(note), style="dim")))
         self.show(response)
         self.last = response
+        self._remember_found(response)
+
+    def _about_found(self, line: str) -> bool:
+        """A sentence about the files the last search found ("move them to the trash"),
+        answered or planned on exactly those files; False when it is not about them."""
+        if self.found is None:
+            return False
+        from nlsh.actions.found_files import act_on_found, read_follow_up
+        from nlsh.pipeline import run_handled
+
+        about_them = read_follow_up(line)
+        if about_them is None:
+            return False
+        parse, handled = act_on_found(line, about_them, self.found, str(self.ctx.paths.trash))
+        response = run_handled(parse, handled, self.ctx, self._confirmer())
+        self.show(response)
+        self.last = response
+        if response.outcome is not None:  # moved: "them" no longer names what is there
+            self.found = None
+        return True
+
+    def _remember_found(self, response: Response) -> None:
+        """After a file search, "them" is what it found (until the next search)."""
+        if response.answer is not None and response.answer.kind == "file_find":
+            from nlsh.actions.found_files import found_set
+
+            self.found = found_set(response.parse.text, response.answer.result)
 
     def _confirmer(self) -> Any:
         from nlsh.pipeline import AcceptAll

@@ -8,13 +8,16 @@ machine noise hits all of them alike):
     the stack would write (sentence-transformers: load + encode + nearest intent);
   * peak RSS of the one-shot (wait4 on the child);
   * one sentence through a warm pipeline (language layer + plan, in-process, dry run);
-  * with --build: the first-run model build into an empty cache.
+  * with --build: the first-run model build into an empty cache;
+  * with --find: file search against find and grep -rl on trees built in a temp dir
+    (``scripts/bench_find.py``; --find-files sets the big tree's size, default 1,000,000).
 
 With --scale (``scripts/scale.py``): 10,000 sleeping processes and 1,000,000 files of
 its own, nlsh against ``ps -eo pid,comm,rss,pcpu`` and ``du -s``, alternately; ratios.
 
 Usage: python scripts/bench.py [--runs 15] [--build] [--scale] [--write]
 (the naive baseline needs the [bench] extra: pip install -e '.[bench]')
+       python scripts/bench.py --find [--find-files 1000000] [--runs 5] [--write]
 """
 
 from __future__ import annotations
@@ -188,9 +191,15 @@ def main() -> int:
     parser.add_argument("--write", action="store_true", help="write docs/benchmarks.md")
     parser.add_argument("--scale", action="store_true",
                         help="10,000 processes and 1,000,000 files against ps and du")
+    parser.add_argument("--find", action="store_true",
+                        help="only the file search figures (find, grep -rl, nlsh)")
+    parser.add_argument("--find-files", type=int, default=1_000_000)
+    parser.add_argument("--find-text-files", type=int, default=50_000)
     args = parser.parse_args()
     if args.scale:
         return _scale(args.runs, args.write)
+    if args.find:
+        return _find_only(args.find_files, args.find_text_files, args.runs, args.write)
     if importlib.util.find_spec("sentence_transformers") is None:
         raise SystemExit("scripts/bench.py: the naive baseline needs sentence-transformers, "
                          "in the [bench] extra: pip install -e '.[bench]'")
@@ -246,6 +255,30 @@ def _scale(runs: int, write: bool) -> int:
         text = DOC.read_text()
         text = re.sub(r"<!-- scale -->.*<!-- /scale -->",
                       lambda _m: f"<!-- scale -->\n{block}\n<!-- /scale -->", text, flags=re.S)
+
+
+def _find_only(files: int, text_files: int, runs: int, write: bool) -> int:
+    sys.path.insert(0, str(REPO / "scripts"))
+    from bench_find import find_figures
+
+    rows = find_figures(files, text_files, runs, _env())
+    width = max(len(r[0]) for r in rows)
+    print(_machine())
+    for name, value, budget in rows:
+        print(f"{name:{width}}  {value:40}  {budget}")
+    if write:
+        table = ["| figure | measured (median) | target |", "|---|---|---|"]
+        table += [f"| {name} | {value} | {budget} |" for name, value, budget in rows]
+        block = "\n".join([
+            f"Machine: {_machine()}.",
+            f"Command: `python scripts/bench.py --find --find-files {files} "
+            f"--find-text-files {text_files} --runs {runs} --write` "
+            f"({time.strftime('%Y-%m-%d')}).", "", *table])
+        text = DOC.read_text()
+        if "<!-- find -->" not in text:
+            text += "\n## File search\n\n<!-- find -->\n<!-- /find -->\n"
+        text = re.sub(r"<!-- find -->.*<!-- /find -->",
+                      lambda _m: f"<!-- find -->\n{block}\n<!-- /find -->", text, flags=re.S)
         DOC.write_text(text)
         print(f"\nwrote {DOC.relative_to(REPO)}")
     return 0

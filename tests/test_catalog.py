@@ -22,6 +22,7 @@ SPEC_INTENTS = {
     "process.renice", "process.ionice", "memory.status", "memory.free", "disk.usage",
     "disk.largest", "disk.cleanup", "network.connections", "system.status",
     "system.diagnose", "help", "undo", "history",
+    "file.find",  # extension (issue 17): docs/intents.md, docs/json.md
 }
 CATALOG = load_catalog(REPO / "nlsh" / "intents")
 

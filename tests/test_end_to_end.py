@@ -127,6 +127,16 @@ def test_disk_usage_and_largest(private_home: Path) -> None:
     assert "big.bin" in json.dumps(largest.answer.result)
 
 
+def test_file_find_in_a_real_tree(private_home: Path) -> None:
+    folder = private_home / "papers" / "2026"
+    folder.mkdir(parents=True)
+    (folder / "thesis.pdf").write_bytes(b"%PDF-1.7 thesis")
+    (folder / "notes.txt").write_text("not a pdf")
+    found = _expect(ask("which pdfs are in ~/papers"), "file.find")
+    assert found.status is Status.DONE and found.answer is not None
+    assert [Path(f["path"]).name for f in found.answer.result["files"]] == ["thesis.pdf"]
+
+
 def test_disk_cleanup_of_a_real_cache(private_home: Path) -> None:
     pip_cache = private_home / ".cache" / "pip" / "http"
     pip_cache.mkdir(parents=True)

@@ -34,7 +34,7 @@ ITEMS = load_items()
 CATEGORIES = {
     "negation", "question", "exclusion", "correction", "several_targets", "several_requests",
     "owner", "threshold", "numbers", "named_cache", "generic_words", "force", "nice",
-    "accounting", "plain",
+    "accounting", "plain", "file_search",
 }
 EXPECT_KEYS = {
     "status", "status_in", "intent", "targets", "files", "action", "nice", "would",

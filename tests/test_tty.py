@@ -401,3 +401,29 @@ def test_the_configured_pager_wins_and_off_never_pages(private_home: Path) -> No
         child.expect(pexpect.EOF)
         child.close()
         assert child.exitstatus == 0
+
+
+def test_repl_find_then_trash_them_then_undo(repl: pexpect.spawn, private_home: Path) -> None:
+    """A real dialogue: a search, "move them to the trash" on exactly what it found, undo."""
+    folder = private_home / "papers"
+    (folder / "deep").mkdir(parents=True)
+    wanted = [folder / "alpha.pdf", folder / "deep" / "beta.pdf"]
+    for path in wanted:
+        path.write_bytes(b"%PDF-1.4 " + path.name.encode())
+    kept = folder / "gamma.txt"
+    kept.write_text("not a pdf")
+    repl.sendline("find pdfs in ~/papers")
+    repl.expect(r"2 pdfs found in ~/papers")
+    repl.expect(PROMPT)
+    repl.sendline("move them to the trash")
+    repl.expect(r"them = the 2 files found by the last search")
+    _confirm_everything(repl, PROMPT)
+    assert not any(path.exists() for path in wanted)
+    assert kept.exists()
+    trashed = sorted(p.name for p in (private_home / ".local/share/Trash/files").iterdir())
+    assert trashed == ["alpha.pdf", "beta.pdf"]
+    repl.sendline("undo")
+    _confirm_everything(repl, PROMPT)
+    assert all(path.read_bytes().startswith(b"%PDF-1.4") for path in wanted)
+    repl.sendcontrol("d")
+    repl.expect(pexpect.EOF)

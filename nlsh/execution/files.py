@@ -45,6 +45,9 @@ def _recheck(step: Step, ctx: Context) -> tuple[FileRef, TreeRules] | StepResult
     if stat.S_ISDIR(info.st_mode) != ref.is_dir:  # an inode number reused by another kind
         return _skip(step, "it was replaced since the plan was made (it is a "
                            f"{'folder' if stat.S_ISDIR(info.st_mode) else 'file'} now)")
+    if "found_in" in step.params:  # a file a search found: no cleaner, nothing excluded
+        return ref, TreeRules(uid=os.geteuid(), open_files=open_files(), mounts=guard.mounts,
+                              excluded=identities(()), modified_before=None)
     cleaner = find_cleaner(ctx, str(step.params.get("cleaner")))
     assert cleaner is not None  # the guard checked it
     cutoff = step.params.get("modified_before")
@@ -64,7 +67,7 @@ def trash(step: Step, ctx: Context) -> StepResult:
     if isinstance(checked, StepResult):
         return checked
     ref, rules = checked
-    root = str(step.params["root"])
+    root = str(step.params.get("found_in") or step.params["root"])
     size = measure(ref.path, rules, os.lstat(root).st_dev)
     if not size.whole:
         reason = next(iter(size.kept), Keep.UNREADABLE)

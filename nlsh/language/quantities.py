@@ -202,7 +202,8 @@ _POST = _lazy(
     r"|(?P<plus>\+)(?![\w+]))", re.IGNORECASE)
 _VERB = (r"(?:modif(?:ied|y)|chang(?:ed|e)|touch(?:ed)?|access(?:ed)?|us(?:ed|e)|"
          r"open(?:ed)?|read|edit(?:ed)?|updat(?:ed|e)|written|write|view(?:ed)?|"
-         r"run|played|needed|need|looked\s+at|saved|save|created|create)")
+         r"run|played|needed|need|looked\s+at|saved|save|created|create|watched|"
+         r"listened(?:\s+to)?)")
 _NEGATED_WINDOW = _lazy(
     r"(?<![\w'’])(?:(?:not|never|(?:haven|hasn|hadn|weren|wasn|aren|isn|didn|don|doesn|won)"
     rf"['’]?t)\s+(?:(?:been|once|ever)\s+){{0,3}}{_VERB}"
@@ -560,7 +561,7 @@ def find_comparisons(text: str) -> list[Comparison]:
 _ANY_CUE = re.compile(r"than|over|under|above|below|least|most|exceed|more|less|fewer|bigger|"
                       r"larger|smaller|older|newer|younger|between|last|past|within|since|"
                       r"ago|old|%|percent|per cent|pct|>|<|≤|≥|\+|touched|modified|open|used|"
-                      r"access|for\s|\sup\b")
+                      r"access|for\s|\sup\b|watched|listened|played|viewed|read\b")
 
 
 _Reader = Callable[[str, str, "re.Match[str]"], list[_Found]]

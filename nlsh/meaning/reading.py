@@ -56,9 +56,10 @@ LIMITS_BY_INTENT: dict[str, frozenset[str]] = {
     **{intent: frozenset({"memory", "cpu"}) for intent in PROCESS_INTENTS},
     "disk.cleanup": frozenset({"age", "size"}),
     "disk.largest": frozenset({"size"}),
+    "file.find": frozenset({"age", "size"}),
 }
 # Intents whose targets can be narrowed by exclusions.
-EXCLUDING_INTENTS = PROCESS_INTENTS | {"disk.cleanup"}
+EXCLUDING_INTENTS = PROCESS_INTENTS | {"disk.cleanup", "file.find"}
 
 
 @dataclass(frozen=True)
@@ -285,6 +286,7 @@ def _interpret(clause: Clause, parse: Parse, text: str) -> Request:
                 cue = _NUMBER_CUE.search(clause.sentence, clause.start, span.start)
                 if cue is not None:
                     work.covered.append((cue.start(), span.start))
+    parse = _names_listed_as_numbers(clause, parse)
     work.parse = parse = _without_a_guessed_change(clause, _deterministic_intent(clause, parse))
     work.slots = dict(parse.slots)
     work.covered.extend((s.start, s.end) for s in parse.spans if s.end > s.start)
@@ -335,6 +337,36 @@ _NUMBER_CUE = re.compile(r"(?i)(?:\b(?:on|at|with|using|holding)\s+)?(?:\bthe\s+
                          r"\bprocess(?:\s+id)?|\bprocess\s+number)\s*(?:number\s*)?[:#]?\s*$")
 
 
+_LISTED_AFTER = re.compile(r"(?i)\s*(?:,\s*(?:and\s+)?|and\s+|&\s*|plus\s+)$")
+_NAME_SHAPE = re.compile(r"[A-Za-z][\w.-]*")
+
+
+def _names_listed_as_numbers(clause: Clause, parse: Parse) -> Parse:
+    """"renice A and mail-pull42 to 15": a name the tagger gave a number's slot (it holds
+    digits) right after a listed program is the next program of the list; in a renice
+    with no target at all, a name read as the nice value is the program."""
+    spans = list(parse.spans)
+    slots = dict(parse.slots)
+    changed = False
+    for index, span in enumerate(spans):
+        if span.value is not None or span.slot not in ("nice", "pid", "port", "limit") or \
+                not _NAME_SHAPE.fullmatch(span.text):
+            continue
+        before = [s for s in spans[:index] if s.slot == "process" and s.value is not None]
+        listed = bool(before) and _LISTED_AFTER.fullmatch(
+            clause.sentence[before[-1].end:span.start]) is not None
+        # "give mail-pull66 a nice of -10": the only name there is, read as the nice value
+        alone = span.slot == "nice" and parse.intent == "process.renice" and not any(
+            s.slot in TARGET_SLOTS and s.value is not None for s in spans)
+        if listed or alone:
+            spans[index] = replace(span, slot="process", value=span.text.lower(), problem=None,
+                                   rejected=False)
+            changed = True
+            if alone:
+                slots = {**parse.slots, "process": span.text.lower()}
+    return replace(parse, spans=tuple(spans), slots=slots) if changed else parse
+
+
 def _without_a_guessed_change(clause: Clause, parse: Parse) -> Parse:
     """A change the sentence never names ("can you get A going again, it is stopped" read
     as a kill) is the model guessing from context: nlsh asks which was meant."""
@@ -374,11 +406,8 @@ def _deterministic_intent(clause: Clause, parse: Parse) -> Parse:
     or lowered ("drop the niceness of A") is a renice."""
     request = clause.sentence[clause.request_start:clause.end]
     numbered = _VERB_THEN_NUMBERS.match(request)
-    if numbered is not None and (
-            parse.intent != _NUMBERED_VERBS[numbered.group("verb").lower()]
-            or any(s.slot in TARGET_SLOTS and s.slot != "pid" for s in parse.spans)):
-        # "kill processes 12748, 12749 and 12752" read as ports: the verb decides, and the
-        # numbers after it are pids
+    if numbered is not None and (parse.intent != _NUMBERED_VERBS[numbered.group(
+            "verb").lower()] or _pids_misread(parse, numbered)):
         return _with_numbers(replace(parse, intent=_NUMBERED_VERBS[numbered.group(
             "verb").lower()], uncertain=False, source="rules"), clause, numbered)
     if parse.intent is not None and not parse.uncertain:
@@ -392,9 +421,39 @@ def _deterministic_intent(clause: Clause, parse: Parse) -> Parse:
         intent = "disk.cleanup"
     elif _NICE_UP.search(request) or _NICE_DOWN.search(request):
         intent = "process.renice"
+    else:
+        kind = _file_search_kind(request)
+        if kind is not None:  # "show me the png pictures…", "pdfs without a password"
+            spans = (*parse.spans, SlotSpan("kind", kind[1], clause.request_start + kind[2],
+                                            clause.request_start + kind[3], kind[0]))
+            return replace(parse, intent="file.find", uncertain=False, source="rules",
+                           slots={**parse.slots, "kind": kind[0]}, spans=spans)
     if intent is None:
         return parse
     return replace(parse, intent=intent, uncertain=False, source="rules")
+
+
+_FILE_SEARCH_START = re.compile(
+    r"(?i)^\W*(?:please\s+)?(?:(?:find|search(?:\s+for)?|locate|look\s+for|where\s+(?:is|are)|"
+    r"list|show(?:\s+me)?|which|any|every|all)\s+)?(?:(?:the|my|all|any|every|of|those)\s+)*"
+    r"(?:\w+\s+)?(?P<kind>[a-z0-9]+)\b")
+
+
+def _file_search_kind(request: str) -> tuple[str, str, int, int] | None:
+    """A request that starts as a file search and names a kind of file ("find png
+    pictures", "pdfs without…"): (kind, the word, its start, its end), else None."""
+    from nlsh.system.file_kinds import EXTENSION_WORDS, KIND_WORDS, kind_of
+
+    match = _FILE_SEARCH_START.match(request)
+    if match is None:
+        return None
+    for word in re.finditer(r"[a-z0-9]+", request[:match.end()].lower()):
+        said = word.group(0)
+        if said in KIND_WORDS and said not in ("code", "source", "scripts", "document", "docs"):
+            return KIND_WORDS[said], said, word.start(), word.end()
+        if said in EXTENSION_WORDS:  # "pngs": an image
+            return kind_of("x." + EXTENSION_WORDS[said]), said, word.start(), word.end()
+    return None
 
 
 _NUMBERED_VERBS = {"kill": "process.kill", "terminate": "process.kill", "end": "process.kill",
@@ -405,6 +464,16 @@ _VERB_THEN_NUMBERS = re.compile(
     r"(?i)^\W*(?:please\s+)?(?P<verb>" + "|".join(_NUMBERED_VERBS) + r")\s+(?:the\s+)?"
     r"(?:process(?:es)?\s+|pids?\s+)?(?P<numbers>\d+(?:\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)\d+)*)"
     r"\s*[.!]?\s*$")
+
+
+def _pids_misread(parse: Parse, numbered: re.Match[str]) -> bool:
+    """The model chose the verb but not every listed number as a pid (all in range: a value
+    out of range is refused as such, elsewhere)."""
+    numbers = [int(n) for n in re.findall(r"\d+", numbered.group("numbers"))]
+    if parse.rejected_values or not all(1 <= n <= PID_LIMIT for n in numbers):
+        return False
+    return sorted(s.value for s in parse.spans if s.slot == "pid"
+                  and isinstance(s.value, int)) != sorted(numbers)
 
 
 def _with_numbers(parse: Parse, clause: Clause, numbered: re.Match[str]) -> Parse:
@@ -481,7 +550,7 @@ def _owners(work: _Work) -> Reply | None:
             return _not_understood(work, [found.span])
         if work.slots.get("process") == user:
             work.slots.pop("process", None)
-        if work.parse.intent not in PROCESS_INTENTS:
+        if work.parse.intent not in PROCESS_INTENTS | {"file.find"}:
             return _not_understood(work, [found.span])
         existing = work.slots.get("user")
         if isinstance(existing, str) and existing not in (user, work.slots.get("process")):
@@ -882,7 +951,74 @@ _NAME_ITEM = re.compile(r"(?i)^(?:the\s+|any\s+|all\s+)?(?P<name>[\w.+@:-]+)(?:\
                         r"process|processes|instance|instances|server|window|windows))?$")
 
 
+def _file_left_out(work: _Work) -> Reply | None:
+    """A file search's left-out places and kinds ("pdfs not in Downloads"); a negating
+    word nothing accounts for is asked about, never dropped."""
+    from nlsh.meaning.file_words import left_out
+
+    clause = work.clause
+    comparisons = [f.span for kind in ("comparison", "not_owner")  # read already
+                   for f in clause.of_kind(kind)]
+    values = _file_values(work)
+    found, unplaced = left_out(clause.sentence, clause.request_start, clause.end, comparisons,
+                               values)
+    if unplaced:
+        return _not_understood(work, unplaced)
+    for item in found:
+        work.exclusions.append(item.exclusion)
+        work.covered.append((item.start, item.end))
+        for span in work.parse.spans:  # the model read the excluded place as the place
+            if span.slot == "path" and span.start < item.end and span.end > item.start:
+                work.slots.pop("path", None)
+            if span.slot == "kind" and span.start < item.end and span.end > item.start:
+                work.slots.pop("kind", None)
+    return None
+
+
+_PLACE_NOUNS = frozenset({"folder", "folders", "directory", "directories", "dir", "home"})
+_VALUE_CUES = {
+    "content": re.compile(r"(?i)\b(?:contain(?:s|ing)?|mention(?:s|ing)?|that\s+says?|with\s+the\s+"
+                          r"(?:word|text|string|phrase)|grep\s+(?:for\s+)?)\s+(?:the\s+(?:word|"
+                          r"text|string|phrase)\s+)?(?P<value>'[^']+'|\"[^\"]+\"|[^\s,;?!]+)"),
+    "pattern": re.compile(r"(?i)\b(?:named|called)\s+(?P<value>'[^']+'|\"[^\"]+\"|[^\s,;?!]+)"),
+}
+_QUOTED = re.compile(r"'[^']+'|\"[^\"]+\"|[‘“][^’”]+[’”]|`[^`]+`")
+
+
+def _file_values(work: _Work) -> list[tuple[int, int]]:
+    """A name or a text to contain is the whole of what was written: the pieces the tagger
+    labelled and a quoted string they fall in ("containing 'do not merge'") are one value."""
+    from nlsh.system.file_kinds import EXTENSION_WORDS, KIND_WORDS
+
+    sentence, clause = work.clause.sentence, work.clause
+    for word in re.finditer(r"[A-Za-z0-9]+", sentence[:clause.end]):
+        said = word.group(0).lower()
+        if word.start() >= clause.request_start and (
+                said in KIND_WORDS or said in EXTENSION_WORDS or said in _PLACE_NOUNS):
+            work.covered.append(word.span())  # a kind, an extension, "folder": all read
+    ranges = []
+    for slot in ("pattern", "content"):
+        spans = [(s.start, s.end) for s in work.parse.spans if s.slot == slot and s.end > s.start]
+        if not spans:  # the tagger missed it: the word after "containing"/"named" is it
+            cue = _VALUE_CUES[slot].search(sentence, clause.request_start, clause.end)
+            if cue is None:
+                continue
+            spans = [cue.span("value")]
+        low, high = min(a for a, _ in spans), max(b for _, b in spans)
+        for quoted in _QUOTED.finditer(sentence, clause.start, clause.end):
+            if quoted.start() < high and quoted.end() > low:
+                low, high = min(low, quoted.start()), max(high, quoted.end())
+        value = sentence[low:high].strip().strip("'\"`‘’“”").strip()
+        if value:
+            work.slots[slot] = value
+        work.covered.append((low, high))
+        ranges.append((low, high))
+    return ranges
+
+
 def _exclusions(work: _Work) -> Reply | None:
+    if work.parse.intent == "file.find":
+        return _file_left_out(work)
     items = work.clause.of_kind("exclusion")
     cues = work.clause.of_kind("exclusion_cue")
     if cues and not items:  # "kill A except" — except what?
@@ -1074,7 +1210,7 @@ _EDGE = "\"'`“”‘’.,;:!?()[]{}"
 
 def _accounting(work: _Work) -> Reply | None:
     """Every word that carries meaning shaped the reading; otherwise ask, quoting it."""
-    if work.parse.source == "rules":
+    if work.parse.source == "rules" and work.parse.intent != "file.find":
         return None
     from nlsh.meaning.vocabulary import ANY_INTENT, intent_words
 
@@ -1095,7 +1231,10 @@ def _accounting(work: _Work) -> Reply | None:
         if not word:
             continue
         if _carries_meaning(word, own, work.parse.intent in CHANGING_INTENTS) or (
-                word in NUMBER_NOUNS and work.parse.intent in CHANGING_TARGET_INTENTS):
+                word in NUMBER_NOUNS and work.parse.intent in CHANGING_TARGET_INTENTS) or (
+                work.parse.intent == "file.find" and word not in own
+                and word not in FUNCTION_WORDS):
+            # a file search's stray word may be the very name or text sought: ask
             left.append((low, high))
         elif word not in every and word not in FUNCTION_WORDS and re.fullmatch(r"[a-z]+", word):
             unknown.append((low, high, word))

@@ -14,6 +14,7 @@ everything right before acting, since that is the check that counts.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -96,6 +97,8 @@ class PathGuard:
                 return reason
         if plain != resolved:
             return "reached through a symbolic link"
+        if step.action in ("trash", "delete") and "found_in" in step.params:
+            return self._found_problem(step, plain)
         if step.action in ("trash", "delete"):
             return self._cleanup_problem(step, plain)
         if step.action == "restore":
@@ -125,6 +128,27 @@ class PathGuard:
             return "owned by another user"
         if path in self.mounts or info.st_dev != root_device:
             return "a mount point"
+        return None
+
+    def _found_problem(self, step: Step, path: str) -> str | None:
+        """A file a search found: only ever moved to the Trash, only a regular file of the
+        user's own, inside the searched place and on its filesystem."""
+        if step.action != "trash":
+            return "files a search found are only moved to the Trash"
+        place = os.path.normpath(str(step.params.get("found_in", "")))
+        if not os.path.isabs(place) or not is_inside(path, place):
+            return f"outside {place}, the place searched"
+        try:
+            info = os.lstat(path)
+            place_device = os.lstat(place).st_dev
+        except FileNotFoundError:
+            return None  # gone: the executor reports it as skipped
+        if not stat.S_ISREG(info.st_mode):
+            return "not a regular file"
+        if info.st_uid != os.geteuid():
+            return "owned by another user"
+        if path in self.mounts or info.st_dev != place_device:
+            return "on another filesystem than the place searched"
         return None
 
     def _restore_problem(self, step: Step) -> str | None:

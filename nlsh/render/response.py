@@ -70,6 +70,9 @@ def response_view(response: Response, explain: bool = False) -> RenderableType:
     if response.answer is not None:
         parts.append(Text(printable(response.message), style="bold"))
         parts.append(view_for(response.answer.kind)(response.answer.result))
+        equivalent = response.answer.result.get("find_equivalent")
+        if explain and equivalent:  # for learning: nlsh never runs it
+            parts.append(Text.assemble(("as a find command: ", "dim"), text(str(equivalent))))
         return Group(*parts)
     if (response.plan is not None and response.status is not Status.CLARIFY
             and not response.plan_shown):
