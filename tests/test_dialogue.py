@@ -161,6 +161,7 @@ def test_make_it_even_lower_then_why(repl: pexpect.spawn, sleepers: Sleepers) ->
     _say(repl, "why?")
     repl.expect("understood as")
     repl.expect("process.renice")
+    repl.expect_exact(f"renice -n 10 -p {child.pid}")  # the classic command, for learning
     repl.expect(PROMPT)
 
 

@@ -160,7 +160,13 @@ def _from_pids(pids: Sequence[int]) -> tuple[Referent, ...]:
 
 def _why(response: Response) -> dict[str, Any]:
     parse = response.parse
+    commands: list[str] = []
+    if response.plan is not None:  # the classic command of each step, for learning
+        from nlsh.classic import classic_lines
+
+        commands = classic_lines(response.plan.steps)
     return {"text": parse.text, "intent": parse.intent, "confidence": round(parse.confidence, 2),
             "source": parse.source, "slots": dict(parse.slots),
             "words": [list(pair) for pair in parse.operators.words],
-            "status": response.status.value, "message": response.message, "rule": response.rule}
+            "status": response.status.value, "message": response.message, "rule": response.rule,
+            "commands": commands}

@@ -54,4 +54,6 @@ def why_view(result: Mapping[str, Any]) -> RenderableType:
     table.add_row("reply", text(f"{result.get('status')}: {result.get('message')}"))
     if result.get("rule"):
         table.add_row("rule", text(str(result["rule"])))
+    for number, command in enumerate(result.get("commands") or [], start=1):
+        table.add_row("by hand" if number == 1 else "", text(command, style="cyan"))
     return table
