@@ -34,6 +34,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -254,14 +255,24 @@ def load(paths: Paths | None = None, environ: Mapping[str, str] | None = None) -
     return Settings(path, values, tuple(warnings))
 
 
+MOST_CONFIG_BYTES = 1 << 20
+
+
 def _read(path: Path, warnings: list[str]) -> Mapping[str, Any]:
-    try:
-        data = path.read_bytes()
+    try:  # never blocks: a FIFO or a device where the file should be is not read
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
         return {}
     except OSError as error:
         warnings.append(f"config: cannot read {path} ({error.strerror}); defaults apply")
         return {}
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MOST_CONFIG_BYTES:
+            warnings.append(f"config: {path} is not a regular file of at most 1 MiB; "
+                            "defaults apply")
+            return {}
+        data = handle.read(MOST_CONFIG_BYTES + 1)
     import tomllib
 
     try:
@@ -270,6 +281,8 @@ def _read(path: Path, warnings: list[str]) -> Mapping[str, Any]:
         warnings.append(f"config: {path} is not UTF-8 text; defaults apply")
     except tomllib.TOMLDecodeError as error:
         warnings.append(f"config: {path} is not valid TOML ({error}); defaults apply")
+    except RecursionError:
+        warnings.append(f"config: {path} nests too deeply to be a config; defaults apply")
     return {}
 
 

@@ -31,8 +31,8 @@ _HELP = {"?", "h", "help"}
 _ALL_BUT = re.compile(r"^(?:all|everything|every one)\s+(?:but|except|except for|other than|"
                       r"apart from|save)\s+(.+)$")
 _ONLY = re.compile(r"^(?:only|just)\s+(.+)$")
-_RANGE = re.compile(r"^(\d+)-(\d+)$")
-_SPACED_RANGE = re.compile(r"(\d+)\s*(?:-|–|\.\.|\bto\b)\s*(\d+)")
+_RANGE = re.compile(r"^([0-9]{1,6})-([0-9]{1,6})$")
+_SPACED_RANGE = re.compile(r"([0-9]+)\s*(?:-|–|\.\.|\bto\b)\s*([0-9]+)")
 
 KEYS_HELP = (
     "  y, yes       go ahead with all of it\n"
@@ -96,7 +96,7 @@ def _numbers(spec: str, count: int) -> tuple[int, ...] | str:
         bounds = _RANGE.match(part)
         if bounds:
             low, high = int(bounds.group(1)), int(bounds.group(2))
-        elif part.isdigit():
+        elif re.fullmatch(r"[0-9]{1,6}", part):  # ASCII digits: "²" is no number here
             low = high = int(part)
         else:
             return f"'{part}' is not a number from the list"

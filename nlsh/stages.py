@@ -446,14 +446,15 @@ def recount_processes(summary: str, planned: int, kept: int) -> str:
 
 
 def _number_list(numbers: list[int]) -> str:
-    """[1, 2, 3, 5] → "1-3, 5": the numbers a user picked, as they would write them."""
+    """[1, 2, 3, 5] → "#1-3, #5": the numbers a user picked, as the list showed them."""
     runs: list[list[int]] = []
     for number in sorted(numbers):
         if runs and number == runs[-1][-1] + 1:
             runs[-1].append(number)
         else:
             runs.append([number])
-    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs)
+    return ", ".join(f"#{r[0]}-{r[-1]}" if len(r) > 2 else ", ".join(f"#{n}" for n in r)
+                     for r in runs)
 
 
 @dataclass(frozen=True)
@@ -512,7 +513,7 @@ class Plan:
         says so, and the policy recounts it."""
         numbers = [self.pickable.index(ref) + 1 for ref in picked]
         summary = (f"{recount_processes(self.summary, len(self.pickable), len(picked))}"
-                   f" — only {_number_list(numbers)} of {len(self.pickable)}")
+                   f" — only {_number_list(numbers)} of the {len(self.pickable)} listed")
         return replace(self, steps=tuple(s for s in self.steps if s.target in picked),
                        summary=summary)
 

@@ -218,3 +218,18 @@ def test_the_helper_leaves_after_the_configured_idle_time(
         for process in psutil.process_iter(["cmdline"]):
             if str(runtime) in " ".join(process.info["cmdline"] or []):
                 process.kill()
+
+
+def test_a_fifo_or_a_deeply_nested_file_is_one_warning_and_never_a_hang(
+        private_home: Path) -> None:
+    config = private_home / ".config/nlsh/config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(config)  # reading it would block forever
+    run = run_nlsh("--json", "how much memory is free", timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert "is not a regular file" in run.stderr
+    config.unlink()
+    config.write_text("a=" + "[" * 5000 + "]" * 5000 + "\n")
+    run = run_nlsh("--json", "how much memory is free", timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert "nests too deeply" in run.stderr

@@ -131,7 +131,7 @@ def test_numbers_picked_at_the_confirmation_act_on_exactly_those(sleepers: Sleep
     response = request("process.suspend", picker, process="zqcountpick")
     assert response.status is Status.DONE, response.message
     plan = response.plan
-    assert plan.summary == "Pause 2 processes named 'zqcountpick' — only 2, 4 of 7"
+    assert plan.summary == "Pause 2 processes named 'zqcountpick' — only #2, #4 of the 7 listed"
     assert_counts_match(plan)
     stopped = {c.pid for c in children
                if eventually(lambda c=c: psutil.Process(c.pid).status() == "stopped", 2)}

@@ -18,10 +18,11 @@ import pytest
 
 from nlsh.context import Context
 from nlsh.dialogue import Referent, State
+from nlsh.dialogue.references import resolve
 from nlsh.dialogue.turn import take_turn
 from nlsh.language import understander
-from nlsh.pipeline import AcceptAll
-from nlsh.stages import Status
+from nlsh.pipeline import AcceptAll, DeclineAll
+from nlsh.stages import Choice, Status
 from tests.conftest import Sleepers, nlsh_env
 from tests.support.processes import eventually
 
@@ -275,3 +276,74 @@ def test_the_context_is_private_fresh_and_of_this_terminal_only(tmp_path: Any) -
     if os.geteuid() == 0:
         os.chown(saved, 65534, 65534)  # another user's file: never read
         assert store.load(directory, "/dev/pts/7:100:0") == State()
+
+
+# ── what a hostile review found: each must never plan what was not said ──
+
+def _turns(lines: list[str], sleepers_ctx: Context) -> list[Any]:
+    understand = understander()
+    state = State()
+    responses = []
+    for line in lines:
+        response, state = take_turn(line, line, state, sleepers_ctx, understand,
+                                    DeclineAll(), lambda _note: None)
+        responses.append(response)
+    return responses
+
+
+def _plans_on(response: Any, pid: int) -> bool:
+    parts = response.parts or (response,)
+    return any(p.plan is not None and any(getattr(s.target, "pid", None) == pid
+                                          for s in p.plan.steps) for p in parts)
+
+
+def test_and_x_too_never_repeats_past_a_negation_or_a_question(sleepers: Sleepers) -> None:
+    a, b = sleepers.spawn("zqhosta"), sleepers.spawn("zqhostb")
+    ctx = Context.from_environment(dry_run=True)
+    said = _turns(["kill zqhosta", "leave zqhostb alone", "and zqhostb too"], ctx)
+    assert _plans_on(said[0], a.pid) and not _plans_on(said[2], b.pid), said[2].message
+    asked = _turns(["should I pause zqhosta?", "and zqhostb too?"], ctx)
+    assert not _plans_on(asked[1], b.pid), asked[1].message
+    assert not _plans_on(_turns(["kill zqhosta", "what about zqhostb?"], ctx)[1], b.pid)
+
+
+def test_a_question_without_a_target_is_never_completed_into_an_order(
+        sleepers: Sleepers) -> None:
+    child = sleepers.spawn("zqhostq")
+    said = _turns(["should I kill?", "zqhostq"], Context.from_environment(dry_run=True))
+    assert not _plans_on(said[1], child.pid), said[1].message
+
+
+def test_a_program_named_like_an_ordinal_is_a_name(sleepers: Sleepers) -> None:
+    shown = sleepers.spawn("zqhostshown")
+    said = _turns(["is zqhostshown running", "kill top"], Context.from_environment(dry_run=True))
+    assert not _plans_on(said[1], shown.pid)
+    assert not said[1].context
+
+
+def test_pager_words_and_refusals_after_which_process(sleepers: Sleepers) -> None:
+    child = sleepers.spawn("zqhostl")
+    ctx = Context.from_environment(dry_run=True)
+    for word in ("less", "more"):
+        said = _turns(["lower the priority of zqhostl", word], ctx)
+        assert not _plans_on(said[1], child.pid), (word, said[1].message)
+    for answer, says in (("no", "OK: nothing was done"), ("cancel", "OK: nothing was done"),
+                         ("everything", "nlsh does not act on everything at once")):
+        said = _turns(["kill", answer], ctx)
+        assert said[1].status is Status.NOTHING_TO_DO and says in said[1].message
+
+
+def test_odd_digits_are_not_numbers(sleepers: Sleepers) -> None:
+    from nlsh.confirm import Verdict, read_answer
+
+    assert read_answer("1,²", 3).verdict is Verdict.UNCLEAR
+    state = State(choices=(Choice(label="x", sentence="kill pid 1"),), at=time.time())
+    assert resolve("²", state, understander()) is None
+
+
+def test_a_did_you_mean_offers_exactly_the_processes_it_names(sleepers: Sleepers) -> None:
+    first, second = sleepers.spawn("zqhostsrv-server"), sleepers.spawn("zqhostsrv-server")
+    (said,) = _turns(["pause zqhostsrv"], Context.from_environment(dry_run=True))
+    assert said.status is Status.CLARIFY
+    assert [c.sentence for c in said.choices] == [
+        f"pause pid {min(first.pid, second.pid)} and pid {max(first.pid, second.pid)}"]

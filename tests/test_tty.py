@@ -186,7 +186,7 @@ def test_numbers_at_the_confirmation_pick_some_targets(sleepers: Sleepers) -> No
     shell.expect("Not understood: there is no 7")
     shell.expect_exact("Go ahead? [y/N/?, or pick from 1-4]")
     shell.sendline("all but 2,3")
-    shell.expect(r"only 1, 4 of 4")
+    shell.expect(r"only #1, #4 of the 4 listed")
     while shell.expect([ASK_AGAIN, pexpect.EOF]) == 0:
         shell.sendline("yes")
     shell.close()

@@ -251,6 +251,7 @@ def _nothing_message(description: str, zombies: bool) -> str:
 
 
 MOST_GUESSES = 4
+MOST_LISTED_PIDS = 12  # a did-you-mean choice names up to this many pids, else the name
 
 
 def _did_you_mean(text: str, name: str, description: str,
@@ -274,8 +275,11 @@ def _did_you_mean(text: str, name: str, description: str,
         label = flagged(guess) + (f" (pid {pids[0]})" if len(pids) == 1 else
                                   f" ({len(pids)} processes)" if pids else "")
         labels.append(label)
-        if written.search(text):
-            choices.append(Choice(label=label, sentence=written.sub(guess, text, count=1)))
+        if written.search(text) and pids:
+            # exactly the processes offered, by pid: one that starts later is not included
+            listed = " and ".join(f"pid {pid}" for pid in pids[:MOST_LISTED_PIDS]) if len(
+                pids) <= MOST_LISTED_PIDS else guess
+            choices.append(Choice(label=label, sentence=written.sub(listed, text, count=1)))
     message = f"No process {description} is running; did you mean {' or '.join(labels)}?"
     return Reply(Status.CLARIFY, message, choices=tuple(choices))
 

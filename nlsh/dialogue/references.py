@@ -40,6 +40,10 @@ _WHY = re.compile(r"(?:why|why not|how come|explain(?: that)?|what did you under
 _YES = re.compile(r"(?:y|yes|yeah|yep|sure|ok|okay|that one|yes please|do it)\s*[.!]*",
                   re.IGNORECASE)
 _NO = re.compile(r"(?:n|no|nope|no thanks|neither|none)\s*[.!]*", re.IGNORECASE)
+_CANCEL = re.compile(r"(?:cancel|never ?mind|forget it|stop|abort|quit|nothing|none of them)"
+                     r"\s*[.!]*", re.IGNORECASE)
+_EVERYTHING = re.compile(r"(?:everything|all|all of them|every one|any)\s*[.!]*",
+                         re.IGNORECASE)
 _OTHER = re.compile(r"(?:no,?\s+)?(?:i\s+mean(?:t)?\s+)?the other(?: one| process)?\s*[.!]*",
                     re.IGNORECASE)
 _ELLIPSIS = re.compile(
@@ -47,11 +51,12 @@ _ELLIPSIS = re.compile(
     r"(?P<target>.+?)(?:\s+(?:too|as well|also))?|(?P<alone>[\w.+@:-]+)\s+too)\s*[?.!]*",
     re.IGNORECASE)
 _STRONGER = re.compile(
-    r"(?:make\s+(?:it|them|that)\s+)?(?:even\s+|still\s+|a\s+bit\s+|a\s+little\s+|much\s+)?"
+    r"(?:make\s+(?:it|them|that)\s+(?:even\s+|still\s+|a\s+bit\s+|a\s+little\s+|much\s+)?"
+    r"|(?:even|still|a\s+bit|a\s+little|much)\s+)"
     r"(?P<way>lower|higher|more|less)(?:\s+still)?(?:\s+(?:priority|than that))?\s*[.!]*",
     re.IGNORECASE)
 _SLOT_ANSWER = re.compile(
-    r"(?:(?P<pid_word>pid\s+)?(?P<pid>\d{1,10})|port\s+(?P<port>\d{1,5})|"
+    r"(?:(?P<pid_word>pid\s+)?(?P<pid>[0-9]{1,10})|port\s+(?P<port>[0-9]{1,5})|"
     r"user\s+(?P<user>[\w.-]+)|(?P<name>[A-Za-z_][\w.+@:-]*))\s*[.!]*", re.IGNORECASE)
 _ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3,
              "fourth": 4, "4th": 4, "fifth": 5, "5th": 5, "sixth": 6, "6th": 6,
@@ -86,7 +91,7 @@ def resolve(line: str, state: State, understand: Understand) -> Resolution | Non
 
 def _picked(text: str, state: State, understand: Understand) -> Resolution | None:
     """A number after nlsh offered numbered choices."""
-    if not state.choices or not text.isdigit():
+    if not state.choices or not re.fullmatch(r"[0-9]{1,3}", text):
         return None
     number = int(text)
     if not 1 <= number <= len(state.choices):
@@ -119,6 +124,11 @@ def _why(text: str, state: State) -> Resolution | None:
 def _answer_to_question(text: str, state: State) -> Resolution | None:
     """"Which process should be ended?" → "chrome", "4312", "pid 4312", "port 8080"."""
     pending = state.pending
+    if pending is not None and (_NO.fullmatch(text) or _CANCEL.fullmatch(text)):
+        return Resolution(message="OK: nothing was done")
+    if pending is not None and _EVERYTHING.fullmatch(text):
+        return Resolution(message="Not done: name one program, pid, port or user; nlsh does "
+                                  "not act on everything at once")
     match = _SLOT_ANSWER.fullmatch(text)
     if pending is None or match is None:
         return None
@@ -172,7 +182,8 @@ def _ellipsis(text: str, state: State) -> Resolution | None:
     """"and chrome too", "also 4312", "same for port 8080": the last request, new target."""
     request = state.last_request
     match = _ELLIPSIS.fullmatch(text)
-    if request is None or match is None or request.intent not in PROCESS_INTENTS:
+    if (request is None or match is None or request.intent not in PROCESS_INTENTS
+            or text.rstrip().endswith("?")):  # "what about X?" asks; it is read on its own
         return None
     target = (match.group("target") or match.group("alone") or "").strip()
     said = _SLOT_ANSWER.fullmatch(target)
@@ -212,6 +223,9 @@ def _stronger(text: str, state: State) -> Resolution | None:
     current = _current_nice(state.acted)
     if current is None:
         return Resolution(message="The processes changed last have exited since")
+    planned = request.slots.get("nice")
+    if isinstance(planned, int) and not isinstance(planned, bool):
+        current = planned  # "even lower" than what was last asked for, done or not
     wanted = min(19, current + 5) if lower else max(-20, current - 5)
     if wanted == current:
         return Resolution(message=f"Already at nice {current}, the "
@@ -265,6 +279,9 @@ def _references(text: str, state: State, understand: Understand) -> Resolution |
     if not state.shown:
         return None
     ordinal = _ORDINAL.search(text)
+    if ordinal is not None and not (ordinal.group("number") or _ORDINAL_PHRASE.fullmatch(
+            ordinal.group(0).strip())):
+        ordinal = None  # "kill top": a program's name, not the top row
     pronoun = _PRONOUN.search(text)
     possessive = _POSSESSIVE.search(text)
     if ordinal is None and pronoun is None and possessive is None:
@@ -300,9 +317,17 @@ def _references(text: str, state: State, understand: Understand) -> Resolution |
                       context=(f"{word} = {_labels(chosen)} (from {state.shown_by})",))
 
 
+_ORDINAL_PHRASE = re.compile(
+    r"(?:the\s+)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|1st|2nd|"
+    r"3rd|[4-9]th|10th|last|top)(?:\s+(?:two|three|four|five|[2-5]))?\s+(?:one|ones|"
+    r"process|processes|row|rows|of them)|(?:number|no\.|row|#)\s*\d{1,2}", re.IGNORECASE)
+
+
 def _is_reference(value: str) -> bool:
-    return bool(_PRONOUN.fullmatch(value) or _ORDINAL.fullmatch(value)) or value.lower() in (
-        "one", "ones", "process", "the one")
+    """A slot value that points back ("it", "the second one"), not a program's name: a
+    bare "top" or "last" is a name ("kill top" means the program top)."""
+    return bool(_PRONOUN.fullmatch(value) or _ORDINAL_PHRASE.fullmatch(value.strip())) or (
+        value.lower() in ("one", "ones", "the one"))
 
 
 def _by_position(match: re.Match[str], shown: Sequence[Referent]) -> list[Referent] | str:

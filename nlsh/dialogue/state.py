@@ -77,17 +77,24 @@ class State:
         request = (Request(parse.intent, dict(parse.slots), parse.text)
                    if parse.intent is not None else None)
         acted = self.acted
-        last_request = self.last_request
-        if response.plan is not None and response.status is not Status.CLARIFY:
+        # Only a request carried out, planned or declined can be repeated ("and X too",
+        # "even lower"); anything else — a negation, a question, a refusal, nothing to do —
+        # leaves nothing to repeat.
+        operators = parse.operators
+        plain = not (operators.negated or operators.question)
+        last_request = None
+        if (response.plan is not None and plain and response.status in (
+                Status.DONE, Status.PLANNED, Status.CANCELLED, Status.FAILED,
+                Status.INTERRUPTED)):
             acted = _referents(s.target for s in response.plan.steps)
             last_request = request
-        elif request is not None and response.status is Status.DONE and (
+        elif plain and request is not None and response.status is Status.DONE and (
                 any(parse.slot(s) is not None for s in TARGET_SLOTS)):
             last_request = request  # "is firefox running" → "and chrome?"
         pending = None
         if (response.status is Status.CLARIFY and not response.choices and request is not None
-                and response.message.startswith("Which ")):
-            pending = request
+                and plain and response.message.startswith("Which ")):
+            pending = request  # never for "should I kill?": a question is answered, not kept
         candidates = self.shown if shown_by == "the last plan" else self.candidates
         return replace(self, shown=shown or self.shown, shown_by=shown_by or self.shown_by,
                        candidates=candidates, acted=acted, last_request=last_request,

@@ -111,7 +111,8 @@ FORMS: tuple[tuple[tuple[str, ...], str, Build], ...] = (
      _kill_pid),
     (("pkill", "killall"), rf"(?:pkill|killall)\s+{_SIGNAL}{_NAME}", _kill_name),
     # "kill $(pgrep node)", "kill -9 `pidof node`": the shell's way of saying pkill
-    (("kill",), rf"kill\s+{_SIGNAL}(?:\$\(|`)\s*(?:pgrep|pidof)\s+{_NAME}\s*(?:\)|`)",
+    (("kill",), rf"kill\s+{_SIGNAL}(?:\$\(|`)\s*(?:pgrep|pidof)\s+(?:-[fx]\s+)?{_NAME}"
+               r"\s*(?:\)|`)",
      _kill_name),
     (("ps",), r"ps(?:\s+(?:aux|-ef|-e|-A|ax|-aux|auxf|faux))?", _fixed("process.list")),
     (("top", "htop", "btop", "atop"), r"(?:top|htop|btop|atop)",
