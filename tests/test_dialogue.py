@@ -125,12 +125,13 @@ def test_an_answer_to_which_process_completes_the_request(repl: pexpect.spawn,
     _say(repl, "zqdwhich")
     repl.expect(f"{child.pid} zqdwhich")
     _no(repl)
-    _say(repl, "pause")
+    _say(repl, "kill")
     repl.expect("Which process")
     repl.expect(PROMPT)
     _say(repl, f"pid {child.pid}")
-    _yes(repl)
-    assert _stopped(child.pid)
+    repl.expect(f"Terminate 1 process with pid {child.pid}")
+    _no(repl)
+    assert psutil.Process(child.pid).is_running()
 
 
 def test_yes_after_did_you_mean_and_the_same_for_another(repl: pexpect.spawn,
@@ -143,7 +144,7 @@ def test_yes_after_did_you_mean_and_the_same_for_another(repl: pexpect.spawn,
     _yes(repl)
     assert _stopped(first.pid)
     _say(repl, "and zqdsecond too")
-    repl.expect("the same request as 'pause zqdmean-server', for zqdsecond")
+    repl.expect_exact(f"the same request as 'pause pid {first.pid}', for zqdsecond")
     _yes(repl)
     assert _stopped(second.pid)
     _say(repl, "no")  # nothing pending: an ordinary sentence, never an action

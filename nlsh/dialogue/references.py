@@ -287,10 +287,13 @@ def _references(text: str, state: State, understand: Understand) -> Resolution |
     if ordinal is None and pronoun is None and possessive is None:
         return None
     parse = understand(text)
-    if parse.intent not in PROCESS_INTENTS or any(
-            parse.slot(s) is not None and not _is_reference(str(parse.slot(s)))
-            for s in TARGET_SLOTS):
-        return None  # the sentence names its own target, or is not about processes
+    phrase = (ordinal.group(0) if ordinal is not None else "").lower()
+
+    def refers(value: str) -> bool:  # "fifth", tagged out of "the fifth one", refers too
+        return _is_reference(value) or bool(phrase and value.lower() in phrase)
+
+    if any(parse.slot(s) is not None and not refers(str(parse.slot(s))) for s in TARGET_SLOTS):
+        return None  # the sentence names its own target
     if ordinal is not None:
         chosen = _by_position(ordinal, state.shown)
         if isinstance(chosen, str):
@@ -313,6 +316,8 @@ def _references(text: str, state: State, understand: Understand) -> Resolution |
     else:
         replacement = listed
     sentence = f"{text[:span[0]]}{replacement}{text[span[1]:]}"
+    if understand(sentence).intent not in PROCESS_INTENTS:
+        return None  # not about processes ("undo that", "clear that cache")
     return Resolution(sentence=sentence, pinned=_pins(chosen),
                       context=(f"{word} = {_labels(chosen)} (from {state.shown_by})",))
 
