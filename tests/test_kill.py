@@ -267,7 +267,7 @@ def test_a_name_that_is_part_of_a_running_one_is_offered_never_acted_on(
     response = run("kill zqnode", Context.from_environment(), understand, AcceptAll())
     assert response.status is Status.CLARIFY, response.message
     assert f"did you mean zqnode-server (pid {child.pid})?" in response.message
-    assert [c.sentence for c in response.choices] == ["kill zqnode-server"]
+    assert [c.sentence for c in response.choices] == [f"kill pid {child.pid}"]  # as shown
     assert alive(child)
     chosen = run(response.choices[0].sentence, Context.from_environment(), understand,
                  AcceptAll())
