@@ -132,23 +132,11 @@ def _answer_to_question(text: str, state: State) -> Resolution | None:
     match = _SLOT_ANSWER.fullmatch(text)
     if pending is None or match is None:
         return None
-    slots: dict[str, SlotValue] = {k: v for k, v in pending.slots.items()
-                                   if k not in TARGET_SLOTS}
-    if match.group("pid"):
-        slots["pid"] = int(match.group("pid"))
-        said = f"pid {match.group('pid')}"
-    elif match.group("port"):
-        slots["port"] = int(match.group("port"))
-        said = f"port {match.group('port')}"
-    elif match.group("user"):
-        slots["user"] = match.group("user")
-        said = f"user {match.group('user')}"
-    else:
-        slots["process"] = match.group("name").lower()
-        said = match.group("name")
+    slot, value = _target_of(match)
+    said = match.group("name") if slot == "process" else f"{slot} {value}"
     sentence = f"{pending.text} → {said}"
-    parse = Parse(text=sentence, intent=pending.intent, confidence=1.0, slots=slots,
-                  source="dialogue")
+    parse = Parse(text=sentence, intent=pending.intent, confidence=1.0,
+                  slots=_retargeted(pending.slots, slot, value), source="dialogue")
     return Resolution(sentence=sentence, parse=parse,
                       context=(f"{said} answers '{state.why.get('message', '')}'",))
 
@@ -189,20 +177,30 @@ def _ellipsis(text: str, state: State) -> Resolution | None:
     said = _SLOT_ANSWER.fullmatch(target)
     if said is None:
         return None
-    slots: dict[str, SlotValue] = {k: v for k, v in request.slots.items()
-                                   if k not in TARGET_SLOTS}
-    if said.group("pid"):
-        slots["pid"] = int(said.group("pid"))
-    elif said.group("port"):
-        slots["port"] = int(said.group("port"))
-    elif said.group("user"):
-        slots["user"] = said.group("user")
-    else:
-        slots["process"] = said.group("name").lower()
+    slots = _retargeted(request.slots, *_target_of(said))
     sentence = f"{request.text} → {target}"
     return Resolution(sentence=sentence, parse=Parse(
         text=sentence, intent=request.intent, confidence=1.0, slots=slots, source="dialogue"),
         context=(f"the same request as '{request.text}', for {target}",))
+
+
+def _target_of(said: re.Match[str]) -> tuple[str, SlotValue]:
+    """The target a short answer names: ("pid", 4312), ("port", 8080), ("user", "bob") or
+    ("process", "chrome")."""
+    if said.group("pid"):
+        return "pid", int(said.group("pid"))
+    if said.group("port"):
+        return "port", int(said.group("port"))
+    if said.group("user"):
+        return "user", said.group("user")
+    return "process", said.group("name").lower()
+
+
+def _retargeted(slots: dict[str, SlotValue], slot: str, value: SlotValue
+                ) -> dict[str, SlotValue]:
+    """``slots`` with their target replaced by ``slot`` = ``value`` (the rest kept)."""
+    kept = {k: v for k, v in slots.items() if k not in TARGET_SLOTS}
+    return {**kept, slot: value}
 
 
 def _stronger(text: str, state: State) -> Resolution | None:
