@@ -286,3 +286,13 @@ def test_a_pid_the_model_took_for_a_name_is_still_a_pid(sleepers: Sleepers) -> N
                    DeclineAll(), parse=parse)
     assert response.status is Status.PLANNED, response.message
     assert [s.target.pid for s in response.plan.steps] == [child.pid]
+
+
+def test_a_did_you_mean_never_offers_what_the_sentence_excluded(sleepers: Sleepers) -> None:
+    kept, offered = sleepers.spawn("zqexclb"), sleepers.spawn("zqexcla")
+    response = run("pause every zqexcl process except zqexclb",
+                   Context.from_environment(dry_run=True), understander(), DeclineAll())
+    assert response.status is Status.CLARIFY, response.message
+    assert f"pid {offered.pid}" in response.message
+    assert "zqexclb" not in response.message.split("did you mean", 1)[1]
+    assert kept.poll() is None

@@ -235,7 +235,8 @@ def _find_named(parse: Parse, ctx: Context, what: str) -> Targets | Reply:
     alive = [p for p in found if not p.is_zombie]
     if not alive:
         if name is not None and not zombies and user is None:
-            guess = _did_you_mean(parse.text, name, description, known_names)
+            left_out = {str(v).lower() for v in parse.operators.excluded("process")}
+            guess = _did_you_mean(parse.text, name, description, known_names, left_out)
             if guess is not None:
                 return guess
         return Reply(Status.NOTHING_TO_DO, _nothing_message(description, bool(zombies)))
@@ -254,8 +255,8 @@ MOST_GUESSES = 4
 MOST_LISTED_PIDS = 12  # a did-you-mean choice names up to this many pids, else the name
 
 
-def _did_you_mean(text: str, name: str, description: str,
-                  known_names: set[str]) -> Reply | None:
+def _did_you_mean(text: str, name: str, description: str, known_names: set[str],
+                  excluded: set[str]) -> Reply | None:
     """No process is called ``name``, but some are called nearly that ("node" while only
     node-server runs, "chorme"): ask, offering each as a sentence to say. Never acted on
     without the user choosing it, and then confirming its plan."""
@@ -264,7 +265,8 @@ def _did_you_mean(text: str, name: str, description: str,
     close = difflib.get_close_matches(wanted, known, n=3, cutoff=0.75)
     containing = sorted((n for n in known if len(wanted) >= 3 and wanted in n),
                         key=lambda n: (not n.startswith(wanted), len(n), n))
-    guesses = [n for n in dict.fromkeys([*close, *containing]) if n != wanted][:MOST_GUESSES]
+    guesses = [n for n in dict.fromkeys([*close, *containing])
+               if n != wanted and n not in excluded][:MOST_GUESSES]  # never what was excluded
     if not guesses:
         return None
     written = re.compile(rf"(?<![\w.-]){re.escape(name)}(?![\w.-])", re.IGNORECASE)
