@@ -139,6 +139,13 @@ class Repl:
             return ""
 
     def loop(self) -> ExitStatus:
+        # prompt_toolkit logs a failure of its background tasks (the history loader, hit by
+        # a SIGTERM that lands while it runs) as a traceback on stderr: never shown here.
+        import logging
+
+        toolkit = logging.getLogger("prompt_toolkit")
+        toolkit.addHandler(logging.NullHandler())
+        toolkit.propagate = False
         self.console.print(Text(BANNER, style="dim"))
         while True:
             try:
