@@ -121,6 +121,8 @@ def test_a_line_with_shell_syntax_reaches_nlsh_as_words_and_nothing_expands(
     # Were the line run by the shell, this would create the marker file.
     session.child.send(f"{REQUEST}; touch {marker}")
     session.child.send("\x1bn")
+    # The shell redraws its prompt with the rewritten line; the prompt after that is nlsh's end.
+    session.child.expect(r"nlsh -- ['\\]?how")
     # nlsh may ask what the extra words mean (a one-shot asks at the terminal): leave it
     if session.child.expect_exact([PROMPT, "Your answer (Enter to leave it):"]) == 1:
         session.child.sendline("")
