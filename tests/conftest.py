@@ -46,6 +46,23 @@ _install_netguard()
 pytest_plugins = ["tests.support.processes"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def trained_model(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Build the model once, before any test: the terminal tests wait two minutes for a
+    prompt, which a first build on a loaded machine can take longer than."""
+    home = tmp_path_factory.mktemp("model-home")
+    completed = subprocess.run(
+        [sys.executable, "-m", "nlsh", "--dry-run", "--json", "how much memory is free"],
+        capture_output=True, text=True, timeout=1800, stdin=subprocess.DEVNULL,
+        env=nlsh_env({"HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"),
+                      "XDG_STATE_HOME": str(home / ".state"),
+                      "XDG_CACHE_HOME": str(home / ".cache"),
+                      "XDG_DATA_HOME": str(home / ".data"),
+                      "NLSH_MODEL_CACHE": str(MODEL_CACHE), "NLSH_HELPER": "off"}))
+    if completed.returncode != 0:
+        pytest.fail(f"the model could not be built:\n{completed.stderr}")
+
+
 @pytest.fixture(autouse=True)
 def private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A fresh HOME and XDG tree; the model cache stays shared."""
