@@ -25,6 +25,8 @@ SPEC_INTENTS = {
     "file.find",  # extension (issue 17): docs/intents.md, docs/json.md
 }
 CATALOG = load_catalog(REPO / "nlsh" / "intents")
+# Sets that measure the language layer: never trained on, nor near copies of training data.
+HELD_OUT = ["heldout.yaml", "heldout2.yaml", "realworld.yaml"]
 
 
 def test_catalog_has_exactly_the_spec_intents_each_with_a_handler() -> None:
@@ -51,7 +53,7 @@ def test_no_sentence_is_in_two_places() -> None:
         seen[key] = example.source
 
 
-@pytest.mark.parametrize("name", ["heldout.yaml", "heldout2.yaml"])
+@pytest.mark.parametrize("name", HELD_OUT)
 def test_held_out_sentences_never_appear_in_training_data(name: str) -> None:
     training = {re.sub(r"\W+", " ", e.text.lower()).strip(): e.source for e in CATALOG.examples}
     held_out = yaml.safe_load((REPO / "tests" / "data" / name).read_text())
@@ -61,7 +63,7 @@ def test_held_out_sentences_never_appear_in_training_data(name: str) -> None:
         "\n".join(leaked)
 
 
-@pytest.mark.parametrize("name", ["heldout.yaml", "heldout2.yaml"])
+@pytest.mark.parametrize("name", HELD_OUT)
 def test_held_out_sentences_are_not_near_copies_of_training_data(name: str) -> None:
     """The same sentence with another slot value, or one ≥ 85 % alike token by token,
     leaks as surely as an equal one (``tests.support.faithfulness.near_duplicate``)."""

@@ -741,7 +741,7 @@ def catalog_sentences() -> list[tuple[str, str]]:
 def held_out_sentences() -> list[tuple[str, str]]:
     """Every held-out sentence, masked (slot values found in the text), with its file."""
     out = []
-    for name in ("heldout.yaml", "heldout2.yaml"):
+    for name in ("heldout.yaml", "heldout2.yaml", "realworld.yaml"):
         for entry in yaml.safe_load((REPO / "tests" / "data" / name).read_text()):
             values = [str(v) for v in (entry.get("slots") or {}).values()
                       if not isinstance(v, bool)]
