@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from nlsh.context import Context
+from nlsh.knowledge.programs import Category, program_map
 from nlsh.stages import (
     NO_OPERATORS,
     PID_LIMIT,
@@ -26,6 +27,7 @@ from nlsh.stages import (
     Status,
 )
 from nlsh.system.lookalike import flagged
+from nlsh.system.names import names_match
 from nlsh.system.ports import listeners
 from nlsh.system.processes import (
     ProcessInfo,
@@ -87,14 +89,17 @@ def named_process(parse: Parse) -> str | None:
     return None
 
 
-def find_targets(parse: Parse, ctx: Context, what: str = "process") -> Targets | Reply:
+def find_targets(parse: Parse, ctx: Context, what: str = "process",
+                 choose_one: bool = True) -> Targets | Reply:
     """The live processes a request names: its target slots, the further targets it lists
     ("kill A and B"), less what it excludes ("except pid 4312"), within its limits
     ("using more than 2 GB").
 
     ``what`` names the request for the question asked when no target was given.
+    ``choose_one``: a kind of program said in the singular ("the browser") while several
+    such programs run is a question back (for acting); a reading lists them all.
     """
-    found = _find_named(parse, ctx, what)
+    found = _find_named(parse, ctx, what, choose_one)
     operators = parse.operators
     if not operators.also and not operators.exclusions and not operators.limits:
         return found
@@ -102,7 +107,8 @@ def find_targets(parse: Parse, ctx: Context, what: str = "process") -> Targets |
     for slot, value in operators.also:
         slots = {k: v for k, v in parse.slots.items() if k not in ("process", "pid", "port")}
         slots[slot] = value
-        parts.append(_find_named(replace(parse, slots=slots, operators=NO_OPERATORS), ctx, what))
+        parts.append(_find_named(replace(parse, slots=slots, operators=NO_OPERATORS), ctx, what,
+                                 choose_one))
     chosen = [p for p in parts if isinstance(p, Targets)]
     replies = [p for p in parts if isinstance(p, Reply)]
     if not chosen:
@@ -164,7 +170,7 @@ def _within(processes: list[ProcessInfo], limit: Limit) -> list[ProcessInfo]:
     return processes
 
 
-def _find_named(parse: Parse, ctx: Context, what: str) -> Targets | Reply:
+def _find_named(parse: Parse, ctx: Context, what: str, choose_one: bool) -> Targets | Reply:
     """The live processes named by ``parse``'s process, pid, port and user slots."""
     pid, port = _int_slot(parse, "pid"), _int_slot(parse, "port")
     name, user = _name_slot(parse, "process"), _name_slot(parse, "user")
@@ -228,6 +234,13 @@ def _find_named(parse: Parse, ctx: Context, what: str) -> Targets | Reply:
         found = [p for p in found if p.username == user]
         description = (description + " " if description else "") + f"owned by {user}"
 
+    category = program_map().category(name) if name is not None else None
+    if category is not None and name is not None and not any(
+            name.lower() in p.names for p in found):
+        return _of_category(parse, category, name, found, notes, choose_one)
+    if name is not None:
+        notes.extend(_known_as(name, found))
+
     zombies = [p for p in found if p.is_zombie]
     for zombie in zombies:
         notes.append(f"pid {zombie.pid} ({zombie.name}) has already exited; it is a zombie "
@@ -241,6 +254,70 @@ def _find_named(parse: Parse, ctx: Context, what: str) -> Targets | Reply:
                 return guess
         return Reply(Status.NOTHING_TO_DO, _nothing_message(description, bool(zombies)))
     return Targets(tuple(children_first(alive)), description, tuple(notes), port)
+
+
+def _known_as(name: str, found: list[ProcessInfo]) -> list[str]:
+    """A note when a program was found by what nlsh's map calls it ("vscode" runs as code)."""
+    runs_as = sorted({p.name for p in found if name.lower() not in p.names})
+    if not runs_as:
+        return []
+    return [f"'{name}' runs as {', '.join(runs_as)} (nlsh's map of programs)"]
+
+
+def _of_category(parse: Parse, category: Category, said: str, found: list[ProcessInfo],
+                 notes: list[str], choose_one: bool) -> Targets | Reply:
+    """The processes of a kind of program: "the browser", "databases". Several programs of
+    that kind running and one asked for → a question; none → said so, never a guess."""
+    alive = [p for p in found if not p.is_zombie]
+    running: dict[str, list[ProcessInfo]] = {}
+    for process in alive:
+        program = program_map().program_of_process(process.names, category.programs)
+        if program is not None:
+            running.setdefault(program.key, []).append(process)
+    kind = category.name
+    if not running:
+        known = ", ".join(p.key for p in category.programs[:8])
+        return Reply(Status.NOTHING_TO_DO,
+                     f"No {kind} is running (nlsh knows {known}… as {kind}s; "
+                     f"~/.config/nlsh/programs.yaml adds more)")
+    # A program the sentence excludes ("the browser except chromium") is no candidate.
+    left_out = {str(v).lower() for v in parse.operators.excluded("process")}
+    for key in [k for k, group in running.items()
+                if any(names_match(p.names, excluded) for p in group for excluded in left_out)
+                or program_map().programs[k].names & left_out]:
+        del running[key]
+    if not running:
+        return Reply(Status.NOTHING_TO_DO, f"No {kind} is running besides the ones excluded")
+    if len(running) > 1 and choose_one and not category.plural and not parse.operators.question:
+        return _which_program(parse.text, said, kind, running)
+    chosen = [p for group in running.values() for p in group]
+    keys = ", ".join(running)
+    description = (f"named '{keys}' (the {kind})" if len(running) == 1
+                   else f"of the {kind}s running ({keys})")
+    notes.append(f"'{said}' read as {keys}, the {kind} running (nlsh's map of programs)"
+                 if len(running) == 1 else
+                 f"'{said}' read as the {kind}s running: {keys} (nlsh's map of programs)")
+    return Targets(tuple(children_first(chosen)), description, tuple(notes), None)
+
+
+def _which_program(text: str, said: str, kind: str,
+                   running: dict[str, list[ProcessInfo]]) -> Reply:
+    """"Kill the browser" while firefox and chromium run: which one? Each choice names its
+    processes by pid, so the answer acts on exactly what was offered."""
+    written = re.compile(rf"(?i)(?<![\w.-])(?:(?:the|my|our|this|that)\s+)?"
+                         rf"{re.escape(said)}(?![\w.-])")
+    choices: list[Choice] = []
+    labels: list[str] = []
+    for key, processes in running.items():
+        pids = sorted(p.pid for p in processes)
+        label = f"{key} (pid {pids[0]})" if len(pids) == 1 else f"{key} ({len(pids)} processes)"
+        labels.append(label)
+        if written.search(text):
+            listed = (" and ".join(f"pid {pid}" for pid in pids)
+                      if len(pids) <= MOST_LISTED_PIDS else key)
+            choices.append(Choice(label=label, sentence=written.sub(listed, text, count=1)))
+    return Reply(Status.CLARIFY, f"Several {kind}s are running: {', '.join(labels)}. "
+                                 f"Which one? (or say 'all {kind}s')", choices=tuple(choices))
 
 
 def _nothing_message(description: str, zombies: bool) -> str:

@@ -17,8 +17,10 @@ import psutil
 from nlsh.actions.targets import Targets, find_targets, narrowed, plural
 from nlsh.context import Context
 from nlsh.journal.redact import redact_argv
+from nlsh.knowledge.programs import program_map
 from nlsh.stages import Answer, Parse, Reply, Status
 from nlsh.system import procfs
+from nlsh.system.ports import listening_ports
 from nlsh.system.processes import (
     CpuWindow,
     ProcessInfo,
@@ -140,7 +142,7 @@ def find_processes(parse: Parse, ctx: Context) -> Answer | Reply:
         if not isinstance(path, str) or not path.strip():
             return Reply(Status.CLARIFY, f"Which path? {path!r} is not one")
         return _find_by_path(path.strip(), ctx)
-    found = find_targets(parse, ctx, what="process should nlsh look for")
+    found = find_targets(parse, ctx, what="process should nlsh look for", choose_one=False)
     total = psutil.virtual_memory().total
     if isinstance(found, Reply):
         near_miss = found.status is Status.CLARIFY and found.message.startswith("No process")
@@ -163,8 +165,26 @@ def find_processes(parse: Parse, ctx: Context) -> Answer | Reply:
                    f"{'is' if count == 1 else 'are'} running ({names})")
     result = {"summary": summary, "running": True, "query": _query(parse),
               "processes": [process_row(p, None, total) for p in found.processes],
-              "notes": list(found.notes)}
+              "notes": [*found.notes, *_listening(found.processes)]}
     return Answer(kind="process_table", message=summary, result=result)
+
+
+MOST_PORT_LOOKUPS = 20  # reading who holds which socket scans every process's descriptors
+
+
+def _listening(processes: tuple[ProcessInfo, ...]) -> list[str]:
+    """For servers the map of programs knows to listen ("is the web server up"): the
+    ports each one listens on, or that it listens on none."""
+    known = tuple(program_map().programs.values())
+    servers = [(p, program.key) for p in processes
+               if (program := program_map().program_of_process(p.names, known)) is not None
+               and program.ports]
+    if not servers or len(servers) > MOST_PORT_LOOKUPS:
+        return []
+    ports = listening_ports({p.pid for p, _ in servers})
+    return [f"{key} (pid {p.pid}) listens on port {', '.join(map(str, ports[p.pid]))}"
+            if p.pid in ports else f"{key} (pid {p.pid}) listens on no port nlsh can see"
+            for p, key in servers]
 
 
 def _pids(processes: Iterable[ProcessInfo]) -> str:

@@ -14,12 +14,14 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from nlsh.errors import ModelError
+from nlsh.knowledge.programs import program_map
 from nlsh.language.artifacts import (
     META_FILE,
     MODEL_FILE,
@@ -146,6 +148,40 @@ def find_cue(text: str, cues: Sequence[str],
             if best is None or len(cue) > len(best[0]):
                 best = (cue, start, end)
     return best
+
+
+_TARGET_SLOTS = ("process", "pid", "port", "user", "path")
+# Words that put what follows out of a request ("kill all but firefox", "except chrome").
+_EXCLUDING = re.compile(r"(?i)\b(?:except(?:\s+for)?|but(?:\s+not)?|other\s+than|apart\s+from|"
+                        r"besides|excluding|not|never|without|save|leave|keep|spare)"
+                        r"(?:\s+(?:the|my|our|any|its|their))?\s*$")
+
+
+def first_program_named(text: str, taken: Sequence[tuple[int, int]]) -> tuple[int, int] | None:
+    """Where ``text`` first names a program or kind of program of nlsh's map, outside the
+    ``taken`` spans and not right after an excluding word; None when it names none."""
+    lowered = text.lower()
+    for match in _spoken_programs().finditer(lowered):
+        start, end = match.span()
+        if any(start < e and end > s for s, e in taken) or _EXCLUDING.search(lowered[:start]):
+            continue
+        return start, end
+    return None
+
+
+def program_named_around(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """A longer name of nlsh's map that holds the span ``start:end`` of ``text``."""
+    for match in _spoken_programs().finditer(text.lower()):
+        if match.start() <= start and end <= match.end() and match.end() - match.start() > (
+                end - start):
+            return match.span()
+    return None
+
+
+@cache
+def _spoken_programs() -> re.Pattern[str]:
+    words = sorted(program_map().spoken(), key=len, reverse=True)  # longest wins at a place
+    return re.compile(r"(?<![\w.-])(?:" + "|".join(map(re.escape, words)) + r")(?![\w.-])")
 
 
 def _whole_token(text: str, start: int, end: int) -> tuple[int, int]:
@@ -284,7 +320,39 @@ class Engine:
             if value is not None and slot not in slots:
                 slots[slot] = value
         self._add_cued_slots(text, allowed, spans, slots)
+        self._add_named_program(text, allowed, spans, slots)
         return tuple(spans), slots
+
+    def _add_named_program(self, text: str, allowed: set[str] | None, spans: list[SlotSpan],
+                           slots: dict[str, SlotValue]) -> None:
+        """A program or a kind of program that nlsh's map knows ("kill the browser", "close
+        my web browser", "stop vscode") where the tagger found no target at all: the
+        ``process`` slot. The first one the sentence names, never one it excludes."""
+        if allowed is None or "process" not in allowed:
+            return
+        tagged = [s for s in spans if s.slot == "process"]
+        if len(tagged) == 1 and slots.get("process") == tagged[0].value:
+            # "close my zq player" tagged 'zq': the map's longer name around it wins
+            around = program_named_around(text, tagged[0].start, tagged[0].end)
+            if around is None:
+                return
+            spans.remove(tagged[0])
+            del slots["process"]
+        elif any(s.slot in _TARGET_SLOTS for s in spans) or any(k in slots
+                                                                 for k in _TARGET_SLOTS):
+            return
+        found = around if tagged else first_program_named(text, [(s.start, s.end)
+                                                                 for s in spans])
+        if found is None:
+            return
+        start, end = found
+        try:
+            value = resolve(self.info.slot_types["process"], text[start:end])
+        except (ResolutionError, KeyError):
+            return
+        spans.append(SlotSpan(slot="process", text=text[start:end], start=start, end=end,
+                              value=value))
+        slots["process"] = value
 
     def _add_cued_slots(self, text: str, allowed: set[str] | None, spans: list[SlotSpan],
                         slots: dict[str, SlotValue]) -> None:

@@ -10,28 +10,9 @@ from __future__ import annotations
 
 import os
 import re
+from functools import lru_cache
 
-# Words users say for a family of programs: each finds every program in its set.
-ALIASES: dict[str, frozenset[str]] = {
-    "browser": frozenset({"firefox", "firefox-esr", "firefox-bin", "librewolf", "waterfox",
-                          "chrome", "google-chrome", "google-chrome-stable", "chromium",
-                          "chromium-browser", "brave", "brave-browser", "vivaldi",
-                          "vivaldi-bin", "opera", "msedge", "microsoft-edge", "epiphany"}),
-    "chrome": frozenset({"chrome", "google-chrome", "google-chrome-stable", "chromium",
-                         "chromium-browser"}),
-    "firefox": frozenset({"firefox", "firefox-esr", "firefox-bin"}),
-    "edge": frozenset({"msedge", "microsoft-edge"}),
-    "brave": frozenset({"brave", "brave-browser"}),
-    "code": frozenset({"code", "code-oss", "codium"}),
-    "vscode": frozenset({"code", "code-oss", "codium"}),
-    "node": frozenset({"node", "nodejs"}),
-    "postgres": frozenset({"postgres", "postmaster"}),
-    "postgresql": frozenset({"postgres", "postmaster"}),
-    "mysql": frozenset({"mysqld", "mariadbd"}),
-    "redis": frozenset({"redis-server"}),
-    "docker": frozenset({"dockerd", "docker"}),
-}
-ALIASES["chromium"] = ALIASES["chrome"]
+from nlsh.knowledge.programs import program_map
 
 # Interpreters whose script, not the interpreter, names the program.
 _INTERPRETER = re.compile(r"^(python|pypy|node|nodejs|deno|bun|ruby|perl|php|lua|java|bash|sh|"
@@ -116,16 +97,20 @@ def app_name_of(name: str, exe: str | None, cmdline: tuple[str, ...]) -> str:
     return name
 
 
+@lru_cache(maxsize=256)
 def wanted_names(wanted: str) -> frozenset[str]:
-    """The names that ``wanted`` (as the user said it) stands for, aliases included."""
+    """The names that ``wanted`` (as the user said it) stands for: itself, and what nlsh's
+    map of programs (:mod:`nlsh.knowledge.programs`) knows it as ("vscode" → ``code``,
+    "browser" → every browser's process names)."""
     key = wanted.strip().lower()
-    return ALIASES.get(key, frozenset()) | {key}
+    return program_map().names_for(key) | {key}
 
 
 def names_match(names: frozenset[str], wanted: str) -> bool:
     """Whether a process known by ``names`` is the program ``wanted``; literal, never a
-    pattern. Several words (``python manage.py``) must each name the process."""
+    pattern. Several words (``python manage.py``) must each name the process, unless the
+    words together are a name the map knows ("web server", "visual studio code")."""
     words = wanted.split()
-    if len(words) > 1:
+    if len(words) > 1 and not program_map().names_for(wanted):
         return all(wanted_names(word) & names for word in words)
     return bool(wanted_names(wanted) & names)

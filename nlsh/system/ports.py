@@ -65,3 +65,22 @@ def listeners(port: int) -> PortListeners:
         else:
             pids.setdefault(sock.pid, None)
     return PortListeners(port, tuple(pids), ownerless)
+
+
+def listening_ports(pids: set[int]) -> dict[int, tuple[int, ...]]:
+    """The ports each of ``pids`` listens on (TCP) or is bound to (UDP); pids with none,
+    or whose sockets the system hides, are left out."""
+    try:
+        sockets = psutil.net_connections(kind="inet")
+    except psutil.AccessDenied:
+        return {}
+    ports: dict[int, set[int]] = {}
+    for sock in sockets:
+        if sock.pid not in pids:
+            continue
+        port = _port(sock.laddr)
+        listening = (sock.status == psutil.CONN_LISTEN if sock.type == socket.SOCK_STREAM
+                     else _port(sock.raddr) is None)
+        if port is not None and listening and sock.pid is not None:
+            ports.setdefault(sock.pid, set()).add(port)
+    return {pid: tuple(sorted(found)) for pid, found in ports.items()}

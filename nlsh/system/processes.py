@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 import psutil
 
 from nlsh.journal.redact import redact_argv
+from nlsh.knowledge.programs import program_map
 from nlsh.stages import ProcessRef
 from nlsh.system import procfs
 from nlsh.system.names import app_name_of, names_match, names_of, wanted_names
@@ -199,7 +200,8 @@ def named_processes(wanted: str, seen: set[str] | None = None) -> dict[int, Proc
     those), so only they are read in full. ``seen`` collects every name looked at.
     """
     table = _READING.get()
-    needles = [n for word in wanted.split() for n in wanted_names(word)]
+    needles = [*wanted_names(wanted)] if program_map().names_for(wanted) else [
+        n for word in wanted.split() for n in wanted_names(word)]
     found: dict[int, ProcessInfo] = {}
     for naming in table.naming() if table is not None else _read_naming():
         if seen is not None:

@@ -1,0 +1,1 @@
+"""What nlsh knows about the world outside the sentence: common programs (``programs``)."""
