@@ -1,0 +1,70 @@
+"""The host side of nlsh --hosts: ``python -m nlsh.fleet.host`` plans a frame (no model, no
+sentence read) and carries out only the steps the user confirmed, against real sleepers."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from typing import Any
+
+from tests.conftest import Sleepers, nlsh_env
+from tests.support.processes import program_name, wait_gone
+
+
+def host(request: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    done = subprocess.run([sys.executable, "-m", "nlsh.fleet.host"], input=json.dumps(request),
+                          capture_output=True, text=True, env=nlsh_env(), timeout=120)
+    return done.returncode, json.loads(done.stdout)
+
+
+def kill_frame(name: str) -> dict[str, Any]:
+    return {"version": 1, "text": f"kill {name}", "intent": "process.kill", "confidence": 0.99,
+            "slots": {"process": name}, "operators": {}, "spans": []}
+
+
+def test_a_host_plans_a_frame_against_its_own_processes(sleepers: Sleepers) -> None:
+    child = sleepers.spawn()
+    name = program_name(child)
+    code, reply = host({"mode": "plan", "frame": kill_frame(name)})
+    assert code == 0
+    response = reply["response"]
+    assert response["status"] == "planned"
+    assert [step["pid"] for step in response["plan"]["steps"]] == [child.pid]
+    assert child.poll() is None  # planned, not done
+
+
+def test_a_host_carries_out_only_the_confirmed_steps(sleepers: Sleepers) -> None:
+    first = sleepers.spawn()
+    name = program_name(first)
+    second = sleepers.spawn(name)  # the same name: one plan holds both
+    code, planned = host({"mode": "plan", "frame": kill_frame(name)})
+    steps = planned["response"]["plan"]["steps"]
+    assert sorted(s["pid"] for s in steps) == sorted([first.pid, second.pid])
+    confirmed = [s for s in steps if s["pid"] == first.pid]
+    code, reply = host({"mode": "execute", "frame": kill_frame(name), "confirmed": confirmed})
+    assert code == 0, reply
+    assert reply["response"]["status"] == "done"
+    assert wait_gone(first) is not None
+    assert second.poll() is None  # planned too, but not confirmed: untouched
+
+
+def test_a_confirmed_step_whose_process_is_gone_is_reported_never_replaced(
+        sleepers: Sleepers) -> None:
+    child = sleepers.spawn()
+    name = program_name(child)
+    _, planned = host({"mode": "plan", "frame": kill_frame(name)})
+    steps = planned["response"]["plan"]["steps"]
+    child.kill()
+    child.wait()
+    newcomer = sleepers.spawn(name)  # the same name, another process
+    _, reply = host({"mode": "execute", "frame": kill_frame(name), "confirmed": steps})
+    assert reply["response"]["status"] == "cancelled"
+    assert [s["pid"] for s in reply["gone"]] == [child.pid]
+    assert newcomer.poll() is None
+
+
+def test_a_bad_request_is_one_line_never_a_traceback() -> None:
+    code, reply = host({"mode": "plan", "frame": {"version": 99}})
+    assert code == 2
+    assert reply["error"].startswith("bad request: frame version 99")
