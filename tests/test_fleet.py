@@ -107,7 +107,7 @@ def test_plans_on_every_matched_host_and_each_failure_is_its_own_row(
     assert by_host["gone"]["state"] == "unreachable" and by_host["gone"]["reason"]
     assert by_host["bare"]["state"] == "no_nlsh"
     assert "not installed" in by_host["bare"]["reason"]
-    assert run.returncode == 1  # some hosts failed
+    assert run.returncode == 3  # some hosts failed
     assert child.poll() is None  # a dry run changes nothing
 
 
@@ -124,8 +124,8 @@ def test_a_kill_across_hosts_with_yes_reports_each_host(
     # found it gone and did nothing else.
     assert "done" in states and states <= {"done", "skipped"}, by_host
     done = [h for h in ("web1", "db1") if by_host[h]["state"] == "done"]
-    assert any(e.get("event") == "step" or e.get("status") == "done"
-               for e in fleet.journal(done[0]))
+    assert any(e.get("event") == "step" and e.get("status") == "done"
+               for e in fleet.journal(done[0]))  # in that host's own journal
 
 
 def test_read_only_questions_merge_into_one_ranked_table(fleet: Fleet) -> None:
@@ -153,9 +153,11 @@ def test_pick_one_host_then_undo_from_that_hosts_own_journal(
                           timeout=120, dimensions=(50, 200))
     try:
         shell.expect(r"pick hosts 1-2\] ")
-        assert shell.before.count(str(child.pid)) == 2  # both hosts' plans show it
+        assert shell.before.count(str(child.pid)) >= 2  # both hosts' plans show it
         shell.sendline("2")  # web2 only
-        shell.expect(pexpect.EOF)
+        if shell.expect([r"Type 'yes' to continue: ", pexpect.EOF]) == 0:  # root's process
+            shell.sendline("yes")
+            shell.expect(pexpect.EOF)
         shell.close()
         assert shell.exitstatus == 0, shell.before
     finally:

@@ -83,6 +83,7 @@ def row_of(result: HostResult) -> HostRow:
     """The row for what Ansible reported about one host."""
     data = result.result
     message = str(data.get("msg") or data.get("message") or "").strip()
+    message = message.removeprefix("Task failed: ")
     if result.state == "unreachable":
         return HostRow(result.host, HostState.UNREACHABLE, _one_line(message) or "unreachable")
     if result.state == "skipped":
@@ -102,8 +103,12 @@ def row_of(result: HostResult) -> HostRow:
     response = reply["response"]
     status = str(response.get("status"))
     state = _FROM_STATUS.get(status, HostState.FAILED)
-    if status == "done" and "outcome" not in response:
+    outcome = response.get("outcome")
+    if status == "done" and not isinstance(outcome, Mapping):
         state = HostState.ANSWERED  # a read-only answer
+    elif status == "done" and not any(step.get("status") == "done"
+                                      for step in outcome.get("steps", ())):
+        state = HostState.SKIPPED  # every step found its target gone already
     return HostRow(result.host, state, _one_line(str(response.get("message", ""))), reply)
 
 

@@ -7,9 +7,9 @@ name: lines
 type: stdout
 short_description: One JSON line per host result, for nlsh --hosts
 description:
-  - Writes C({"event": "hosts", "hosts": [...]}) when the play starts, then
-    C({"event": "result", "host": ..., "state": "ok|failed|unreachable|skipped", "result": {...}})
-    for each host as its result arrives.
+  - Writes one JSON object a line. When the play starts, event C(hosts) lists the hosts it
+    matched; then, as each host's result arrives, event C(result) gives the host, its state
+    (ok, failed, unreachable or skipped) and the module's result.
 """
 
 import json

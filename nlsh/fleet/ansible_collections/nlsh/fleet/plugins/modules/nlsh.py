@@ -28,7 +28,7 @@ import sys
 
 from ansible.module_utils.basic import AnsibleModule
 
-NO_NLSH = "No module named nlsh"
+NO_NLSH = ("No module named 'nlsh'", "No module named 'nlsh.", "No module named nlsh")
 
 
 def main():
@@ -47,7 +47,7 @@ def main():
         module.fail_json(msg=f"nlsh is not installed on this host (cannot run {python}: "
                              f"{error.strerror})", nlsh_reason="no-nlsh")
     errors = done.stderr.decode("utf-8", "replace").strip()
-    if NO_NLSH in errors:
+    if any(words in errors for words in NO_NLSH):
         module.fail_json(msg=f"nlsh is not installed on this host (not importable by "
                              f"{python})", nlsh_reason="no-nlsh")
     try:
