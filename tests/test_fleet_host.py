@@ -68,3 +68,21 @@ def test_a_bad_request_is_one_line_never_a_traceback() -> None:
     code, reply = host({"mode": "plan", "frame": {"version": 99}})
     assert code == 2
     assert reply["error"].startswith("bad request: frame version 99")
+
+
+def test_answers_from_many_hosts_rank_the_worst_first() -> None:
+    from nlsh.fleet.rank import is_answer, ranked
+    from nlsh.fleet.rows import HostRow, HostState
+
+    def disk(host: str, percent: float) -> HostRow:
+        result = {"filesystems": [{"mountpoint": "/", "percent": percent, "free": 10 << 30},
+                                  {"mountpoint": "/boot", "percent": 12.0, "free": 1 << 30}]}
+        return HostRow(host, HostState.ANSWERED, "", {"kind": "disk_usage", "response": {
+            "status": "done", "result": result}})
+
+    rows = [disk("a", 40.0), disk("b", 97.0), HostRow("c", HostState.UNREACHABLE, "refused"),
+            disk("d", 71.5)]
+    assert is_answer(rows)
+    order = ranked(rows)
+    assert [entry.host for entry in order] == ["b", "d", "a"]
+    assert order[0].evidence.startswith("/ 97% used")

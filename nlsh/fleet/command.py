@@ -117,15 +117,16 @@ def choose(planned: list[HostRow], max_hosts: int, yes: bool, ask: Ask | None,
 
 
 def execute(target: ansible.Target, frame: dict[str, Any], planned: list[HostRow],
-            picked: tuple[str, ...]) -> list[HostRow]:
-    """Carry out each picked host's confirmed steps there; a row per picked host."""
+            picked: tuple[str, ...]) -> tuple[list[HostRow], bool]:
+    """Carry out each picked host's confirmed steps there: a row per picked host, and
+    whether Ctrl-C stopped the run."""
     requests = {row.host: {"mode": "execute", "frame": frame, "confirmed": row.steps}
                 for row in planned if row.host in picked}
     done = ansible.run(target, requests, limit_to=list(picked))
     if done.error is not None and not done.results:
-        return [HostRow(host, HostState.FAILED, done.error) for host in picked]
+        return [HostRow(host, HostState.FAILED, done.error) for host in picked], False
     return [row_of(done.results[host]) if host in done.results
-            else missing_row(host, done.interrupted) for host in picked]
+            else missing_row(host, done.interrupted) for host in picked], done.interrupted
 
 
 def exit_status(rows: list[HostRow]) -> ExitStatus:
@@ -160,7 +161,11 @@ def run_on_hosts(text: str, options: Options, target: ansible.Target,
         return exit_status(rows)
     planned = [row for row in rows if row.state is HostState.PLANNED]
     others = [row for row in rows if row.state is not HostState.PLANNED]
-    if options.dry_run or not planned or planned_run.interrupted:
+    if planned_run.interrupted:  # nothing is carried out after a Ctrl-C
+        _show_rows(rows, console, [], others)
+        _say_interrupted(planned=True)
+        return ExitStatus.INTERRUPTED
+    if options.dry_run or not planned:
         _show_rows(rows, console, planned, others)
         return exit_status(rows)
     interactive = console is not None and sys.stdin.isatty() and sys.stdout.isatty()
@@ -173,11 +178,13 @@ def run_on_hosts(text: str, options: Options, target: ansible.Target,
 
     ask = (lambda prompt: str(console.input(prompt, markup=False))) if interactive else None
     choice = choose(planned, load().fleet_max_hosts, options.yes, ask, say)
+    interrupted = False
     if not choice.hosts:
         final = [HostRow(row.host, HostState.SKIPPED, choice.reason, row.reply)
                  if row.state is HostState.PLANNED else row for row in rows]
     else:
-        executed = {row.host: row for row in execute(target, frame, planned, choice.hosts)}
+        done, interrupted = execute(target, frame, planned, choice.hosts)
+        executed = {row.host: row for row in done}
         final = [executed.get(row.host) or (
             HostRow(row.host, HostState.SKIPPED, "not picked: nothing was changed", row.reply)
             if row.state is HostState.PLANNED else row) for row in rows]
@@ -185,7 +192,17 @@ def run_on_hosts(text: str, options: Options, target: ansible.Target,
         view.write_json(final, sys.stdout)
     else:
         console.print(view.report_view(final))
+    if interrupted:
+        _say_interrupted(planned=False)
+        return ExitStatus.INTERRUPTED
     return exit_status(final)
+
+
+def _say_interrupted(planned: bool) -> None:
+    what = "nothing was carried out" if planned else "no further host was started"
+    sys.stderr.write(f"nlsh: interrupted: {what}; hosts already running were let finish "
+                     "(each row says what became of its host)\n")
+    sys.stderr.flush()
 
 
 def _show_rows(rows: list[HostRow], console: Any, planned: list[HostRow],

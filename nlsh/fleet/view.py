@@ -32,21 +32,24 @@ def _step_cells(step: Mapping[str, Any]) -> tuple[str, str, str]:
 
 
 def plans_view(planned: list[HostRow], others: list[HostRow]) -> RenderableType:
-    """Every host's plan, numbered by host (the numbers one confirmation picks from)."""
-    table = Table(show_edge=False, pad_edge=False, box=None, header_style="bold")
-    for column in ("#", "host", "action", "pid", "name / path", "bytes"):
-        table.add_column(column, justify="right" if column in ("#", "pid", "bytes") else "left")
+    """Every host's plan, a table each, numbered by host (the numbers one confirmation
+    picks from)."""
+    parts: list[RenderableType] = []
     for number, row in enumerate(planned, start=1):
         summary = printable(str(row.reply.get("summary") or row.reason))
-        table.add_row(str(number), Text(printable(row.host), style="bold"),
-                      Text(summary, style="bold"), "", "", "")
+        parts.append(Text.assemble((f"{number:>2}  ", "bold"), (printable(row.host), "bold"),
+                                   f"  {summary}"))
+        table = Table(show_edge=False, pad_edge=False, box=None, header_style="dim")
+        table.add_column("    ")
+        for column in ("action", "pid", "name / path", "bytes"):
+            table.add_column(column, justify="right" if column in ("pid", "bytes") else "left")
         for step in row.steps:
             pid, what, size = _step_cells(step)
-            table.add_row("", "", printable(str(step.get("action", ""))), pid, what, size)
+            table.add_row("", printable(str(step.get("action", ""))), pid, what, size)
+        parts.append(table)
         for caution in (row.plan or {}).get("confirmations", ()):
-            table.add_row("", "", Text(f"needs a second yes: {printable(str(caution))}",
-                                       style="yellow"), "", "", "")
-    parts: list[RenderableType] = [table]
+            parts.append(Text(f"    needs a second yes: {printable(str(caution))}",
+                              style="yellow"))
     if others:
         parts.append(report_view(others))
     return Group(*parts)
