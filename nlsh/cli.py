@@ -29,7 +29,7 @@ Examples:
   nlsh --dry-run --json "make the backup job lower priority"
   nlsh -y "clear pip and npm caches"
   nlsh "why is my laptop so slow"
-  nlsh --hosts 'web*' -i hosts.ini "kill whatever is on port 8080"   (docs/fleet.md)
+  nlsh --hosts 'web*' -i hosts.yml "disk usage"  (many hosts, through Ansible)
   nlsh                      (opens the interactive shell)
   printf 'disk usage\\nmemory status\\n' | nlsh --json
   eval "$(nlsh init bash)"  (in ~/.bashrc: Alt-n hands the line to nlsh; zsh, fish too)

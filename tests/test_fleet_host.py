@@ -86,3 +86,24 @@ def test_answers_from_many_hosts_rank_the_worst_first() -> None:
     order = ranked(rows)
     assert [entry.host for entry in order] == ["b", "d", "a"]
     assert order[0].evidence.startswith("/ 97% used")
+
+
+def test_each_ansible_failure_is_one_row_with_its_reason() -> None:
+    from nlsh.fleet.ansible import HostResult
+    from nlsh.fleet.rows import HostState, row_of
+
+    # The shapes ansible-core 2.19 reports (seen from real runs of docs/fleet.md's set-up).
+    cases = [
+        (HostResult("a", "unreachable", {"unreachable": True, "msg": "Task failed: Failed to "
+                    "connect to the host via ssh: Connection refused"}), HostState.UNREACHABLE),
+        (HostResult("b", "failed", {"failed": True, "msg": "Timed out after 4 second(s).",
+                                    "timedout": {"frame": "..."}}), HostState.TIMEOUT),
+        (HostResult("c", "failed", {"nlsh_reason": "no-nlsh", "msg": "nlsh is not installed "
+                                    "on this host"}), HostState.NO_NLSH),
+        (HostResult("d", "failed", {"msg": "Missing sudo password"}), HostState.REFUSED),
+        (HostResult("e", "ok", {"changed": False}), HostState.FAILED),
+    ]
+    for result, state in cases:
+        row = row_of(result)
+        assert row.state is state, (result, row)
+        assert row.reason and "Task failed" not in row.reason
