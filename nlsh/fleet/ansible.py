@@ -85,20 +85,42 @@ def ansible_playbook() -> str:
 
 
 def environment(base: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The user's environment with nlsh's collection added and its callback chosen."""
+    """The user's environment with nlsh's collection added and its callback chosen.
+
+    The user's own collections stay where ansible would look for them (their inventory
+    plugins live there): ``ANSIBLE_COLLECTIONS_PATH``, else ``collections_path`` in the
+    ansible.cfg ansible would read, else ansible's default."""
     env = dict(os.environ if base is None else base)
-    collections = [str(COLLECTIONS)]
-    if env.get("ANSIBLE_COLLECTIONS_PATH"):
-        collections.append(env["ANSIBLE_COLLECTIONS_PATH"])
-    else:
-        collections.append(str(Path.home() / ".ansible/collections"))
-        collections.append("/usr/share/ansible/collections")
-    env["ANSIBLE_COLLECTIONS_PATH"] = os.pathsep.join(collections)
+    env["ANSIBLE_COLLECTIONS_PATH"] = os.pathsep.join([str(COLLECTIONS),
+                                                       _users_collections(env)])
     env["ANSIBLE_STDOUT_CALLBACK"] = "nlsh.fleet.lines"
     env["ANSIBLE_RETRY_FILES_ENABLED"] = "false"
     env["ANSIBLE_NOCOLOR"] = "true"
-    env.setdefault("ANSIBLE_PYTHON_INTERPRETER", "auto_silent")
     return env
+
+
+def _users_collections(env: Mapping[str, str]) -> str:
+    if env.get("ANSIBLE_COLLECTIONS_PATH"):
+        return env["ANSIBLE_COLLECTIONS_PATH"]
+    import configparser
+
+    home = Path(env.get("HOME") or Path.home())
+    for candidate in (env.get("ANSIBLE_CONFIG"), "ansible.cfg", str(home / ".ansible.cfg"),
+                      "/etc/ansible/ansible.cfg"):
+        if not candidate or not os.path.isfile(candidate):
+            continue
+        parser = configparser.ConfigParser(interpolation=None)
+        try:
+            parser.read(candidate, encoding="utf-8")
+        except (configparser.Error, UnicodeDecodeError):
+            break
+        for key in ("collections_path", "collections_paths"):
+            value = parser.get("defaults", key, fallback="").strip()
+            if value:
+                return os.pathsep.join(os.path.expanduser(p) for p in value.split(os.pathsep))
+        break  # ansible reads the first config file it finds, and only that one
+    ansible_home = env.get("ANSIBLE_HOME") or str(home / ".ansible")
+    return os.pathsep.join([f"{ansible_home}/collections", "/usr/share/ansible/collections"])
 
 
 def encode(request: JSON) -> str:

@@ -89,9 +89,11 @@ def choose(planned: list[HostRow], max_hosts: int, yes: bool, ask: Ask | None,
         return Choice(hosts)
     if ask is None:
         return Choice((), NOT_CONFIRMED)
-    prompt = f"Go ahead on all {len(hosts)} hosts? [y/N/?, or pick hosts 1-{len(hosts)}] "
+    count = len(hosts) if len(hosts) > 1 else 0  # one host: yes or no
+    prompt = (f"Go ahead on all {len(hosts)} hosts? [y/N/?, or pick hosts 1-{len(hosts)}] "
+              if count else f"Go ahead on {hosts[0]}? [y/N/?] ")
     for _ in range(2):
-        answer = read_answer(ask(prompt), len(hosts))
+        answer = read_answer(ask(prompt), count)
         if answer.verdict is Verdict.HELP:
             say("  y  all hosts   n  none   1,3  2-4  all but 2   only those hosts")
             continue
