@@ -128,6 +128,23 @@ def test_a_kill_across_hosts_with_yes_reports_each_host(
                for e in fleet.journal(done[0]))  # in that host's own journal
 
 
+def test_each_host_plans_its_own_files_and_only_the_picked_host_cleans(fleet: Fleet) -> None:
+    sizes = {"web1": 3000, "web2": 7000}
+    for host, size in sizes.items():
+        cached = fleet.home(host) / ".cache/pip/http/v2/a" / f"{host}-entry"
+        cached.parent.mkdir(parents=True)
+        cached.write_bytes(b"x" * size)
+    planned = rows(fleet.nlsh("web*", "--dry-run", "--json", "clear pip caches"))
+    for host, size in sizes.items():
+        plan = planned[host]["response"]["plan"]
+        assert plan["bytes"] == size, planned[host]
+        assert all(step["path"].startswith(str(fleet.home(host))) for step in plan["steps"])
+    cleaned = rows(fleet.nlsh("web2", "--yes", "--json", "clear pip caches"))
+    assert set(cleaned) == {"web2"} and cleaned["web2"]["state"] == "done", cleaned
+    assert not (fleet.home("web2") / ".cache/pip/http/v2/a/web2-entry").exists()
+    assert (fleet.home("web1") / ".cache/pip/http/v2/a/web1-entry").exists()
+
+
 def test_read_only_questions_merge_into_one_ranked_table(fleet: Fleet) -> None:
     run = fleet.nlsh("web*:db1", "--json", "show disk usage")
     lines = [json.loads(line) for line in run.stdout.splitlines()]
