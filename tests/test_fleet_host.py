@@ -107,3 +107,16 @@ def test_each_ansible_failure_is_one_row_with_its_reason() -> None:
         row = row_of(result)
         assert row.state is state, (result, row)
         assert row.reason and "Task failed" not in row.reason
+
+
+def test_words_that_only_point_at_the_hosts_are_read_as_nothing_and_name_no_host() -> None:
+    from nlsh.fleet.command import without_host_words
+
+    assert without_host_words("what's using the most memory on all hosts") == (
+        "what's using the most memory")
+    assert without_host_words("kill nginx across the fleet") == "kill nginx"
+    assert without_host_words("show disk usage on every server") == "show disk usage"
+    # a host's name stays in the sentence (and, not understood, makes nlsh ask): no
+    # sentence picks or widens the hosts
+    assert without_host_words("pause rsync on web2") == "pause rsync on web2"
+    assert without_host_words("kill hostsd") == "kill hostsd"

@@ -9,6 +9,7 @@ Each host plans under its own policy and carries out only the steps the user con
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,12 +46,26 @@ class Choice:
     reason: str = ""
 
 
+# Words that only point at the hosts --hosts already names ("on all hosts", "across the
+# fleet"): read as nothing, since the hosts come from the flag alone. They never name a host.
+_ALL_HOSTS = re.compile(
+    r"\s*,?\s*\b(?:on|across|over|for|in)\s+(?:all\s+|every\s+|each\s+|the\s+|these\s+|"
+    r"those\s+|my\s+)*(?:of\s+)?(?:the\s+|my\s+)?(?:hosts?|servers?|machines?|boxes|nodes?|"
+    r"fleet)\b", re.IGNORECASE)
+
+
+def without_host_words(text: str) -> str:
+    """``text`` without the words that only point at the hosts of ``--hosts``."""
+    stripped = " ".join(_ALL_HOSTS.sub(" ", text).split())
+    return stripped or text
+
+
 def understand_once(text: str, understand: Callable[[str], Parse]) -> Parse | Response:
     """The reading every host gets, or the reply to give here without asking any host."""
     from nlsh.meaning import read
     from nlsh.pipeline import clarify_intent
 
-    requests = read(text, understand)
+    requests = read(without_host_words(text), understand)
     if len(requests) != 1:
         raise UsageError(f"--hosts takes one request at a time; this sentence makes "
                          f"{len(requests)}: say them one by one")
