@@ -34,6 +34,7 @@ _EXIT = {HostState.DONE: ExitStatus.OK, HostState.PLANNED: ExitStatus.OK,
          HostState.TIMEOUT: ExitStatus.FAILED, HostState.UNREACHABLE: ExitStatus.FAILED,
          HostState.FAILED: ExitStatus.FAILED, HostState.INTERRUPTED: ExitStatus.INTERRUPTED}
 
+NOT_PICKED = "not picked: nothing was changed"
 NOT_CONFIRMED = "not run: this changes the system and needs confirmation (use --yes, or a " \
                 "terminal)"
 
@@ -203,7 +204,7 @@ def run_on_hosts(text: str, options: Options, target: ansible.Target,
         done, interrupted = execute(target, frame, planned, choice.hosts)
         executed = {row.host: row for row in done}
         final = [executed.get(row.host) or (
-            HostRow(row.host, HostState.SKIPPED, "not picked: nothing was changed", row.reply)
+            HostRow(row.host, HostState.SKIPPED, NOT_PICKED, row.reply)
             if row.state is HostState.PLANNED else row) for row in rows]
     if console is None:
         view.write_json(final, sys.stdout)
@@ -212,7 +213,8 @@ def run_on_hosts(text: str, options: Options, target: ansible.Target,
     if interrupted:
         _say_interrupted(planned=False)
         return ExitStatus.INTERRUPTED
-    return exit_status(final)
+    # A host the user chose to leave out is what they asked for: it makes no run worse.
+    return exit_status([row for row in final if row.reason != NOT_PICKED] or final)
 
 
 def _say_interrupted(planned: bool) -> None:
