@@ -149,7 +149,7 @@ def test_each_host_plans_its_own_files_and_only_the_picked_host_cleans(fleet: Fl
 
 
 def test_read_only_questions_merge_into_one_ranked_table(fleet: Fleet) -> None:
-    run = fleet.nlsh("web*:db1", "--json", "show disk usage")
+    run = fleet.nlsh("web*:db1", "--json", "which servers are running out of disk")
     lines = [json.loads(line) for line in run.stdout.splitlines()]
     assert run.returncode == 0, run.stderr
     assert {line["host"] for line in lines} == {"web1", "web2", "db1"}

@@ -55,9 +55,16 @@ _ALL_HOSTS = re.compile(
     r"fleet)\b", re.IGNORECASE)
 
 
+# "which servers are low on disk" asks each host "am I low on disk?"; the merged table,
+# worst first, is the answer to "which".
+_WHICH_HOSTS = re.compile(
+    r"^\s*(?:which|what)\s+(?:of\s+(?:the|my)\s+)?(?:hosts|servers|machines|boxes|nodes)"
+    r"\s+(?:are|is)\b", re.IGNORECASE)
+
+
 def without_host_words(text: str) -> str:
     """``text`` without the words that only point at the hosts of ``--hosts``."""
-    stripped = " ".join(_ALL_HOSTS.sub(" ", text).split())
+    stripped = " ".join(_ALL_HOSTS.sub(" ", _WHICH_HOSTS.sub("am I", text)).split())
     return stripped or text
 
 
