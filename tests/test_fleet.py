@@ -211,3 +211,32 @@ def test_more_hosts_than_the_limit_need_a_typed_yes() -> None:
     answers = iter(["y", "yes"])
     assert len(choose(planned, 2, False, lambda prompt: next(answers), said.append).hosts) == 3
     assert os.environ.get("NLSH_PLUGINS") == "off"
+
+
+def test_ctrl_c_stops_the_run_and_still_reports_every_host(fleet: Fleet, tmp_path: Path) -> None:
+    started = tmp_path / "slow-started"
+    slow = tmp_path / "slowpython"
+    slow.write_text(f"#!/bin/sh\ntouch {started}\nsleep 6\nexec {sys.executable} \"$@\"\n")
+    slow.chmod(0o755)
+    inventory = yaml.safe_load(fleet.inventory.read_text())
+    inventory["all"]["children"]["db"]["hosts"]["db1"]["nlsh_python"] = str(slow)
+    fleet.inventory.write_text(yaml.safe_dump(inventory))
+    argv = ["-m", "nlsh", "--hosts", "web1:db1", "-i", str(fleet.inventory), "--json",
+            "show disk usage"]
+    shell = pexpect.spawn(sys.executable, argv, env=nlsh_env(fleet.env()), encoding="utf-8",
+                          timeout=120, dimensions=(50, 200))
+    try:
+        assert eventually(started.exists, seconds=90)  # db1's nlsh is under way
+        shell.sendintr()
+        shell.expect(pexpect.EOF)
+        shell.close()
+    finally:
+        if shell.isalive():
+            shell.terminate(force=True)
+    assert shell.exitstatus == 130, shell.before
+    lines = [json.loads(line[line.index("{"):]) for line in shell.before.splitlines()
+             if "{" in line]
+    states = {line["host"]: line["state"] for line in lines}
+    assert set(states) == {"web1", "db1"}, shell.before  # every host has its row
+    assert states["db1"] == "interrupted"  # it was still starting its nlsh
+    assert "nlsh: interrupted" in shell.before

@@ -184,8 +184,9 @@ def _read(stream: IO[str], outcome: Run, on_result: Callable[[HostResult], None]
 
 def _stop(process: subprocess.Popen[str], outcome: Run,
           on_result: Callable[[HostResult], None] | None) -> None:
-    """Ctrl-C: ansible-playbook is told to stop starting hosts; the results of hosts already
-    running are read for a while; a second Ctrl-C ends it at once."""
+    """Ctrl-C: ansible-playbook gets SIGINT and stops the run (no further host starts; it
+    ends the hosts under way, whose nlsh stops as at a Ctrl-C, journal kept); what it
+    reported before it ended is read; a second Ctrl-C kills it."""
     assert process.stdout is not None
     try:
         process.send_signal(signal.SIGINT)

@@ -176,7 +176,7 @@ def run_on_hosts(text: str, options: Options, target: ansible.Target,
     if planned_run.error is not None:
         raise UsageError(f"--hosts {target.pattern}: {planned_run.error}")
     rows = rows_of(planned_run)
-    if is_answer(rows):
+    if is_answer(rows) and not planned_run.interrupted:
         ranks = ranked(rows)
         others = [row for row in rows if row.state is not HostState.ANSWERED]
         if console is None:
@@ -225,9 +225,10 @@ def run_on_hosts(text: str, options: Options, target: ansible.Target,
 
 
 def _say_interrupted(planned: bool) -> None:
-    what = "nothing was carried out" if planned else "no further host was started"
-    sys.stderr.write(f"nlsh: interrupted: {what}; hosts already running were let finish "
-                     "(each row says what became of its host)\n")
+    what = ("nothing was carried out" if planned else
+            "ansible was stopped; a host without a result may have acted (its own journal "
+            "says what; nlsh --hosts HOST undo reverses it)")
+    sys.stderr.write(f"nlsh: interrupted: {what}; each row says what became of its host\n")
     sys.stderr.flush()
 
 

@@ -96,6 +96,9 @@ def answer(request: Mapping[str, Any]) -> JSON:
 
 def main(stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout,
          argv: Iterable[str] = ()) -> int:
+    from nlsh.interrupts import install
+
+    install()  # ansible ending this run (Ctrl-C there) stops it like Ctrl-C: a true journal
     try:
         request = json.load(stdin)
         reply = answer(request)
@@ -104,6 +107,9 @@ def main(stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout,
     except Exception as error:  # one line for the controlling machine, never a traceback
         reply, code = {"error": f"internal error on the host: {type(error).__name__}: "
                                 f"{error}"}, 1
+    except KeyboardInterrupt:
+        reply, code = {"error": "interrupted on the host: the step in flight finished; "
+                                "its journal says what was done"}, 130
     else:
         code = 0
     stdout.write(json.dumps(reply, ensure_ascii=False, default=str) + "\n")

@@ -116,8 +116,8 @@ def missing_row(host: str, interrupted: bool) -> HostRow:
     """A host the pattern matched that never reported."""
     if interrupted:
         return HostRow(host, HostState.INTERRUPTED,
-                       "interrupted before this host reported; what ran there is in its "
-                       "own journal")
+                       "interrupted before this host reported; what ran there, if anything, "
+                       "is in its own journal")
     return HostRow(host, HostState.FAILED, "ansible reported nothing for this host")
 
 
