@@ -426,22 +426,51 @@ def command(sentence: tuple[str, ...], dry_run: bool, as_json: bool, yes: bool,
 
 
 def _on_hosts(sentence: str, options: Options) -> ExitStatus:
-    """``--hosts PATTERN``: the sentence, understood here once, on every matched host."""
+    """``--hosts PATTERN``: the sentence, understood here once, on every matched host;
+    without a sentence, each line typed (or read from stdin) in turn."""
     from nlsh.fleet.ansible import Target
     from nlsh.fleet.command import run_on_hosts
 
     if options.hosts is None or not options.hosts.strip():
         raise UsageError("-i INVENTORY goes with --hosts PATTERN (e.g. --hosts all)")
-    if not sentence.strip():
-        raise UsageError("--hosts needs a sentence, e.g. nlsh --hosts all \"disk usage\"")
     console = None if options.as_json else _stdout_console(options)
+    target = Target(options.hosts.strip(), options.inventory)
+    understand = _understand(use_helper=True)
 
     def show_local(response: Response) -> None:
         _show(response, options, console)
 
-    return run_on_hosts(clean_sentence(sentence), options,
-                        Target(options.hosts.strip(), options.inventory),
-                        _understand(use_helper=True), console, show_local)
+    if sentence.strip():
+        return run_on_hosts(clean_sentence(sentence), options, target, understand, console,
+                            show_local)
+    worst = ExitStatus.OK
+    for line in _host_session_lines(console, target.pattern):
+        try:
+            code = run_on_hosts(clean_sentence(line), options, target, understand, console,
+                                show_local)
+        except NlshError as error:  # this line is bad; the next may not be
+            _stderr(str(error))
+            code = error.exit_status
+        worst = max(worst, code, key=_severity)
+    return worst
+
+
+def _host_session_lines(console: Any, pattern: str) -> Iterator[str]:
+    """The lines of a ``--hosts`` session: typed at a prompt, or one a line from stdin."""
+    if not (sys.stdin.isatty() and console is not None):
+        yield from (line for line in _stdin_lines() if line.strip())
+        return
+    from rich.text import Text
+
+    while True:
+        try:
+            line = str(console.input(Text(f"nlsh [{pattern}]> "))).strip()
+        except EOFError:
+            return
+        if line in ("exit", "quit"):
+            return
+        if line:
+            yield line
 
 
 def _subcommand(words: tuple[str, ...], options: Options) -> ExitStatus | None:

@@ -240,3 +240,12 @@ def test_ctrl_c_stops_the_run_and_still_reports_every_host(fleet: Fleet, tmp_pat
     assert set(states) == {"web1", "db1"}, shell.before  # every host has its row
     assert states["db1"] == "interrupted"  # it was still starting its nlsh
     assert "nlsh: interrupted" in shell.before
+
+
+def test_a_hosts_session_runs_each_line_on_the_hosts(fleet: Fleet) -> None:
+    run = run_nlsh("--hosts", "db1", "-i", str(fleet.inventory), "--json",
+                   input="show disk usage\nkill zqnosuchprocess9\n", env=fleet.env())
+    lines = [json.loads(line) for line in run.stdout.splitlines()]
+    assert [(line["host"], line["state"]) for line in lines] == [
+        ("db1", "answered"), ("db1", "nothing_to_do")]
+    assert run.returncode == 1  # the worst line: nothing to do
