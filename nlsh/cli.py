@@ -29,6 +29,7 @@ Examples:
   nlsh --dry-run --json "make the backup job lower priority"
   nlsh -y "clear pip and npm caches"
   nlsh "why is my laptop so slow"
+  nlsh --hosts 'web*' -i hosts.yml "disk usage"  (many hosts, through Ansible)
   nlsh                      (opens the interactive shell)
   printf 'disk usage\\nmemory status\\n' | nlsh --json
   eval "$(nlsh init bash)"  (in ~/.bashrc: Alt-n hands the line to nlsh; zsh, fish too)
@@ -65,6 +66,8 @@ class Options:
     explain: bool
     traceback: bool
     new: bool = False
+    hosts: str | None = None  # --hosts PATTERN: the sentence runs on those hosts (nlsh.fleet)
+    inventory: str | None = None
 
 
 def clean_sentence(raw: str) -> str:
@@ -324,9 +327,18 @@ class SentenceCommand(click.Command):
 def check_options(args: list[str]) -> list[str]:
     """``args`` unchanged when every option before the sentence is one nlsh knows, spelled
     whole; otherwise a usage error naming the option."""
+    expects_value = False
     for arg in args:
+        if expects_value:  # the pattern or inventory after --hosts / -i
+            expects_value = False
+            continue
         if arg == "--" or not arg.startswith("-") or arg == "-":
             break
+        if arg in VALUE_OPTIONS:
+            expects_value = True
+            continue
+        if arg.split("=", 1)[0] in VALUE_OPTIONS and arg.startswith("--"):
+            continue
         if arg not in OPTION_SPELLINGS:
             near = difflib.get_close_matches(arg.lstrip("-"), [o.lstrip("-") for o in
                                              OPTION_SPELLINGS if o.startswith("--")], n=1)
@@ -344,7 +356,9 @@ def decode_argument(arg: str) -> str:
 
 
 OPTION_SPELLINGS = frozenset({"--dry-run", "--json", "-y", "--yes", "--explain", "--traceback",
-                              "--new", "--version", "-h", "--help"})
+                              "--new", "--version", "-h", "--help", "--hosts", "-i",
+                              "--inventory"})
+VALUE_OPTIONS = frozenset({"--hosts", "-i", "--inventory"})
 
 
 @click.command(
@@ -362,9 +376,15 @@ OPTION_SPELLINGS = frozenset({"--dry-run", "--json", "-y", "--yes", "--explain",
 @click.option("--traceback", is_flag=True, help="Show Python tracebacks on internal errors.")
 @click.option("--new", is_flag=True,
               help="Start afresh: forget what earlier requests in this terminal showed.")
+@click.option("--hosts", metavar="PATTERN",
+              help="Run the sentence on the Ansible hosts PATTERN matches ('web*', "
+                   "'db:&prod', 'all'); see docs/fleet.md.")
+@click.option("-i", "--inventory", metavar="INVENTORY",
+              help="The Ansible inventory for --hosts (default: ansible's configured one).")
 @click.version_option(__version__, "--version", prog_name="nlsh")
 def command(sentence: tuple[str, ...], dry_run: bool, as_json: bool, yes: bool,
-            explain: bool, traceback: bool, new: bool) -> None:
+            explain: bool, traceback: bool, new: bool, hosts: str | None,
+            inventory: str | None) -> None:
     """nlsh: say what you want done to processes, memory, disk or network.
 
     nlsh understands the sentence on this machine (no network), shows exactly which
@@ -372,14 +392,17 @@ def command(sentence: tuple[str, ...], dry_run: bool, as_json: bool, yes: bool,
     what it did, and can undo it where possible.
     """
     options = Options(dry_run=dry_run, as_json=as_json, yes=yes, explain=explain,
-                      traceback=traceback, new=new)
+                      traceback=traceback, new=new, hosts=hosts, inventory=inventory)
     from nlsh.interrupts import install
 
     install()  # SIGTERM stops nlsh the way Ctrl-C does (exit 130, plan journaled)
     try:
         _warn_about_config()
-        routed = _subcommand(sentence, options) if sentence else None
-        if routed is not None:
+        on_hosts = options.hosts is not None or options.inventory is not None
+        routed = _subcommand(sentence, options) if sentence and not on_hosts else None
+        if on_hosts:
+            status = _on_hosts(" ".join(sentence), options)
+        elif routed is not None:
             status = routed
         elif sentence:
             status = _one_shot(" ".join(sentence), options)
@@ -400,6 +423,54 @@ def command(sentence: tuple[str, ...], dry_run: bool, as_json: bool, yes: bool,
     except Exception as error:
         _fail(error, options)
     sys.exit(int(status))
+
+
+def _on_hosts(sentence: str, options: Options) -> ExitStatus:
+    """``--hosts PATTERN``: the sentence, understood here once, on every matched host;
+    without a sentence, each line typed (or read from stdin) in turn."""
+    from nlsh.fleet.ansible import Target
+    from nlsh.fleet.command import run_on_hosts
+
+    if options.hosts is None or not options.hosts.strip():
+        raise UsageError("-i INVENTORY goes with --hosts PATTERN (e.g. --hosts all)")
+    console = None if options.as_json else _stdout_console(options)
+    target = Target(options.hosts.strip(), options.inventory)
+    understand = _understand(use_helper=True)
+
+    def show_local(response: Response) -> None:
+        _show(response, options, console)
+
+    if sentence.strip():
+        return run_on_hosts(clean_sentence(sentence), options, target, understand, console,
+                            show_local)
+    worst = ExitStatus.OK
+    for line in _host_session_lines(console, target.pattern):
+        try:
+            code = run_on_hosts(clean_sentence(line), options, target, understand, console,
+                                show_local)
+        except NlshError as error:  # this line is bad; the next may not be
+            _stderr(str(error))
+            code = error.exit_status
+        worst = max(worst, code, key=_severity)
+    return worst
+
+
+def _host_session_lines(console: Any, pattern: str) -> Iterator[str]:
+    """The lines of a ``--hosts`` session: typed at a prompt, or one a line from stdin."""
+    if not (sys.stdin.isatty() and console is not None):
+        yield from (line for line in _stdin_lines() if line.strip())
+        return
+    from rich.text import Text
+
+    while True:
+        try:
+            line = str(console.input(Text(f"nlsh [{pattern}]> "))).strip()
+        except EOFError:
+            return
+        if line in ("exit", "quit"):
+            return
+        if line:
+            yield line
 
 
 def _subcommand(words: tuple[str, ...], options: Options) -> ExitStatus | None:

@@ -26,6 +26,9 @@ temp_dirs = ["~/scratch"]     # cleaned as temp folders too, beside /tmp and /va
 [protect]
 processes = ["backup-agent"]  # never signalled or reprioritised, like sshd
 paths = ["~/projects"]        # never cleaned, nor anything below them
+
+[fleet]
+max_hosts = 5                 # nlsh --hosts: more hosts than this need a typed 'yes' too
 ```
 """
 
@@ -116,6 +119,10 @@ class Settings:
     def protected_paths(self) -> tuple[str, ...]:
         return tuple(self["protect.paths"])
 
+    @property
+    def fleet_max_hosts(self) -> int:
+        return int(self["fleet.max_hosts"])
+
 
 class Invalid(ValueError):
     """A value of the right kind of nonsense; the message says what is wanted."""
@@ -179,6 +186,19 @@ def _pager(value: Any, _home: Path) -> str:
     return value.strip()
 
 
+def _host_count(value: Any, _home: Path) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100_000:
+        raise Invalid("must be a number of hosts, 1 or more")
+    return value
+
+
+def _env_host_count(value: str) -> int:
+    count = int(value)
+    if not 1 <= count <= 100_000:
+        raise ValueError(value)
+    return count
+
+
 def _env_flag(value: str) -> bool:
     return value.strip().lower() not in _OFF
 
@@ -217,6 +237,8 @@ SPECS: dict[str, Spec] = {
     "protect.processes": Spec((), _names, doc="extra process names nlsh never touches"),
     "protect.paths": Spec((), _folders,
                           doc="extra paths nlsh never cleans, nor anything below them"),
+    "fleet.max_hosts": Spec(5, _host_count, env="NLSH_FLEET_MAX_HOSTS", from_env=_env_host_count,
+                            doc="`nlsh --hosts`: acting on more hosts needs a typed 'yes' too"),
 }
 
 

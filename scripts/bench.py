@@ -15,7 +15,12 @@ machine noise hits all of them alike):
 With --scale (``scripts/scale.py``): 10,000 sleeping processes and 1,000,000 files of
 its own, nlsh against ``ps -eo pid,comm,rss,pcpu`` and ``du -s``, alternately; ratios.
 
+With --fleet (``scripts/bench_fleet.py``): ``nlsh --hosts`` against a plain
+``ansible -m ping`` of the same local hosts (--fleet-hosts, default 4), alternately; the
+overhead per host.
+
 Usage: python scripts/bench.py [--runs 15] [--build] [--scale] [--write]
+       python scripts/bench.py --fleet [--fleet-hosts 4] [--runs 5] [--write]
 (the naive baseline needs the [bench] extra: pip install -e '.[bench]')
        python scripts/bench.py --find [--find-files 1000000] [--runs 5] [--write]
 """
@@ -195,7 +200,12 @@ def main() -> int:
                         help="only the file search figures (find, grep -rl, nlsh)")
     parser.add_argument("--find-files", type=int, default=1_000_000)
     parser.add_argument("--find-text-files", type=int, default=50_000)
+    parser.add_argument("--fleet", action="store_true",
+                        help="nlsh --hosts against ansible -m ping of the same local hosts")
+    parser.add_argument("--fleet-hosts", type=int, default=4)
     args = parser.parse_args()
+    if args.fleet:
+        return _fleet(args.fleet_hosts, args.runs, args.write)
     if args.scale:
         return _scale(args.runs, args.write)
     if args.find:
@@ -255,6 +265,34 @@ def _scale(runs: int, write: bool) -> int:
         text = DOC.read_text()
         text = re.sub(r"<!-- scale -->.*<!-- /scale -->",
                       lambda _m: f"<!-- scale -->\n{block}\n<!-- /scale -->", text, flags=re.S)
+
+
+def _fleet(hosts: int, runs: int, write: bool) -> int:
+    sys.path.insert(0, str(REPO / "scripts"))
+    from bench_fleet import fleet_rows
+
+    rows = fleet_rows(hosts, runs, _run, _env())
+    width = max(len(r[0]) for r in rows)
+    print(_machine())
+    for name, value, budget in rows:
+        print(f"{name:{width}}  {value:40}  {budget}")
+    if write:
+        table = ["| figure | measured (median) | note |", "|---|---|---|"]
+        table += [f"| {name} | {value} | {budget} |" for name, value, budget in rows]
+        block = "\n".join([
+            f"Machine: {_machine()}; shared with other work while measured.",
+            f"Command: `python scripts/bench.py --fleet --fleet-hosts {hosts} --runs {runs} "
+            f"--write` ({time.strftime('%Y-%m-%d')}).", "", *table])
+        text = DOC.read_text()
+        if "<!-- fleet -->" not in text:
+            text += ("\n## Many hosts (`--hosts`)\n\nWhat `nlsh --hosts` adds to a plain "
+                     "`ansible -m ping` of the same hosts (docs/fleet.md).\n\n"
+                     "<!-- fleet -->\n<!-- /fleet -->\n")
+        text = re.sub(r"<!-- fleet -->.*<!-- /fleet -->",
+                      lambda _m: f"<!-- fleet -->\n{block}\n<!-- /fleet -->", text, flags=re.S)
+        DOC.write_text(text)
+        print(f"\nwrote {DOC.relative_to(REPO)}")
+    return 0
 
 
 def _find_only(files: int, text_files: int, runs: int, write: bool) -> int:

@@ -127,3 +127,11 @@ def test_the_installed_repl_answers_and_leaves(installed: Path, private_home: Pa
     finally:
         child.close(force=True)
     assert child.exitstatus == 0
+
+
+def test_the_wheel_ships_the_fleet_collection(wheel: Path) -> None:
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+    collection = "nlsh/fleet/ansible_collections/nlsh/fleet/"
+    assert {collection + "plugins/modules/nlsh.py", collection + "plugins/callback/lines.py",
+            collection + "galaxy.yml", collection + "meta/runtime.yml"} <= names
