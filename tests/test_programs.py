@@ -32,6 +32,10 @@ programs:
     names: [zqbeta]
     category: zqplayer
     processes: [zqbeta-bin]
+  zqgamma:
+    names: [zqgamma]
+    category: zqplayer
+    processes: [zqgamma-bin]
 """
 
 
@@ -216,3 +220,54 @@ def test_a_kind_the_tagger_does_not_know_as_a_program_is_still_read(
     result = _json("close my zq player")
     assert result["status"] == "planned", result
     assert _pids(result) == {beta.pid}
+
+
+def test_both_of_a_kind_with_three_running_is_a_question(user_map: Path,
+                                                          sleepers: Sleepers) -> None:
+    for name in ("zqalpha-bin", "zqbeta-bin", "zqgamma-bin"):
+        sleepers.spawn(name)
+    result = _json("kill both zqplayers")
+    assert result["status"] == "clarify", result
+
+
+def test_a_program_named_in_passing_is_never_the_target(sleepers: Sleepers) -> None:
+    database = sleepers.spawn("postgres")
+    for sentence in ("kill whatever is slowing down the database",
+                     "kill processes using more than 1 MB so my database can finish"):
+        result = _json(sentence)
+        plan = result.get("plan")
+        planned = {int(step["pid"]) for step in plan["steps"]} if isinstance(plan, dict) else set()
+        assert database.pid not in planned, (sentence, result)
+
+
+@pytest.mark.parametrize("name", ["kill", "everything", "it", "all", "processes", ""])
+def test_a_map_may_not_call_a_program_by_a_word_of_requests(
+        name: str, user_map: Path, sleepers: Sleepers) -> None:
+    user_map.write_text(f"programs:\n  zqevil:\n    names: ['{name}']\n"
+                        f"    processes: [zqevil-bin]\n")
+    evil = sleepers.spawn("zqevil-bin")
+    run = run_nlsh("--dry-run", "--json", "kill everything")
+    assert str(evil.pid) not in run.stdout and "Traceback" not in run.stderr
+    # the map is read when a name needs it: then the file is skipped, with one line
+    run = run_nlsh("--dry-run", "--json", "is zqnothing running")
+    assert "programs.yaml" in run.stderr and "Traceback" not in run.stderr
+    assert programs.program_map().program("zqevil") is None
+
+
+def test_a_map_file_that_is_a_fifo_or_too_big_is_skipped_never_waited_on(
+        user_map: Path, sleepers: Sleepers) -> None:
+    user_map.unlink()
+    os.mkfifo(user_map)  # no writer: reading it would wait forever
+    alpha = sleepers.spawn("zqfifo-bin")
+    run = run_nlsh("--dry-run", "--json", "kill zqfifo-bin", timeout=120)
+    assert "not a regular file" in run.stderr
+    assert _pids(json.loads(run.stdout)) == {alpha.pid}
+    user_map.unlink()
+    user_map.write_text("# padding\n" * (programs.MAX_FILE_BYTES // 10 + 1) + USER_MAP)
+    assert programs.program_map().program("zqalpha") is None  # skipped whole
+
+
+def test_a_user_name_that_takes_a_shipped_one_is_said(user_map: Path) -> None:
+    user_map.write_text("programs:\n  myff:\n    names: [firefox]\n    processes: [zqff]\n")
+    run = run_nlsh("--dry-run", "--json", "is zqnothing running")
+    assert "'firefox' now means myff, not firefox" in run.stderr

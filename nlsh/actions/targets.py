@@ -288,7 +288,10 @@ def _of_category(parse: Parse, category: Category, said: str, found: list[Proces
         del running[key]
     if not running:
         return Reply(Status.NOTHING_TO_DO, f"No {kind} is running besides the ones excluded")
-    if len(running) > 1 and choose_one and not category.plural and not parse.operators.question:
+    # "both browsers" with three running names two of them: which two is a question
+    both = re.search(r"(?i)\bboth\b", parse.text) is not None and len(running) != 2
+    if len(running) > 1 and choose_one and (not category.plural or both) and \
+            not parse.operators.question:
         return _which_program(parse.text, said, kind, running)
     chosen = [p for group in running.values() for p in group]
     keys = ", ".join(running)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -116,12 +117,38 @@ def _normal(said: str) -> str:
     return words
 
 
-def _strings(value: object, where: str) -> tuple[str, ...]:
+MAX_FILE_BYTES = 256 * 1024  # a map file larger than this is skipped, with its warning
+MAX_ENTRIES = 2000  # programs, or words of one kind, in one file
+
+# Words that say what to do or point at something, never a program's name: a map that
+# called a program "kill", "all" or "it" would turn the request itself into a target.
+RESERVED = frozenset({
+    "kill", "stop", "end", "close", "quit", "terminate", "pause", "suspend", "resume",
+    "continue", "freeze", "renice", "nice", "priority", "clear", "clean", "delete", "remove",
+    "free", "show", "list", "find", "what", "which", "who", "why", "how", "is", "are", "all",
+    "everything", "every", "each", "any", "anything", "some", "none", "nothing", "both", "it",
+    "them", "that", "this", "those", "these", "they", "me", "my", "mine", "the", "a", "an",
+    "and", "or", "not", "no", "never", "except", "but", "process", "processes", "program",
+    "programs", "app", "apps", "application", "applications", "task", "tasks", "pid", "port",
+    "user", "memory", "cpu", "disk", "cache", "caches", "nlsh", "sudo", "root", "system",
+})
+
+
+def _strings(value: object, where: str, names: bool = False) -> tuple[str, ...]:
     if value is None:
         return ()
     if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
         raise ValueError(f"{where} must be a list of names")
-    return tuple(str(v) for v in value)
+    if len(value) > MAX_ENTRIES:
+        raise ValueError(f"{where} lists more than {MAX_ENTRIES} entries")
+    found = tuple(str(v) for v in value)
+    if names:
+        for name in found:
+            if not name.strip() or name.strip().isdecimal():
+                raise ValueError(f"{where}: {name!r} is not a name")
+            if _normal(name) in RESERVED:
+                raise ValueError(f"{where}: {name!r} is a word of requests, not a name")
+    return found
 
 
 def _program(key: str, data: object, source: str, categories: set[str]) -> Program:
@@ -133,8 +160,10 @@ def _program(key: str, data: object, source: str, categories: set[str]) -> Progr
     ports = _strings(data.get("ports"), f"{key}.ports")
     if not all(p.isdecimal() and 1 <= int(p) <= 65535 for p in ports):
         raise ValueError(f"{key}.ports must be port numbers (1–65535)")
-    names = {_normal(n) for n in _strings(data.get("names"), f"{key}.names")} | {_normal(key)}
-    processes = {p.lower() for p in _strings(data.get("processes"), f"{key}.processes")}
+    names = {_normal(n) for n in _strings(data.get("names"), f"{key}.names", names=True)
+             } | {_normal(n) for n in _strings([key], f"program {key!r}", names=True)}
+    processes = {p.strip().lower() for p in _strings(data.get("processes"), f"{key}.processes",
+                                                     names=True)}
     if not processes:
         raise ValueError(f"program {key!r} names no process")
     return Program(key=key, names=frozenset(names), category=category,
@@ -145,27 +174,35 @@ def _program(key: str, data: object, source: str, categories: set[str]) -> Progr
 
 
 def _merge(text: str, source: str, programs: dict[str, Program],
-           words: dict[str, tuple[str, bool]]) -> None:
-    """Adds one file's categories and programs; raises ValueError, leaving both unchanged,
-    when the file is malformed."""
+           words: dict[str, tuple[str, bool]]) -> list[str]:
+    """Adds one file's categories and programs, returning a line for each name it takes
+    from another program; raises ValueError, leaving both unchanged, when the file is
+    malformed."""
     import yaml  # only when no cached reading of the files fits
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     data: Any = yaml.load(text, Loader=loader) or {}  # a safe loader
     if not isinstance(data, dict):
         raise ValueError("the file must be a mapping with 'programs' (and 'categories')")
+    if len(data.get("programs") or {}) > MAX_ENTRIES:
+        raise ValueError(f"more than {MAX_ENTRIES} programs")
     new_words = dict(words)
     for category, said in (data.get("categories") or {}).items():
-        for word in _strings(said, f"categories.{category}"):
+        for word in _strings(said, f"categories.{category}", names=True):
             new_words[_normal(word)] = (str(category), word.lower().endswith("s")
                                         and _normal(word) != _normal(str(category)))
         new_words.setdefault(_normal(str(category)), (str(category), False))
     known = {c for c, _ in new_words.values()}
     new_programs = {str(key): _program(str(key), value, source, known)
                     for key, value in (data.get("programs") or {}).items()}
+    shadowed = [f"{_where(source)}: '{name}' now means {program.key}, not {other.key}"
+                for program in new_programs.values() for other in programs.values()
+                if other.key != program.key and other.key not in new_programs
+                for name in sorted(program.names & other.names)]
     programs.update(new_programs)
     words.clear()
     words.update(new_words)
+    return shadowed
 
 
 def _sources() -> list[tuple[str, Path]]:
@@ -198,22 +235,36 @@ def _read_all(sources: list[tuple[str, Path]]) -> tuple[ProgramMap, list[str]]:
     problems: list[str] = []
     for source, path in sources:
         try:
-            text = path.read_text(encoding="utf-8")
-            _merge(text, source, programs, words)
+            problems.extend(_merge(_read_text(path), source, programs, words))
         except Exception as error:  # unreadable, yaml errors, wrong shapes: one line each
             first = str(error).splitlines()[0] if str(error) else type(error).__name__
             problems.append(f"skipped {_where(source)}: {first}")
     return ProgramMap(programs=programs, category_words=words), problems
 
 
+def _read_text(path: Path) -> str:
+    """A map file's text: a regular file (never a fifo or a device, which could block or
+    never end), at most ``MAX_FILE_BYTES``."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise ValueError("not a regular file")
+        data = os.read(descriptor, MAX_FILE_BYTES + 1)
+    finally:
+        os.close(descriptor)
+    if len(data) > MAX_FILE_BYTES:
+        raise ValueError(f"larger than {MAX_FILE_BYTES // 1024} KiB")
+    return data.decode("utf-8")
+
+
 def _cache_key(sources: list[tuple[str, Path]]) -> str | None:
     digest = hashlib.sha256(str(Path(__file__).stat().st_mtime_ns).encode())
     for source, path in sources:
         try:
-            stat = path.stat()
+            info = path.stat()
         except OSError:
             return None  # read it (and say why it cannot be) every time
-        digest.update(f"{source}\0{path}\0{stat.st_mtime_ns}\0{stat.st_size}\0".encode())
+        digest.update(f"{source}\0{path}\0{info.st_mtime_ns}\0{info.st_size}\0".encode())
     return digest.hexdigest()[:16]
 
 

@@ -150,25 +150,6 @@ def find_cue(text: str, cues: Sequence[str],
     return best
 
 
-_TARGET_SLOTS = ("process", "pid", "port", "user", "path")
-# Words that put what follows out of a request ("kill all but firefox", "except chrome").
-_EXCLUDING = re.compile(r"(?i)\b(?:except(?:\s+for)?|but(?:\s+not)?|other\s+than|apart\s+from|"
-                        r"besides|excluding|not|never|without|save|leave|keep|spare)"
-                        r"(?:\s+(?:the|my|our|any|its|their))?\s*$")
-
-
-def first_program_named(text: str, taken: Sequence[tuple[int, int]]) -> tuple[int, int] | None:
-    """Where ``text`` first names a program or kind of program of nlsh's map, outside the
-    ``taken`` spans and not right after an excluding word; None when it names none."""
-    lowered = text.lower()
-    for match in _spoken_programs().finditer(lowered):
-        start, end = match.span()
-        if any(start < e and end > s for s, e in taken) or _EXCLUDING.search(lowered[:start]):
-            continue
-        return start, end
-    return None
-
-
 def program_named_around(text: str, start: int, end: int) -> tuple[int, int] | None:
     """A longer name of nlsh's map that holds the span ``start:end`` of ``text``."""
     for match in _spoken_programs().finditer(text.lower()):
@@ -325,33 +306,23 @@ class Engine:
 
     def _add_named_program(self, text: str, allowed: set[str] | None, spans: list[SlotSpan],
                            slots: dict[str, SlotValue]) -> None:
-        """A program or a kind of program that nlsh's map knows ("kill the browser", "close
-        my web browser", "stop vscode") where the tagger found no target at all: the
-        ``process`` slot. The first one the sentence names, never one it excludes."""
+        """A program name the tagger cut short: "stop the web server" tagged 'web', "kill
+        google chrome" tagged 'google'. When the tagged piece lies inside a longer name of
+        nlsh's map of programs, the whole name is the ``process`` slot. The map never adds
+        a target the tagger did not find: a program named in passing ("kill whatever is
+        slowing the database") is not what the sentence acts on."""
         if allowed is None or "process" not in allowed:
             return
         tagged = [s for s in spans if s.slot == "process"]
-        if len(tagged) == 1 and slots.get("process") == tagged[0].value:
-            # "close my zq player" tagged 'zq': the map's longer name around it wins
-            around = program_named_around(text, tagged[0].start, tagged[0].end)
-            if around is None:
-                return
-            spans.remove(tagged[0])
-            del slots["process"]
-        elif any(s.slot in _TARGET_SLOTS for s in spans) or any(k in slots
-                                                                 for k in _TARGET_SLOTS):
+        if len(tagged) != 1 or slots.get("process") != tagged[0].value:
             return
-        found = around if tagged else first_program_named(text, [(s.start, s.end)
-                                                                 for s in spans])
-        if found is None:
+        around = program_named_around(text, tagged[0].start, tagged[0].end)
+        if around is None:
             return
-        start, end = found
-        try:
-            value = resolve(self.info.slot_types["process"], text[start:end])
-        except (ResolutionError, KeyError):
-            return
-        spans.append(SlotSpan(slot="process", text=text[start:end], start=start, end=end,
-                              value=value))
+        start, end = around
+        value = " ".join(text[start:end].lower().split())
+        spans[spans.index(tagged[0])] = SlotSpan(slot="process", text=text[start:end],
+                                                 start=start, end=end, value=value)
         slots["process"] = value
 
     def _add_cued_slots(self, text: str, allowed: set[str] | None, spans: list[SlotSpan],
