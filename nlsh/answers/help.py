@@ -26,7 +26,7 @@ REPL = ("Run nlsh with no sentence to open the interactive shell: one request pe
 
 def area_of(intent: str) -> str:
     prefix, dot, _ = intent.partition(".")
-    if not dot:
+    if not dot or prefix == "help":  # help.explain: about nlsh's domain, asked of nlsh
         return OWN_AREA
     return AREAS.get(prefix, prefix)
 
