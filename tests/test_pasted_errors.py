@@ -114,4 +114,4 @@ def test_an_order_with_an_address_acts_on_that_port(children: Children,
     run = run_nlsh("--json", "--dry-run", f"kill whatever is on 127.0.0.1:{port}")
     data = json.loads(run.stdout)
     assert data["slots"].get("port") == port, data
-    assert [s["pid"] for s in data["plan"]["steps"]] == [child.pid]
+    assert [s["pid"] for s in data.get("plan", {}).get("steps", [])] == [child.pid], data
