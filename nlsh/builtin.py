@@ -67,6 +67,18 @@ def _plan_ionice() -> Handler:
     return plan_ionice
 
 
+def _list_zombies() -> Handler:
+    from nlsh.answers.zombies import list_zombies
+
+    return list_zombies
+
+
+def _plan_reap() -> Handler:
+    from nlsh.actions.reap import plan_reap
+
+    return plan_reap
+
+
 def _memory_status() -> Handler:
     from nlsh.answers.memory import memory_status
 
@@ -103,6 +115,12 @@ def _find_files() -> Handler:
     return find_files
 
 
+def _file_holders() -> Handler:
+    from nlsh.answers.holders import file_holders
+
+    return file_holders
+
+
 def _network_connections() -> Handler:
     from nlsh.answers.network import network_connections
 
@@ -127,6 +145,12 @@ def _show_help() -> Handler:
     return show_help
 
 
+def _explain() -> Handler:
+    from nlsh.answers.explain import explain
+
+    return explain
+
+
 def _plan_undo() -> Handler:
     from nlsh.actions.undo import plan_undo
 
@@ -140,6 +164,18 @@ def _show_history() -> Handler:
 
 
 # ── verbs: executors and their policy checkers ─────────────────────────────
+
+
+def _sigchld() -> Executor:
+    from nlsh.execution.reap import sigchld
+
+    return sigchld
+
+
+def _settle_reaped() -> Settler:
+    from nlsh.execution.reap import settle_reaped
+
+    return settle_reaped
 
 
 def _terminate() -> Executor:
@@ -217,6 +253,12 @@ def _process_table() -> View:
     return process_table
 
 
+def _zombies_view() -> View:
+    from nlsh.render.zombies import zombies_view
+
+    return zombies_view
+
+
 def _memory_view() -> View:
     from nlsh.render.memory import memory_view
 
@@ -251,6 +293,12 @@ def _diagnosis_view() -> View:
     from nlsh.render.diagnosis import diagnosis_view
 
     return diagnosis_view
+
+
+def _fact_view() -> View:
+    from nlsh.render.fact import fact_view
+
+    return fact_view
 
 
 def _help_view() -> View:
@@ -303,16 +351,20 @@ DEFINITIONS: tuple[IntentDefinition | VerbDefinition | ViewDefinition, ...] = (
     IntentDefinition("process.resume", _plan_resume, changes_system=True),
     IntentDefinition("process.renice", _plan_renice, changes_system=True),
     IntentDefinition("process.ionice", _plan_ionice, changes_system=True),
+    IntentDefinition("process.zombies", _list_zombies, changes_system=False),
+    IntentDefinition("process.reap", _plan_reap, changes_system=True),
     IntentDefinition("memory.status", _memory_status, changes_system=False),
     IntentDefinition("memory.free", _plan_memory_free, changes_system=True),
     IntentDefinition("disk.usage", _disk_usage, changes_system=False),
     IntentDefinition("disk.largest", _disk_largest, changes_system=False),
     IntentDefinition("disk.cleanup", _plan_cleanup, changes_system=True),
     IntentDefinition("file.find", _find_files, changes_system=False),
+    IntentDefinition("file.holders", _file_holders, changes_system=False),
     IntentDefinition("network.connections", _network_connections, changes_system=False),
     IntentDefinition("system.status", _system_status, changes_system=False),
     IntentDefinition("system.diagnose", _diagnose, changes_system=False),
     IntentDefinition("help", _show_help, changes_system=False),
+    IntentDefinition("help.explain", _explain, changes_system=False),
     IntentDefinition("undo", _plan_undo, changes_system=True),
     IntentDefinition("history", _show_history, changes_system=False),
     VerbDefinition("terminate", ProcessRef, _terminate, protect_processes_rule,
@@ -323,6 +375,8 @@ DEFINITIONS: tuple[IntentDefinition | VerbDefinition | ViewDefinition, ...] = (
                        "resume",
                        "continue (SIGCONT) what may have been paused when nlsh stopped")),
     VerbDefinition("resume", ProcessRef, _resume, protect_processes_rule),
+    VerbDefinition("sigchld", ProcessRef, _sigchld, protect_processes_rule,
+                   settler=_settle_reaped),
     VerbDefinition("renice", ProcessRef, _renice, protect_processes_rule),
     VerbDefinition("ionice", ProcessRef, _ionice, protect_processes_rule),
     VerbDefinition("trash", FileRef, _trash, protect_paths_rule),
@@ -331,12 +385,14 @@ DEFINITIONS: tuple[IntentDefinition | VerbDefinition | ViewDefinition, ...] = (
     VerbDefinition("needs_root", None, _needs_root,
                    NothingToCheck("the step never runs anything: it says root is needed")),
     ViewDefinition("process_table", _process_table),
+    ViewDefinition("zombies", _zombies_view),
     ViewDefinition("memory", _memory_view),
     ViewDefinition("disk_usage", _disk_usage_view),
     ViewDefinition("disk_largest", _disk_largest_view),
     ViewDefinition("connections", _connections_view),
     ViewDefinition("system_status", _system_status_view),
     ViewDefinition("diagnosis", _diagnosis_view),
+    ViewDefinition("fact", _fact_view),
     ViewDefinition("help", _help_view),
     ViewDefinition("history", _history_view),
     ViewDefinition("would", _would_view),

@@ -19,7 +19,8 @@ from typing import Any
 
 from nlsh.stages import FileRef, ProcessRef, Step
 
-_SIGNALS = {"terminate": "TERM", "kill": "KILL", "suspend": "STOP", "resume": "CONT"}
+_SIGNALS = {"terminate": "TERM", "kill": "KILL", "suspend": "STOP", "resume": "CONT",
+            "sigchld": "CHLD"}
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
                   "\u2066\u2067\u2068\u2069")
 _IO_CLASSES = {"none": 0, "realtime": 1, "best-effort": 2, "idle": 3}

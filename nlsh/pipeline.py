@@ -178,7 +178,8 @@ def _respond_and_journal(request: Request, ctx: Context, confirmer: Confirmer,
 def _respond(parse: Parse, ctx: Context, confirmer: Confirmer,
              order: str | None = None, pinned: Mapping[int, float] | None = None) -> Response:
     if parse.intent is None:
-        return Response(parse=parse, status=Status.OUT_OF_SCOPE, message=_out_of_scope_message())
+        return Response(parse=parse, status=Status.OUT_OF_SCOPE,
+                        message=out_of_scope_message(parse))
     if parse.uncertain:
         return clarify_intent(parse)
     if parse.rejected_values:
@@ -354,6 +355,28 @@ def _summarise(plan: Plan, outcome: Outcome) -> str:
     return f"Done: {plan.summary}{suffix}"
 
 
-def _out_of_scope_message() -> str:
-    return ("That is not something nlsh does. It manages processes, memory, disk, network "
-            "and system status; type 'help' for examples.")
+# The nearest intent is named only when the model gave it at least this probability: a
+# weaker one would be an unrelated suggestion.
+NEAREST_FROM = 0.1
+# Never "nearest": they say nothing about what was asked.
+_NEVER_NEAREST = frozenset({"help", "help.explain", "history", "undo"})
+
+
+def out_of_scope_message(parse: Parse) -> str:
+    """"nlsh can't do that yet", naming the nearest thing it can do when there is one."""
+    from nlsh.errors import CatalogError
+    from nlsh.language.catalog import load_catalog
+
+    message = "nlsh can't do that yet."
+    nearest = next((alt.intent for alt in parse.alternatives
+                    if alt.intent is not None and alt.intent not in _NEVER_NEAREST
+                    and alt.confidence >= NEAREST_FROM), None)
+    try:
+        spec = load_catalog().intents.get(nearest) if nearest is not None else None
+    except CatalogError:
+        spec = None
+    if spec is not None:
+        message += (f" The nearest thing it can do: {spec.summary[:1].lower()}"
+                    f"{spec.summary[1:]} ({spec.name}).")
+    return message + (" It manages processes, memory, disk, network and system status; "
+                      "type 'help' for examples.")

@@ -247,6 +247,13 @@ def test_busy_io_names_the_heaviest_process_and_suggests_its_io_priority() -> No
     assert finding.evidence["disk"] == "nvme0n1"
 
 
+def test_io_stalls_with_no_visible_culprit_suggest_the_processes_by_disk_io() -> None:
+    finding = io_saturation(quiet_snapshot(io_pressure=pressure(60.0)))
+    assert finding is not None and finding.processes == ()
+    assert finding.suggestion == "show processes doing the most disk io"
+    assert finding.follow_up is not None and finding.follow_up.slots == {"sort_by": "io"}
+
+
 def test_busy_io_with_only_a_stuck_process_suggests_looking_at_it() -> None:
     snapshot = quiet_snapshot(io_pressure=pressure(60.0), processes=(
         process(80, "mount.nfs", status="disk-sleep", stuck_in_disk_sleep=True),))
@@ -334,7 +341,7 @@ _TEMPLATES = (
     r"free up memory", r"show processes using the most cpu",
     r"show processes using the most memory", r"clean up disk space",
     r"what is taking space in /\S*", r"kill pid \d+", r"show the temperature",
-    r"show process \d+",
+    r"show process \d+", r"show processes doing the most disk io",
 )
 
 _TROUBLED: list[Snapshot] = [

@@ -26,7 +26,7 @@ REPL = ("Run nlsh with no sentence to open the interactive shell: one request pe
 
 def area_of(intent: str) -> str:
     prefix, dot, _ = intent.partition(".")
-    if not dot:
+    if not dot or prefix == "help":  # help.explain: about nlsh's domain, asked of nlsh
         return OWN_AREA
     return AREAS.get(prefix, prefix)
 
@@ -60,7 +60,11 @@ INTENT_WORDS = {"process.kill": ("kill", "stop", "end", "terminate", "pkill", "k
                 "disk.largest": ("du", "largest", "biggest", "space"),
                 "disk.usage": ("df", "usage"),
                 "system.diagnose": ("diagnose", "slow", "why"),
-                "network.connections": ("ss", "netstat", "connections", "listening")}
+                "network.connections": ("ss", "netstat", "connections", "listening"),
+                "process.zombies": ("zombie", "zombies", "defunct"),
+                "process.reap": ("reap", "zombie", "zombies"),
+                "file.holders": ("holders", "busy", "umount", "lsof"),
+                "help.explain": ("explain", "why", "what-is")}
 
 
 def show_help(parse: Parse, ctx: Context) -> Answer:

@@ -21,6 +21,7 @@ from nlsh.knowledge.programs import program_map
 from nlsh.stages import Answer, Parse, Reply, Status
 from nlsh.system import procfs
 from nlsh.system.ports import listening_ports
+from nlsh.system.process_metrics import FIELDS, IO_SAMPLE_SECONDS, measure
 from nlsh.system.processes import (
     CpuWindow,
     ProcessInfo,
@@ -32,6 +33,9 @@ from nlsh.system.processes import (
 
 CPU_SAMPLE_SECONDS = 0.3
 DEFAULT_LIMIT = 10
+SORTS = ("cpu", "memory", "swap", "io", "threads", "files")
+_WHAT = {"swap": "swap", "io": "disk I/O (read + write per second)", "threads": "threads",
+         "files": "open files"}
 
 
 def process_row(info: ProcessInfo, cpu: float | None = None, total_memory: int = 0,
@@ -50,12 +54,15 @@ def process_row(info: ProcessInfo, cpu: float | None = None, total_memory: int =
 
 def list_processes(parse: Parse, ctx: Context) -> Answer | Reply:
     sort_by = parse.slot("sort_by") or "memory"
-    if sort_by not in ("cpu", "memory"):
-        return Reply(Status.CLARIFY, f"Sort by cpu or by memory? ('{sort_by}' is neither)")
+    if sort_by not in SORTS:
+        return Reply(Status.CLARIFY, f"Sort by {', '.join(SORTS[:-1])} or {SORTS[-1]}? "
+                                     f"('{sort_by}' is none of them)")
     limit = parse.slot("limit")
     limit = DEFAULT_LIMIT if limit is None else limit
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         return Reply(Status.CLARIFY, f"How many processes? {limit!r} is not a count")
+    if sort_by in FIELDS:
+        return _by_measure(parse, str(sort_by), limit)
     user, name = parse.slot("user"), parse.slot("process")
     # The CPU window opens before the table is read, so reading it overlaps the wait.
     window = CpuWindow(procfs.pids()) if sort_by == "cpu" else None
@@ -126,6 +133,71 @@ def _everyone(sort_by: str, limit: int, window: CpuWindow | None) -> Answer:
         "matched": len(ranked), "total_processes": len(rss),
         "memory_rss_total": sum(rss[pid] for pid in ranked),
         "processes": [process_row(p, cpu.get(p.pid), total) for p in shown],
+    }
+    return Answer(kind="process_table", message=summary, result=result)
+
+
+def _selected(parse: Parse) -> list[ProcessInfo] | None:
+    """The processes the sentence narrows the list to; None when it names none (all)."""
+    user, name = parse.slot("user"), parse.slot("process")
+    operators = parse.operators
+    if (user is None and name is None and not operators.also and not operators.exclusions
+            and not operators.limits):
+        return None
+    names = [name, *(v for s, v in operators.also if s == "process")]
+    rows = [p for p in snapshot().values()
+            if (not isinstance(user, str) or p.username == user)
+            and (not isinstance(name, str) or any(matches(p, str(n)) for n in names))]
+    if operators.exclusions or operators.limits:
+        kept = narrowed(rows, "", [], None, operators)
+        rows = list(kept.processes) if isinstance(kept, Targets) else []
+    return rows
+
+
+def _by_measure(parse: Parse, sort_by: str, limit: int) -> Answer:
+    """Processes ranked by swap, disk I/O rate, threads or open files; the figure is shown
+    in its own column. Processes whose figure cannot be read are counted in a note."""
+    selected = _selected(parse)
+    pids = procfs.pids() if selected is None else [p.pid for p in selected]
+    measured = measure(sort_by, pids)
+    values = measured.values
+    ranked = sorted(values, key=lambda pid: (-values[pid], pid))
+    chosen = {p.pid: p for p in selected} if selected is not None else {}
+    shown: list[ProcessInfo] = []
+    for pid in ranked:
+        if len(shown) == limit:
+            break
+        info = chosen.get(pid) or read_process(pid)
+        if info is not None:
+            shown.append(info)
+    field = FIELDS[sort_by]
+    total = psutil.virtual_memory().total
+    user, name = parse.slot("user"), parse.slot("process")
+    names = " or ".join(map(str, [name, *(v for s, v in parse.operators.also
+                                          if s == "process")])) if isinstance(name, str) else None
+    scope = _scope(user, names) + "".join(f" {e.describe()}" for e in parse.operators.exclusions)
+    scope += "".join(f", {x.describe()}" for x in parse.operators.limits)
+    summary = (f"Top {len(shown)} of {plural(len(ranked), 'process')}{scope} by {_WHAT[sort_by]}"
+               if ranked else f"No processes{scope} whose {_WHAT[sort_by]} nlsh can read")
+    notes = []
+    if measured.unreadable:
+        notes.append(f"{plural(measured.unreadable, 'process')} of other users could not be "
+                     f"read and {'is' if measured.unreadable == 1 else 'are'} left out; run "
+                     "nlsh as root to see them")
+    if sort_by == "io":
+        notes.append(f"disk reads and writes per second, sampled over {IO_SAMPLE_SECONDS:g} s "
+                     "(as iotop counts them)")
+    result = {
+        "summary": summary, "sort_by": sort_by, "limit": limit,
+        "filters": {"user": user, "process": name},
+        "cpu_sample_seconds": None,
+        "io_sample_seconds": IO_SAMPLE_SECONDS if sort_by == "io" else None,
+        "matched": len(ranked), "total_processes": len(pids),
+        "unreadable": measured.unreadable, "column": field,
+        "memory_rss_total": None,
+        "processes": [process_row(p, None, total, **{field: values.get(p.pid)})
+                      for p in shown],
+        "notes": notes,
     }
     return Answer(kind="process_table", message=summary, result=result)
 
@@ -207,7 +279,7 @@ def _find_by_path(spoken: str, ctx: Context) -> Answer:
     unreadable = 0
     total = psutil.virtual_memory().total
     for info in snapshot().values():
-        uses = _uses(info, target)
+        uses = uses_of(info, target)
         if uses is None:
             unreadable += 1
         elif uses:
@@ -225,11 +297,11 @@ def _find_by_path(spoken: str, ctx: Context) -> Answer:
     return Answer(kind="process_table", message=summary, result=result)
 
 
-def _inside(path: str | None, target: str) -> bool:
+def inside(path: str | None, target: str) -> bool:
     return path is not None and (path == target or path.startswith(target.rstrip("/") + "/"))
 
 
-def _uses(info: ProcessInfo, target: str) -> list[str] | None:
+def uses_of(info: ProcessInfo, target: str) -> list[str] | None:
     """How ``info`` uses ``target`` (open file, cwd, exe); None when it could not be read."""
     uses: list[str] = []
     try:
@@ -240,9 +312,9 @@ def _uses(info: ProcessInfo, target: str) -> list[str] | None:
         return None
     except psutil.NoSuchProcess:
         return []
-    uses.extend(f"open: {f}" for f in files if _inside(f, target))
-    if _inside(cwd, target):
+    uses.extend(f"open: {f}" for f in files if inside(f, target))
+    if inside(cwd, target):
         uses.append(f"working directory: {cwd}")
-    if _inside(info.exe, target):
+    if inside(info.exe, target):
         uses.append(f"executable: {info.exe}")
     return uses

@@ -86,6 +86,7 @@ def what_takes_space(mountpoint: str) -> FollowUp:
 
 FREE_MEMORY = FollowUp("free up memory", "memory.free")
 TOP_CPU = FollowUp("show processes using the most cpu", "process.list", {"sort_by": "cpu"})
+TOP_IO = FollowUp("show processes doing the most disk io", "process.list", {"sort_by": "io"})
 TOP_MEMORY = FollowUp("show processes using the most memory", "process.list",
                       {"sort_by": "memory"})
 CLEAN_UP_DISK = FollowUp("clean up disk space", "disk.cleanup")

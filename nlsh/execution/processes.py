@@ -26,7 +26,8 @@ from nlsh.execution.identity import Changed, denied, pin, pin_to_act
 from nlsh.execution.priorities import ionice, renice
 from nlsh.stages import Plan, ProcessRef, Risk, Step, StepResult, StepStatus
 
-__all__ = ["ionice", "kill", "renice", "resume", "settle_terminated", "suspend", "terminate"]
+__all__ = ["ionice", "kill", "renice", "resume", "send_signal", "settle_terminated", "suspend",
+           "terminate"]
 
 TERMINATE_GRACE_SECONDS = 3.0
 STOP_WAIT_SECONDS = 1.0
@@ -75,6 +76,12 @@ def _signal(step: Step, ctx: Context, signum: signal.Signals, done: str,
     except (PermissionError, psutil.AccessDenied):
         return StepResult(step, StepStatus.FAILED, denied(ref, verb)), False
     return StepResult(step, StepStatus.DONE, done), True
+
+
+def send_signal(step: Step, ctx: Context, signum: signal.Signals, done: str,
+                verb: str) -> StepResult:
+    """Send ``signum`` to the step's pinned process (for verbs defined elsewhere)."""
+    return _signal(step, ctx, signum, done, verb)[0]
 
 
 def terminate(step: Step, ctx: Context) -> StepResult:

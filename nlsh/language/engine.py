@@ -31,7 +31,7 @@ from nlsh.language.artifacts import (
 )
 from nlsh.language.catalog import SlotType
 from nlsh.language.normalize import Normalized, Normalizer
-from nlsh.language.resolve import OutOfRange, ResolutionError, is_unit, resolve
+from nlsh.language.resolve import OutOfRange, ResolutionError, is_unit, port_of, resolve
 from nlsh.language.tokens import OUTSIDE, Encoded, from_encoding, load_tokenizer, tag_spans
 from nlsh.stages import Alternative, Parse, SlotSpan, SlotValue
 
@@ -287,8 +287,13 @@ class Engine:
             kind = self.info.slot_types[slot].kind
             if kind in _WHOLE_TOKEN_KINDS:
                 start, end = _whole_token(text, start, end)
+                if (slot != "port" and (allowed is None or "port" in allowed)
+                        and port_of(text[start:end]) is not None):
+                    slot = "port"  # "127.0.0.1:8080" names a port, never a pid
             elif kind in ("size", "days"):
                 end = _with_unit(text, end, kind)
+            if any(s.slot == slot and (s.start, s.end) == (start, end) for s in spans):
+                continue  # two pieces of one token widened to the same span
             piece = text[start:end]
             rejected = False
             try:

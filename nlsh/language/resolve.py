@@ -152,7 +152,20 @@ def _resolve_enum(text: str, slot_type: SlotTypeLike) -> str:
     return best[1]
 
 
+# A port written after an address, as error messages and ``ss`` print it: ``:::8080``,
+# ``0.0.0.0:8080``, ``127.0.0.1:8080``, ``[::]:8080``, ``localhost:8080``, ``*:8080``.
+ADDRESS_PORT = re.compile(r"(?i)(?:\[[0-9a-f:.]*\]|[0-9a-z.*-]*:*|::)?:(\d{1,5})")
+
+
+def port_of(text: str) -> int | None:
+    """The port of an address written with one ("[::]:80" → 80), else None."""
+    found = ADDRESS_PORT.fullmatch(text.strip().rstrip(".,;)"))
+    return int(found.group(1)) if found else None
+
+
 def _resolve_integer(text: str, slot: str) -> int:
+    if slot == "port" and (port := port_of(text)) is not None:
+        return port
     number = parse_number(text)
     if number is None:
         raise ResolutionError(f"{text.strip()!r} is not a number for {slot}")

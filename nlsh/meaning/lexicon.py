@@ -268,6 +268,11 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
         r"bin", r"temp\w*", r"tmp", r"logs?", r"thumbnails?", r"dispose", r"flush\w*",
         r"vacuum\w*", r"full", r"trim\w*", r"shrink\w*", r"journal\w*",
     ),
+    "process.reap": (
+        r"kill\w*", r"reap\w*", r"terminat\w*", r"end", r"get\s+rid", r"clean\w*",
+        r"clear\w*", r"remov\w*", r"purg\w*", r"delet\w*", r"nuke\w*", r"flush\w*",
+        r"destroy\w*", r"tidy", r"go\s+away", r"sigchld", r"collect\w*", r"-9",
+    ),
     "memory.free": (
         r"free\w*", r"memory", r"ram", r"swap\w*", r"oom", r"reclaim\w*", r"release",
         r"close", r"room", r"mem", r"kill", r"out\s+of", r"low", r"pressure", r"quit",

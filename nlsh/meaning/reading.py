@@ -29,6 +29,7 @@ from nlsh.meaning.lexicon import (
     STRICT_MODIFIERS,
     VERB_FORMS,
 )
+from nlsh.meaning.pasted import read_pasted
 from nlsh.meaning.rewrite import Rewrite
 from nlsh.meaning.segments import segments
 from nlsh.stages import (
@@ -50,7 +51,8 @@ PROCESS_INTENTS = frozenset({"process.kill", "process.suspend", "process.resume"
                              "process.renice", "process.ionice", "process.list",
                              "process.find"})
 CHANGING_TARGET_INTENTS = PROCESS_INTENTS - {"process.list", "process.find"}
-CHANGING_INTENTS = CHANGING_TARGET_INTENTS | {"memory.free", "disk.cleanup", "undo"}
+CHANGING_INTENTS = CHANGING_TARGET_INTENTS | {"memory.free", "disk.cleanup", "undo",
+                                               "process.reap"}
 # Which comparisons each intent can apply (anything else: nlsh asks).
 LIMITS_BY_INTENT: dict[str, frozenset[str]] = {
     **{intent: frozenset({"memory", "cpu"}) for intent in PROCESS_INTENTS},
@@ -86,6 +88,9 @@ class Request:
 def read(sentence: str, understand: Understand) -> tuple[Request, ...]:
     """The requests ``sentence`` makes, in order (corrections applied)."""
     sentence = _APOSTROPHES.sub("'", sentence)  # "don’t" is "don't" (same length: spans hold)
+    pasted = read_pasted(sentence)
+    if pasted is not None:  # an error message pasted whole: who holds its port or path
+        return (Request(sentence, pasted[0], pasted[1]),)
     pending: list[_Pending] = []
     cancelled: _Pending | None = None
     saw_cancel = False

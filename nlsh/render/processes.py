@@ -45,20 +45,44 @@ DROPPABLE = ("started", "user", "command-on-one-line")
 def process_table(result: Mapping[str, Any]) -> RenderableType:
     rows = result.get("processes") or []
     parts: list[RenderableType] = []
+    column = result.get("column")
+    extra = (column, COLUMNS[column]) if column in COLUMNS else None
     if rows:
-        parts.append(Fitted(lambda dropped, width: _table(rows, dropped, width), DROPPABLE))
+        parts.append(Fitted(lambda dropped, width: _table(rows, dropped, width, extra),
+                            DROPPABLE))
     for note in result.get("notes") or []:
         parts.append(Text.assemble(("note: ", "cyan"), printable(note)))
     return Group(*parts)
 
 
-def _table(rows: list[Mapping[str, Any]], dropped: frozenset[str], width: int) -> Table:
+# The sorted-by column of process.list's other sorts: JSON field → heading.
+COLUMNS = {"swap_bytes": "swap", "io_bytes_per_s": "disk I/O/s", "threads": "threads",
+           "open_files": "open files"}
+
+
+def _measure_cell(field: str, value: Any) -> Text:
+    if value is None:
+        return Text("—")
+    if field == "swap_bytes":
+        return Text(human_bytes(value))
+    if field == "io_bytes_per_s":
+        return Text(human_bytes(value))
+    return Text(str(int(value)))
+
+
+def _table(rows: list[Mapping[str, Any]], dropped: frozenset[str], width: int,
+           extra: tuple[str, str] | None = None) -> Table:
     sampled = any(r.get("cpu_percent") is not None for r in rows)
     table = Table(show_edge=False, pad_edge=False, header_style="bold")
-    shown = [heading for heading in ("pid", "name", "user", "cpu%", "memory", "started",
-                                     "command")
-             if heading not in dropped and (heading != "cpu%" or sampled)]
+    measured = extra[1] if extra else None
+    shown = [heading for heading in ("pid", "name", "user", "cpu%", measured, "memory",
+                                     "started", "command")
+             if heading is not None and heading not in dropped
+             and (heading != "cpu%" or sampled)]
     cells = [_cells(row) for row in rows]
+    if extra is not None:
+        for row, cell in zip(rows, cells, strict=True):
+            cell[extra[1]] = _measure_cell(extra[0], row.get(extra[0]))
     one_line = "command-on-one-line" in dropped
     others = sum(max(len(h), *(len(c[h].plain) for c in cells)) + 3
                  for h in shown if h != "command")
@@ -68,7 +92,8 @@ def _table(rows: list[Mapping[str, Any]], dropped: frozenset[str], width: int) -
                              else "fold", min_width=MIN_COMMAND,
                              max_width=max(MIN_COMMAND, width - others) if one_line else None)
         else:  # short values: never folded, so the command gives way first
-            table.add_column(heading, justify="right" if heading in ("pid", "cpu%", "memory")
+            table.add_column(heading, justify="right" if heading in ("pid", "cpu%", "memory",
+                                                                     measured)
                              else "left", no_wrap=heading != "name",
                              min_width=MIN_NAME if heading == "name" else None)
     for row, cell in zip(rows, cells, strict=True):

@@ -127,6 +127,30 @@ def read_status(pid: int, proc: str = PROC) -> Status | None:
         return None
 
 
+def status_number(pid: int, key: str, proc: str = PROC) -> int | None:
+    """One number of ``/proc/PID/status`` (``VmSwap`` in bytes, ``Threads`` as a count);
+    None when the process is gone or has no such line (a kernel thread has no VmSwap)."""
+    data = _read(f"{proc}/{pid}/status")
+    value = _field(data, key.encode() + b":") if data is not None else None
+    try:
+        words = value.split() if value is not None else []
+        number = int(words[0]) if words else None
+    except ValueError:
+        return None
+    if number is not None and len(words) > 1 and words[1] == b"kB":
+        number *= 1024
+    return number
+
+
+def open_fds(pid: int, proc: str = PROC) -> int | None:
+    """How many file descriptors the process has open; None when not readable (another
+    user's process) or gone."""
+    try:
+        return len(os.listdir(f"{proc}/{pid}/fd"))
+    except OSError:
+        return None
+
+
 def thread_group_of(pid: int, proc: str = PROC) -> int | None:
     """The Tgid (process) that ``pid`` belongs to; None when it does not exist."""
     status = read_status(pid, proc)

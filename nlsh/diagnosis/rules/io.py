@@ -59,8 +59,8 @@ def io_saturation(snapshot: Snapshot) -> Finding | None:
         suggestion = suggestions.lower_io_priority(heavy[0])
     elif stuck:
         suggestion = suggestions.show_process(stuck[0])
-    else:
-        suggestion = suggestions.TOP_CPU  # nothing we may see is doing it (others' processes)
+    else:  # nothing nlsh may see is doing it now: the list sampled over a second may
+        suggestion = suggestions.TOP_IO
     return Finding(resource="io", severity=grade[0], summary=summary, evidence=evidence,
                    processes=tuple(culprits[:NAMED_AT_MOST]), **suggestions.offer(suggestion),
                    score=grade[1])
