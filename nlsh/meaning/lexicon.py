@@ -268,6 +268,11 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
         r"bin", r"temp\w*", r"tmp", r"logs?", r"thumbnails?", r"dispose", r"flush\w*",
         r"vacuum\w*", r"full", r"trim\w*", r"shrink\w*", r"journal\w*",
     ),
+    "file.trash": (
+        r"delet\w*", r"remov\w*", r"trash\w*", r"bin", r"throw\s+\w*\s*away", r"get\s+rid",
+        r"purg\w*", r"wip\w*", r"clean\w*", r"clear\w*", r"erase", r"rm", r"nuke",
+        r"discard\w*", r"move", r"put", r"send", r"dispose",
+    ),
     "memory.free": (
         r"free\w*", r"memory", r"ram", r"swap\w*", r"oom", r"reclaim\w*", r"release",
         r"close", r"room", r"mem", r"kill", r"out\s+of", r"low", r"pressure", r"quit",

@@ -50,16 +50,20 @@ PROCESS_INTENTS = frozenset({"process.kill", "process.suspend", "process.resume"
                              "process.renice", "process.ionice", "process.list",
                              "process.find"})
 CHANGING_TARGET_INTENTS = PROCESS_INTENTS - {"process.list", "process.find"}
-CHANGING_INTENTS = CHANGING_TARGET_INTENTS | {"memory.free", "disk.cleanup", "undo"}
+CHANGING_INTENTS = CHANGING_TARGET_INTENTS | {"memory.free", "disk.cleanup", "file.trash",
+                                               "undo"}
 # Which comparisons each intent can apply (anything else: nlsh asks).
 LIMITS_BY_INTENT: dict[str, frozenset[str]] = {
     **{intent: frozenset({"memory", "cpu"}) for intent in PROCESS_INTENTS},
     "disk.cleanup": frozenset({"age", "size"}),
     "disk.largest": frozenset({"size"}),
     "file.find": frozenset({"age", "size"}),
+    "file.trash": frozenset({"age", "size"}),
 }
 # Intents whose targets can be narrowed by exclusions.
-EXCLUDING_INTENTS = PROCESS_INTENTS | {"disk.cleanup", "file.find"}
+EXCLUDING_INTENTS = PROCESS_INTENTS | {"disk.cleanup", "file.find", "file.trash"}
+# Intents that choose files the way a search does (place, kind, name, age, size).
+FILE_INTENTS = frozenset({"file.find", "file.trash"})
 
 
 @dataclass(frozen=True)
@@ -400,11 +404,17 @@ _INTENT_CUES = {intent: re.compile(r"(?i)(?<![\w-])(?:" + "|".join(cues) + r")(?
                 for intent, cues in INTENT_CUES.items()}
 
 
+_NO_SPACE_LEFT = re.compile(r"(?i)\bno\s+space\s+left\s+on\s+(?:the\s+)?device\b|\bENOSPC\b")
+
+
 def _deterministic_intent(clause: Clause, parse: Parse) -> Parse:
     """When the model is unsure or out of scope, words that leave no doubt decide: a cleanup
     verb with a named cache ("nuke the firefox cache") is a cleanup; a nice level raised
     or lowered ("drop the niceness of A") is a renice."""
     request = clause.sentence[clause.request_start:clause.end]
+    if _NO_SPACE_LEFT.search(request):  # a pasted ENOSPC error: the disk-full cleanup
+        return replace(parse, intent="disk.cleanup", uncertain=False, source="rules", slots={},
+                       spans=())
     numbered = _VERB_THEN_NUMBERS.match(request)
     if numbered is not None and (parse.intent != _NUMBERED_VERBS[numbered.group(
             "verb").lower()] or _pids_misread(parse, numbered)):
@@ -1017,7 +1027,7 @@ def _file_values(work: _Work) -> list[tuple[int, int]]:
 
 
 def _exclusions(work: _Work) -> Reply | None:
-    if work.parse.intent == "file.find":
+    if work.parse.intent in FILE_INTENTS:
         return _file_left_out(work)
     items = work.clause.of_kind("exclusion")
     cues = work.clause.of_kind("exclusion_cue")
@@ -1210,7 +1220,7 @@ _EDGE = "\"'`“”‘’.,;:!?()[]{}"
 
 def _accounting(work: _Work) -> Reply | None:
     """Every word that carries meaning shaped the reading; otherwise ask, quoting it."""
-    if work.parse.source == "rules" and work.parse.intent != "file.find":
+    if work.parse.source == "rules" and work.parse.intent not in FILE_INTENTS:
         return None
     from nlsh.meaning.vocabulary import ANY_INTENT, intent_words
 
@@ -1232,7 +1242,7 @@ def _accounting(work: _Work) -> Reply | None:
             continue
         if _carries_meaning(word, own, work.parse.intent in CHANGING_INTENTS) or (
                 word in NUMBER_NOUNS and work.parse.intent in CHANGING_TARGET_INTENTS) or (
-                work.parse.intent == "file.find" and word not in own
+                work.parse.intent in FILE_INTENTS and word not in own
                 and word not in FUNCTION_WORDS):
             # a file search's stray word may be the very name or text sought: ask
             left.append((low, high))
