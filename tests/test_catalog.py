@@ -23,6 +23,7 @@ SPEC_INTENTS = {
     "disk.largest", "disk.cleanup", "network.connections", "system.status",
     "system.diagnose", "help", "undo", "history",
     "file.find",  # extension (issue 17): docs/intents.md, docs/json.md
+    "file.trash",  # extension (issue 13): docs/intents.md, docs/json.md
 }
 CATALOG = load_catalog(REPO / "nlsh" / "intents")
 
