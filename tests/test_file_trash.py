@@ -151,8 +151,16 @@ def test_only_folders_of_the_users_own_are_places_to_clear(private_home: Path,
         assert isinstance(refused, Reply) and refused.status is Status.REFUSED, (place, refused)
     temp = Path(os.environ["NLSH_TEMP_DIRS"]) / "foo"
     age(write(temp / "big.img", 2_000_000), 3)
-    planned = plan_file_trash(request("file.trash", "trash old files in the temp foo folder",
+    planned = plan_file_trash(request("file.trash", "trash the files in the temp foo folder",
                                       path=str(temp)), ctx)
     assert isinstance(planned, Plan)
     assert (elsewhere / "old.bin").exists()
     assert (private_home / ".config" / "app" / "settings.ini").exists()
+
+
+def test_old_without_an_age_asks_how_old(downloads: Path) -> None:
+    ctx = Context.from_environment()
+    asked = plan_file_trash(request("file.trash", "trash old files in ~/Downloads",
+                                    path="~/Downloads"), ctx)
+    assert isinstance(asked, Reply) and asked.status is Status.CLARIFY
+    assert "How old" in asked.message

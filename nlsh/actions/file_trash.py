@@ -20,6 +20,7 @@ a regular file of the user's own, unchanged, not open), and ``undo`` restores th
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections import Counter
 
@@ -31,6 +32,7 @@ from nlsh.render.units import human_bytes, human_duration
 from nlsh.stages import FileRef, Parse, Plan, Reply, Risk, Status, Step
 
 INTENT = "file.trash"
+_VAGUE_AGE = re.compile(r"(?i)\b(?:old|older|stale|ancient|outdated)\b")
 
 
 def plan_file_trash(parse: Parse, ctx: Context) -> Plan | Reply:
@@ -46,6 +48,9 @@ def plan_file_trash(parse: Parse, ctx: Context) -> Plan | Reply:
     if isinstance(request, Reply):
         return request
     query = request.query
+    if _VAGUE_AGE.search(parse.text) and not query.ages:
+        return Reply(Status.CLARIFY, "How old? Say an age, e.g. 'older than 30 days' "
+                     "(nlsh never guesses which files are old)")
     if query.uid is not None and query.uid != os.geteuid():
         return Reply(Status.REFUSED, "Refused: nlsh moves only your own files to the Trash",
                      rule=RULE)
