@@ -37,7 +37,7 @@ def _dry(sentence: str) -> dict[str, object]:
 def _planned_names(result: dict[str, object]) -> list[str]:
     plan = result.get("plan")
     assert isinstance(plan, dict), result
-    return sorted(Path(step["target"]["path"]).name for step in plan["steps"])
+    return sorted(Path(step["path"]).name for step in plan["steps"] if "path" in step)
 
 
 def _tree(folder: Path) -> list[str]:

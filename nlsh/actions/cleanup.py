@@ -107,8 +107,12 @@ def plan_cleanup(parse: Parse, ctx: Context) -> Plan | Reply:
         full = full_disks()  # every cleaner, as if each were asked for by name
         request.notes.extend(describe(read_all()))
     chosen, root_pool = _chosen(catalogue(ctx), target, request)
-    if path is not None and not request.named:
-        root_only = _root_only_place(str(path), root_pool, ctx)
+    if path is not None:
+        # "old logs in /var/log": the system's logs too, when "logs" named the user's cleaner
+        wanted = {str(target)} | set(request.named) | {c.target for c in chosen}
+        candidates = [c for c in cleaners.ROOT_CLEANERS if c.key not in request.dropped and (
+            c in root_pool or c.target in wanted or c.key in wanted)]
+        root_only = _root_only_place(str(path), candidates, ctx)
         if root_only is not None:
             return root_only
     scope = _scope(chosen, bool(target or request.named or full),

@@ -81,9 +81,8 @@ def plan_file_trash(parse: Parse, ctx: Context) -> Plan | Reply:
                                query.root, now))
     qualifiers = _qualifiers(parse, request)
     if not steps:
-        what = f"No file in {request.place_shown}"
-        if qualifiers:
-            what += " " + ", ".join(qualifiers)
+        what = "No file" + (f" ({', '.join(qualifiers)})" if qualifiers else "") + \
+            f" in {request.place_shown}"
         return Reply(Status.NOTHING_TO_DO, what + _kept_text(kept) + "; nothing was moved")
     steps.sort(key=lambda s: -s.target.size if isinstance(s.target, FileRef) else 0)
     total = sum(s.target.size for s in steps if isinstance(s.target, FileRef))

@@ -961,6 +961,29 @@ _NAME_ITEM = re.compile(r"(?i)^(?:the\s+|any\s+|all\s+)?(?P<name>[\w.+@:-]+)(?:\
                         r"process|processes|instance|instances|server|window|windows))?$")
 
 
+_PLACE_AFTER = re.compile(
+    r"(?i)\b(?:in|from|under|inside|within)\s+(?:my\s+|the\s+)?(?P<place>~[^\s,;]*|/[^\s,;]*|"
+    r"[A-Za-z][\w.-]*)(?:\s+(?:folder|directory|dir))?")
+
+
+def _file_place(work: _Work) -> None:
+    """The folder a file.trash names when the tagger missed it ("the .iso files in
+    Downloads"): a path as written, or a word that is one of home's folders."""
+    if work.slots.get("path") is not None:
+        return
+    import os
+
+    from nlsh.answers.file_request import resolve_place
+
+    clause = work.clause
+    for match in _PLACE_AFTER.finditer(clause.sentence, clause.request_start, clause.end):
+        place = match.group("place")
+        if place.startswith(("~", "/")) or resolve_place(place, os.path.expanduser("~")):
+            work.slots["path"] = place
+            work.covered.append(match.span())
+            return
+
+
 def _file_left_out(work: _Work) -> Reply | None:
     """A file search's left-out places and kinds ("pdfs not in Downloads"); a negating
     word nothing accounts for is asked about, never dropped."""
@@ -1028,6 +1051,8 @@ def _file_values(work: _Work) -> list[tuple[int, int]]:
 
 def _exclusions(work: _Work) -> Reply | None:
     if work.parse.intent in FILE_INTENTS:
+        if work.parse.intent == "file.trash":
+            _file_place(work)
         return _file_left_out(work)
     items = work.clause.of_kind("exclusion")
     cues = work.clause.of_kind("exclusion_cue")
