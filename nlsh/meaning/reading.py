@@ -420,6 +420,8 @@ def _deterministic_intent(clause: Clause, parse: Parse) -> Parse:
             "verb").lower()] or _pids_misread(parse, numbered)):
         return _with_numbers(replace(parse, intent=_NUMBERED_VERBS[numbered.group(
             "verb").lower()], uncertain=False, source="rules"), clause, numbered)
+    if parse.intent == "help" and _file_search_kind(request) is not None:
+        parse = replace(parse, uncertain=True)  # "images except the pngs" asks for no help
     if parse.intent is not None and not parse.uncertain:
         return parse
     intent = None
