@@ -1219,9 +1219,19 @@ _NICE_DOWN = re.compile(r"(?i)\b(?:decrease|lower|reduce|drop|less)\b[^.,;]{0,30
 _NICE_WORD = re.compile(r"(?i)\bnice(?:ness)?\b")
 
 
+_TO_LEVEL = re.compile(r"(?i)\brenice\b.*?\bto\s+(?P<level>[-+]?\d{1,2})\s*[.!]?\s*$")
+
+
 def _nice_direction(work: _Work) -> Reply | None:
     """A higher nice value is a *lower* priority: "increase the nice level" → low."""
     if work.parse.intent != "process.renice" or work.slots.get("nice") is not None:
+        return None
+    clause = work.clause
+    level = _TO_LEVEL.search(clause.sentence, clause.request_start, clause.end)
+    if level is not None and work.slots.get("priority") is None and \
+            -20 <= int(level.group("level")) <= 19:  # "renice A and B to 15": the tagger missed it
+        work.slots["nice"] = int(level.group("level"))
+        work.covered.append(level.span("level"))
         return None
     if work.slots.get("priority") is not None and not _NICE_WORD.search(work.clause.text):
         return None  # the model read "lower priority" itself; only "nice" words invert
