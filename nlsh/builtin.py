@@ -109,6 +109,12 @@ def _plan_cleanup() -> Handler:
     return plan_cleanup
 
 
+def _plan_file_trash() -> Handler:
+    from nlsh.actions.file_trash import plan_file_trash
+
+    return plan_file_trash
+
+
 def _find_files() -> Handler:
     from nlsh.answers.files import find_files
 
@@ -360,6 +366,7 @@ DEFINITIONS: tuple[IntentDefinition | VerbDefinition | ViewDefinition, ...] = (
     IntentDefinition("disk.cleanup", _plan_cleanup, changes_system=True),
     IntentDefinition("file.find", _find_files, changes_system=False),
     IntentDefinition("file.holders", _file_holders, changes_system=False),
+    IntentDefinition("file.trash", _plan_file_trash, changes_system=True),
     IntentDefinition("network.connections", _network_connections, changes_system=False),
     IntentDefinition("system.status", _system_status, changes_system=False),
     IntentDefinition("system.diagnose", _diagnose, changes_system=False),

@@ -25,6 +25,7 @@ SPEC_INTENTS = {
     "file.find",  # extension (issue 17): docs/intents.md, docs/json.md
     # extensions (issue 13): docs/intents.md, docs/json.md
     "process.zombies", "process.reap", "file.holders", "help.explain",
+    "file.trash",  # extension (issue 13): docs/intents.md, docs/json.md
 }
 CATALOG = load_catalog(REPO / "nlsh" / "intents")
 # Sets that measure the language layer: never trained on, nor near copies of training data.

@@ -56,6 +56,11 @@ _NAMES: dict[str, tuple[str, ...]] = {
     "dnf": ("dnf", "yum"),
     "pacman": ("pacman",),
     "journal": ("journal", "journald", "journalctl", "system journal", "systemd journal"),
+    "syslogs": ("syslog", "syslogs", "system logs", "system log", "rotated system logs",
+                "var log", "old system logs"),
+    "coredumps": ("core dump", "core dumps", "coredump", "coredumps", "core files",
+                  "core dump files", "crash dumps", "crash dump", "systemd coredump",
+                  "systemd coredumps"),
 }
 
 # Aliases that count only next to a cache word: ordinary English, or too short alone.
@@ -67,7 +72,7 @@ CLEANER_ALIASES: Mapping[str, str] = MappingProxyType(
 
 # Every canonical name, in the order replies list them.
 CLEANER_NAMES: tuple[str, ...] = tuple(_NAMES)
-ROOT_ONLY: tuple[str, ...] = ("apt", "dnf", "pacman", "journal")
+ROOT_ONLY: tuple[str, ...] = ("apt", "dnf", "pacman", "journal", "syslogs")
 BROWSERS: tuple[str, ...] = ("firefox", "chrome", "chromium", "brave")
 PACKAGE_MANAGERS: tuple[str, ...] = ("pip", "npm", "yarn", "pnpm", "cargo", "gradle", "maven",
                                      "conda", "composer", "apt", "dnf", "pacman")

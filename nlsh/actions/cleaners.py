@@ -22,6 +22,12 @@ caches live elsewhere and are cleaned only when named or asked for as package ca
 Their locations are the tools' defaults (only ``GRADLE_USER_HOME``, like ``CARGO_HOME``,
 is honoured, and only its ``caches`` folder): a variable pointing a cache at a wider
 folder must not widen what is deleted. Go's module cache is read-only and left out.
+
+Core dumps (``coredumps``) are ELF core files named ``core``/``core.PID`` anywhere under
+home, found only when asked (or when the disk is full), moved to the Trash. System folders
+are root-only cleanups: rotated logs in /var/log, the journal, apt's ``.deb`` files,
+systemd-coredump's folder; their sizes are read (below ``NLSH_SYSTEM_ROOT`` when set, so
+tests use real files) and their commands named, never run.
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ from enum import StrEnum
 from nlsh.context import Context
 from nlsh.stages import Risk
 
-TARGETS = ("cache", "trash", "temp", "logs", "thumbnails", "packages")
+TARGETS = ("cache", "trash", "temp", "logs", "thumbnails", "packages", "coredumps", "tools")
 
 DEFAULT_TEMP_AGE_DAYS = 7
 
@@ -53,6 +59,43 @@ class Disposal(StrEnum):
     TRASH = "trash"  # the user's own files: moved to the Trash, restorable
 
 
+# Rotated or compressed system logs: syslog.1, kern.log.2.gz, dpkg.log.old, btmp.1 (never
+# the journal's own files, which journalctl manages).
+ROTATED_SYSTEM_LOG = re.compile(r"(?:\.\d+|\.old|\.gz|\.xz|\.bz2|\.zst|-\d{8})$")
+# A core dump's name as the kernel writes it by default (core, core.4312); what is in the
+# file decides too (an ELF core file, :func:`is_core_dump`).
+CORE_NAME = re.compile(r"core(?:\.\d+)?$")
+
+
+def is_core_dump(path: str) -> bool:
+    """Whether ``path`` is a regular file named like a core dump that is an ELF core file
+    (a file of the user's own called ``core`` is never taken for one by name alone)."""
+    import stat as stat_module
+
+    if not CORE_NAME.fullmatch(os.path.basename(path)):
+        return False
+    try:
+        if not stat_module.S_ISREG(os.lstat(path).st_mode):
+            return False
+        with open(path, "rb") as handle:
+            header = handle.read(18)
+    except OSError:
+        return False
+    if len(header) < 18 or header[:4] != b"\x7fELF":
+        return False
+    e_type = header[16:18] if header[5] == 1 else header[17:15:-1]  # little-endian order
+    return int.from_bytes(e_type, "little") == 4  # ET_CORE
+
+
+def system_path(path: str) -> str:
+    """A system path (``/var/log``) as this run reads it: below ``NLSH_SYSTEM_ROOT`` when
+    that is set (the test suite's real files in a temp folder), else itself."""
+    base = os.environ.get("NLSH_SYSTEM_ROOT", "")
+    if not os.path.isabs(base) or base == "/":
+        return path
+    return os.path.join(base, path.lstrip("/"))
+
+
 class Items(StrEnum):
     """How a cleaner's roots split into the items a plan lists."""
 
@@ -60,6 +103,7 @@ class Items(StrEnum):
     WHOLE = "whole"  # each entry in a root, only when nothing inside it must stay
     ROTATED_LOGS = "rotated_logs"  # rotated log files anywhere below a root
     TRASHED = "trashed"  # each item in a trash's files/, with its .trashinfo
+    CORE_FILES = "core_files"  # core dumps (core, core.PID, ELF cores) anywhere below a root
 
 
 @dataclass(frozen=True)
@@ -95,17 +139,31 @@ class RootCleaner:
     paths: tuple[str, ...]
     older_than_days: int | None = None
     key: str = ""  # the canonical name people use (nlsh.actions.cleaner_names)
+    names: re.Pattern[str] | None = None  # the files it removes (None: every file)
+    why: str = "owned by root"  # why nlsh does not do it itself
 
 
 ROOT_CLEANERS: tuple[RootCleaner, ...] = (
     RootCleaner("system journal", "logs", ("journalctl", "--vacuum-time=2weeks"), "journalctl",
-                ("/var/log/journal",), older_than_days=14, key="journal"),
+                ("/var/log/journal",), older_than_days=14, key="journal",
+                names=re.compile(r"\.journal~?$"),
+                why="the journal belongs to systemd-journald; only journalctl may trim it"),
+    RootCleaner("rotated system logs", "logs",
+                ("find", "/var/log", "-xdev", "-type", "f", "(", "-name", "*.[0-9]", "-o",
+                 "-name", "*.gz", "-o", "-name", "*.xz", "-o", "-name", "*.old", ")",
+                 "-delete"), "find", ("/var/log",), key="syslogs",
+                names=ROTATED_SYSTEM_LOG, why="system logs belong to root"),
     RootCleaner("apt package cache", "packages", ("apt-get", "clean"), "apt-get",
-                ("/var/cache/apt/archives",), key="apt"),
+                ("/var/cache/apt/archives",), key="apt", names=re.compile(r"\.deb$"),
+                why="only apt may clean its own cache"),
     RootCleaner("dnf package cache", "packages", ("dnf", "clean", "packages"), "dnf",
                 ("/var/cache/dnf",), key="dnf"),
     RootCleaner("pacman package cache", "packages", ("pacman", "-Sc"), "pacman",
                 ("/var/cache/pacman/pkg",), key="pacman"),
+    RootCleaner("system core dumps", "coredumps",
+                ("find", "/var/lib/systemd/coredump", "-xdev", "-type", "f", "-delete"), "find",
+                ("/var/lib/systemd/coredump",), key="coredumps",
+                why="systemd-coredump keeps them as root"),
 )
 
 
@@ -222,6 +280,10 @@ def catalogue(ctx: Context) -> tuple[Cleaner, ...]:
                                               (ctx.paths.data, "xorg")),
                 Disposal.TRASH, Risk.LOW, Items.ROTATED_LOGS, "rotated log",
                 in_safe_set=False, excluded=_both_forms(ctx.paths.state), key="logs"),
+        # Outside the safe set: a whole-home walk, and only when asked (or the disk is full).
+        Cleaner("core dumps", "coredumps", roots((home, "")), Disposal.TRASH, Risk.LOW,
+                Items.CORE_FILES, "a crashed program's core dump", in_safe_set=False,
+                excluded=_both_forms(ctx.paths.state), key="coredumps"),
         Cleaner("Trash", "trash", roots(*((t, "files") for t in trashes)),
                 Disposal.DELETE, Risk.HIGH, Items.TRASHED, "in the Trash", in_safe_set=False,
                 key="trash"),

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import shutil
 import stat
 import time
@@ -43,8 +44,9 @@ from nlsh.actions.cleanup_items import (
     Scan,
     find_items,
     modified_before,
-    root_estimate,
+    root_reading,
 )
+from nlsh.actions.disk_full import FullDisks, full_disks, says_disk_full
 from nlsh.context import Context
 from nlsh.render.units import human_bytes, human_duration
 from nlsh.stages import (
@@ -59,6 +61,7 @@ from nlsh.stages import (
     Status,
     Step,
 )
+from nlsh.system.tool_space import describe, read_all
 
 _RISK_ORDER = (Risk.LOW, Risk.MEDIUM, Risk.HIGH)
 
@@ -93,13 +96,27 @@ def plan_cleanup(parse: Parse, ctx: Context) -> Plan | Reply:
     days = parse.slot("older_than_days")
     if days is not None and (isinstance(days, bool) or not isinstance(days, int) or days < 0):
         return Reply(Status.CLARIFY, "How many days old should files be, at least?")
+    if target == "tools" and not named:
+        return _tool_owned(parse.text)
     request = _request(parse, days, ctx)
     if isinstance(request, Reply):
         return request
     path = parse.slot("path")
+    full = None
+    if target is None and not request.named and path is None and says_disk_full(parse.text):
+        full = full_disks()  # every cleaner, as if each were asked for by name
+        request.notes.extend(describe(read_all()))
     chosen, root_pool = _chosen(catalogue(ctx), target, request)
-    scope = _scope(chosen, bool(target or request.named), None if path is None else str(path),
-                   _what(target, request), ctx)
+    if path is not None:
+        # "old logs in /var/log": the system's logs too, when "logs" named the user's cleaner
+        wanted = {str(target)} | set(request.named) | {c.target for c in chosen}
+        candidates = [c for c in cleaners.ROOT_CLEANERS if c.key not in request.dropped and (
+            c in root_pool or c.target in wanted or c.key in wanted)]
+        root_only = _root_only_place(str(path), candidates, ctx)
+        if root_only is not None:
+            return root_only
+    scope = _scope(chosen, bool(target or request.named or full),
+                   None if path is None else str(path), _what(target, request), ctx)
     if isinstance(scope, Reply):
         return scope
     scan = Scan(uid=os.geteuid(), open_files=open_files(), mounts=mount_points(),
@@ -111,6 +128,8 @@ def plan_cleanup(parse: Parse, ctx: Context) -> Plan | Reply:
         for cleaner, starts in scope.items():
             progress.update(cleaner.name)
             found.append((cleaner, find_items(cleaner, starts, scan)))
+    if full is not None:
+        found = _on_full_disks(found, full, request)
     file_steps = [_file_step(item, scan) for _, findings in found
                   for item in sorted(findings.items, key=lambda i: -i.bytes)]
     root_steps = [] if path is not None else _root_steps(root_pool, scan.now)
@@ -119,6 +138,66 @@ def plan_cleanup(parse: Parse, ctx: Context) -> Plan | Reply:
     if not file_steps:
         return _nothing_to_do(found, root_steps, request, missing)
     return _plan(found, file_steps, root_steps, request, missing)
+
+
+_TOOL_WORDS = {"docker": re.compile(r"(?i)\b(?:docker|containers?|build\s*cache|volumes?)\b"),
+               "snap": re.compile(r"(?i)\bsnap(?:s|d)?\b"),
+               "flatpak": re.compile(r"(?i)\bflatpaks?\b|\bruntimes?\b"),
+               "kernels": re.compile(r"(?i)\bkernels?\b|\blinux-image")}
+
+
+def _tool_owned(text: str) -> Reply:
+    """Space docker, snap, flatpak or the package manager owns: read, never reclaimed by
+    nlsh; the reply names each command. Only the tools the sentence names (all when it
+    names none)."""
+    from nlsh.system import tool_space
+
+    readers = {"docker": tool_space.read_docker, "snap": tool_space.read_snaps,
+               "flatpak": tool_space.read_flatpak, "kernels": tool_space.read_kernels}
+    named = [tool for tool, words in _TOOL_WORDS.items() if words.search(text)]
+    readings = tuple(readers[tool]() for tool in named or readers)
+    lines = describe(readings, absent=True)
+    return Reply(Status.NOTHING_TO_DO, "nlsh never runs docker, snap, flatpak, a package "
+                 "manager or sudo; what they could reclaim, and the command for it: "
+                 + "; ".join(lines))
+
+
+def _on_full_disks(found: list[tuple[Cleaner, Findings]], full: FullDisks,
+                   request: _Request) -> list[tuple[Cleaner, Findings]]:
+    """The disk-full flow: only what lies on a full filesystem (nothing else frees space
+    where it is short), each cleaner's items together, the largest total first."""
+    if full.described:
+        request.qualifiers.insert(0, "disk full: " + "; ".join(full.described))
+        elsewhere = 0
+        for _, findings in found:
+            kept = [i for i in findings.items if i.info.st_dev in full.devices]
+            elsewhere += len(findings.items) - len(kept)
+            findings.items[:] = kept
+        if elsewhere:
+            request.notes.append(f"{elsewhere} item(s) on filesystems that are not full were "
+                                 "left out: removing them frees nothing where space is short")
+    else:
+        request.notes.append("no filesystem is full" + (
+            f" (the fullest: {full.fullest})" if full.fullest else "")
+            + "; this is everything nlsh can safely reclaim")
+    return sorted(found, key=lambda pair: -sum(i.bytes for i in pair[1].items))
+
+
+def _root_only_place(path: str, pool: list[RootCleaner], ctx: Context) -> Reply | None:
+    """A path in a system folder that only a root-only cleanup clears (/var/log): its
+    sizes and the command that clears it, never a refusal with no figures."""
+    resolved = os.path.normpath(os.path.abspath(_expand(path, ctx.paths.home)))
+    deep = resolved.count("/") >= 2  # /var/log holds the journal's folder; / and /var hold more
+    mine = [c for c in pool if any(resolved == p or is_inside(resolved, p)
+                                   or (deep and is_inside(p, resolved)) for p in c.paths)]
+    if not mine:
+        return None
+    steps = _root_steps(mine, time.time())
+    if not steps:
+        return Reply(Status.NOTHING_TO_DO, f"Nothing to clean in {path} that nlsh can see "
+                     f"({', '.join(c.name for c in mine)})")
+    return Reply(Status.NOTHING_TO_DO, f"Only root can clean {path}; nlsh never uses sudo, "
+                 "but you could run: " + "; ".join(step.detail for step in steps))
 
 
 def _request(parse: Parse, days: object, ctx: Context) -> _Request | Reply:
@@ -267,6 +346,8 @@ def _scope(chosen: list[Cleaner], explicit: bool, path: str | None, what: str | 
         return Reply(Status.REFUSED, f"Refused: {reason}; nlsh never cleans there", rule=RULE)
     scope: Scope = {}
     for cleaner in chosen:
+        if cleaner.items is Items.CORE_FILES and not explicit:
+            continue  # its root is home: only a request for core dumps walks it
         starts = [(root, root if resolved in _anchors(cleaner, root) else resolved)
                   for root in cleaner.roots
                   if resolved in _anchors(cleaner, root) or is_inside(resolved, root)]
@@ -373,19 +454,25 @@ def _detail(item: Item, scan: Scan) -> str:
 
 
 def _root_steps(pool: list[RootCleaner], now: float) -> list[Step]:
+    """One named, never-run step per root-only cleanup that would free something: what its
+    files take first, then the command and what it would free, and why nlsh does not."""
     steps = []
     for cleaner in pool:
         if not shutil.which(cleaner.tool):
             continue
-        estimate = root_estimate(cleaner, now)
-        if estimate <= 0:
+        reading = root_reading(cleaner, now)
+        if reading.freed <= 0:
             continue
         command = "sudo " + " ".join(cleaner.command)
+        held = f"{human_bytes(reading.held)}{' or more' if reading.unreadable else ''}"
         steps.append(Step(action="needs_root", target=None,
-                          detail=f"{command} frees ~{human_bytes(estimate)}",
-                          params={"command": ["sudo", *cleaner.command], "bytes": estimate},
+                          detail=f"{cleaner.name} takes {held} in {', '.join(cleaner.paths)}; "
+                                 f"{command} frees ~{human_bytes(reading.freed)} (not run: "
+                                 f"{cleaner.why})",
+                          params={"command": ["sudo", *cleaner.command],
+                                  "bytes": reading.freed, "held_bytes": reading.held},
                           group=cleaner.name, needs_root=True))
-    return steps
+    return sorted(steps, key=lambda step: -int(str(step.params["bytes"])))
 
 
 def _kept_notes(found: list[tuple[Cleaner, Findings]]) -> list[str]:

@@ -12,10 +12,20 @@ import math
 import os
 import stat
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from nlsh.actions.cleaners import ROTATED_LOG, Cleaner, Disposal, Items, RootCleaner, is_inside
+from nlsh.actions.cleaners import (
+    ROTATED_LOG,
+    Cleaner,
+    Disposal,
+    Items,
+    RootCleaner,
+    is_core_dump,
+    is_inside,
+    system_path,
+)
 from nlsh.stages import Limit
 from nlsh.system.trash import entries, trash_dir_for
 from nlsh.system.trees import (
@@ -112,6 +122,8 @@ def find_items(cleaner: Cleaner, starts: list[tuple[str, str]], scan: Scan) -> F
             continue
         if cleaner.items is Items.ROTATED_LOGS:
             candidates = _rotated_logs(start, rules, device, findings)
+        elif cleaner.items is Items.CORE_FILES:
+            candidates = _below(start, rules, device, is_core_dump)
         else:
             candidates = _children(start) if start == root else [start]
         for candidate in candidates:
@@ -276,25 +288,74 @@ def _rotated_logs(start: str, rules: TreeRules, device: int, findings: Findings)
     return found
 
 
-def root_estimate(cleaner: RootCleaner, now: float) -> int:
-    """Bytes the root-only command would free: readable files it would remove."""
-    total = 0
+def _below(start: str, rules: TreeRules, device: int, wanted: Callable[[str], bool]) -> list[str]:
+    """Files below ``start`` that ``wanted`` accepts, without entering links, mounts,
+    protected folders or excluded trees."""
+    if os.path.islink(start) or not os.path.isdir(start):
+        return [start] if wanted(start) else []
+    found: list[str] = []
+    for directory, subdirs, files in os.walk(start):
+        keep_going = []
+        for name in subdirs:
+            path = os.path.join(directory, name)
+            try:
+                info = os.lstat(path)
+            except OSError:
+                continue
+            if name in PROTECTED_NAMES or stat.S_ISLNK(info.st_mode):
+                continue
+            if rules.keep(path, info, device) is None:
+                keep_going.append(name)
+        subdirs[:] = keep_going
+        found.extend(path for path in (os.path.join(directory, f) for f in sorted(files))
+                     if wanted(path))
+    return found
+
+
+@dataclass(frozen=True)
+class RootReading:
+    """What a root-only cleanup would free, read without privilege."""
+
+    held: int  # bytes of every file of its kind there
+    freed: int  # bytes its command would free
+    unreadable: bool  # a folder could not be read: the figures are at least these
+
+
+def root_reading(cleaner: RootCleaner, now: float) -> RootReading:
+    """The sizes a root-only cleanup's paths hold and would free (the files it would remove
+    that this user can see)."""
+    held = freed = 0
+    unreadable = False
     cutoff = now - cleaner.older_than_days * DAY if cleaner.older_than_days else None
-    for base in cleaner.paths:
+    for base in (system_path(p) for p in cleaner.paths):
         try:
             device = os.lstat(base).st_dev
         except OSError:
             continue
-        for directory, subdirs, files in os.walk(base):
+
+        def failed(_error: OSError) -> None:
+            nonlocal unreadable
+            unreadable = True
+
+        for directory, subdirs, files in os.walk(base, onerror=failed):
             subdirs[:] = [d for d in subdirs if _same_device(os.path.join(directory, d), device)]
             for name in files:
+                if cleaner.names is not None and not cleaner.names.search(name):
+                    continue
                 try:
                     info = os.lstat(os.path.join(directory, name))
                 except OSError:
                     continue
-                if stat.S_ISREG(info.st_mode) and (cutoff is None or info.st_mtime < cutoff):
-                    total += allocated(info)
-    return total
+                if stat.S_ISREG(info.st_mode):
+                    held += allocated(info)
+                    if cutoff is None or info.st_mtime < cutoff:
+                        freed += allocated(info)
+    return RootReading(held, freed, unreadable)
+
+
+def root_estimate(cleaner: RootCleaner, now: float) -> int:
+    """Bytes the root-only command would free: readable files it would remove."""
+    return root_reading(cleaner, now).freed
 
 
 def _same_device(path: str, device: int) -> bool:

@@ -57,6 +57,7 @@ INTENT_WORDS = {"process.kill": ("kill", "stop", "end", "terminate", "pkill", "k
                 "process.find": ("find", "pgrep", "running", "port", "ports"),
                 "memory.free": ("free-memory", "free"),
                 "disk.cleanup": ("clean", "cleanup", "clear", "cache", "caches", "trash"),
+                "file.trash": ("delete", "remove", "rm", "trash", "old-files"),
                 "disk.largest": ("du", "largest", "biggest", "space"),
                 "disk.usage": ("df", "usage"),
                 "system.diagnose": ("diagnose", "slow", "why"),

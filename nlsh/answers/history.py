@@ -49,7 +49,7 @@ _VERBS = (
     (r"renice[d]?|nice[d]?|prioriti[sz]ed?|deprioriti[sz]ed?|priority|priorities",
      ("process.renice", "process.ionice")),
     (r"clean(?:ed)?|clear(?:ed)?|delete[d]?|remove[d]?|trash(?:ed)?|cleanups?",
-     ("disk.cleanup",)),
+     ("disk.cleanup", "file.trash")),
     (r"free[d]?", ("memory.free",)),
     (r"undo|undid|undone|revert(?:ed)?", ("undo",)),
 )

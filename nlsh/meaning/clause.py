@@ -61,7 +61,7 @@ _OWNER = re.compile(
     r"(?<!\w)(?P<neg>not\s+|(?:that|which|who)\s+(?:(?:are|is)\s+not|isn'?t|aren'?t)\s+|"
     r"(?:isn'?t|aren'?t)\s+)?"
     r"(?:that\s+(?:are|is)\s+|which\s+(?:are|is)\s+|that\s+|which\s+)?"
-    r"(?:owned\s+by|belonging\s+to|belongs\s+to|belong\s+to|run\s+by|ran\s+by|running\s+as|"
+    r"(?:own(?:e)?d\s+by|belonging\s+to|belongs\s+to|belong\s+to|run\s+by|ran\s+by|running\s+as|"
     r"run\s+as|runs\s+as|started\s+by|launched\s+by|spawned\s+by|for\s+user|of\s+user|"
     r"from\s+user|under\s+user|as\s+user|by\s+user|of\s+the\s+user|for\s+the\s+user|"
     r"under\s+the\s+user|run\s+under|running\s+under)"

@@ -26,7 +26,7 @@ _LEFT_OUT_PLACE = re.compile(
     rf"(?:(?:in|inside|under|within|from)\s+)?(?:the\s+|my\s+)?{_PLACE}"
     r"(?:\s+(?:folder|directory|dir))?")
 _LEFT_OUT_KIND = re.compile(
-    rf"(?i)(?<![\w'])(?P<cue>{_CUE})\s+(?:the\s+|any\s+|my\s+)?(?P<kind>{_KINDS})"
+    rf"(?i)(?<![\w'])(?P<cue>{_CUE})\s+(?:the\s+|any\s+|my\s+)?(?:\*?\.)?(?P<kind>{_KINDS})"
     r"(?:\s+files)?(?![\w])")
 _NEGATING = re.compile(rf"(?i)(?<![\w'/.-])(?:{_CUE}|\w+n't|never|no)(?![\w/.-])")
 

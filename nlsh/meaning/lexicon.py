@@ -273,6 +273,11 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
         r"clear\w*", r"remov\w*", r"purg\w*", r"delet\w*", r"nuke\w*", r"flush\w*",
         r"destroy\w*", r"tidy", r"go\s+away", r"sigchld", r"collect\w*", r"-9",
     ),
+    "file.trash": (
+        r"delet\w*", r"remov\w*", r"trash\w*", r"bin", r"throw\s+\w*\s*away", r"get\s+rid",
+        r"purg\w*", r"wip\w*", r"clean\w*", r"clear\w*", r"erase", r"rm", r"nuke",
+        r"discard\w*", r"move", r"put", r"send", r"dispose",
+    ),
     "memory.free": (
         r"free\w*", r"memory", r"ram", r"swap\w*", r"oom", r"reclaim\w*", r"release",
         r"close", r"room", r"mem", r"kill", r"out\s+of", r"low", r"pressure", r"quit",

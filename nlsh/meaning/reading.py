@@ -51,17 +51,20 @@ PROCESS_INTENTS = frozenset({"process.kill", "process.suspend", "process.resume"
                              "process.renice", "process.ionice", "process.list",
                              "process.find"})
 CHANGING_TARGET_INTENTS = PROCESS_INTENTS - {"process.list", "process.find"}
-CHANGING_INTENTS = CHANGING_TARGET_INTENTS | {"memory.free", "disk.cleanup", "undo",
-                                               "process.reap"}
+CHANGING_INTENTS = CHANGING_TARGET_INTENTS | {"memory.free", "disk.cleanup", "file.trash",
+                                               "undo", "process.reap"}
 # Which comparisons each intent can apply (anything else: nlsh asks).
 LIMITS_BY_INTENT: dict[str, frozenset[str]] = {
     **{intent: frozenset({"memory", "cpu"}) for intent in PROCESS_INTENTS},
     "disk.cleanup": frozenset({"age", "size"}),
     "disk.largest": frozenset({"size"}),
     "file.find": frozenset({"age", "size"}),
+    "file.trash": frozenset({"age", "size"}),
 }
 # Intents whose targets can be narrowed by exclusions.
-EXCLUDING_INTENTS = PROCESS_INTENTS | {"disk.cleanup", "file.find"}
+EXCLUDING_INTENTS = PROCESS_INTENTS | {"disk.cleanup", "file.find", "file.trash"}
+# Intents that choose files the way a search does (place, kind, name, age, size).
+FILE_INTENTS = frozenset({"file.find", "file.trash"})
 
 
 @dataclass(frozen=True)
@@ -405,16 +408,24 @@ _INTENT_CUES = {intent: re.compile(r"(?i)(?<![\w-])(?:" + "|".join(cues) + r")(?
                 for intent, cues in INTENT_CUES.items()}
 
 
+_NO_SPACE_LEFT = re.compile(r"(?i)\bno\s+space\s+left\s+on\s+(?:the\s+)?device\b|\bENOSPC\b")
+
+
 def _deterministic_intent(clause: Clause, parse: Parse) -> Parse:
     """When the model is unsure or out of scope, words that leave no doubt decide: a cleanup
     verb with a named cache ("nuke the firefox cache") is a cleanup; a nice level raised
     or lowered ("drop the niceness of A") is a renice."""
     request = clause.sentence[clause.request_start:clause.end]
+    if _NO_SPACE_LEFT.search(request):  # a pasted ENOSPC error: the disk-full cleanup
+        return replace(parse, intent="disk.cleanup", uncertain=False, source="rules", slots={},
+                       spans=())
     numbered = _VERB_THEN_NUMBERS.match(request)
     if numbered is not None and (parse.intent != _NUMBERED_VERBS[numbered.group(
             "verb").lower()] or _pids_misread(parse, numbered)):
         return _with_numbers(replace(parse, intent=_NUMBERED_VERBS[numbered.group(
             "verb").lower()], uncertain=False, source="rules"), clause, numbered)
+    if parse.intent == "help" and _file_search_kind(request) is not None:
+        parse = replace(parse, uncertain=True)  # "images except the pngs" asks for no help
     if parse.intent is not None and not parse.uncertain:
         return parse
     intent = None
@@ -956,6 +967,29 @@ _NAME_ITEM = re.compile(r"(?i)^(?:the\s+|any\s+|all\s+)?(?P<name>[\w.+@:-]+)(?:\
                         r"process|processes|instance|instances|server|window|windows))?$")
 
 
+_PLACE_AFTER = re.compile(
+    r"(?i)\b(?:in|from|under|inside|within)\s+(?:my\s+|the\s+)?(?P<place>~[^\s,;]*|/[^\s,;]*|"
+    r"[A-Za-z][\w.-]*)(?:\s+(?:folder|directory|dir))?")
+
+
+def _file_place(work: _Work) -> None:
+    """The folder a file.trash names when the tagger missed it ("the .iso files in
+    Downloads"): a path as written, or a word that is one of home's folders."""
+    if work.slots.get("path") is not None:
+        return
+    import os
+
+    from nlsh.answers.file_request import resolve_place
+
+    clause = work.clause
+    for match in _PLACE_AFTER.finditer(clause.sentence, clause.request_start, clause.end):
+        place = match.group("place")
+        if place.startswith(("~", "/")) or resolve_place(place, os.path.expanduser("~")):
+            work.slots["path"] = place
+            work.covered.append(match.span())
+            return
+
+
 def _file_left_out(work: _Work) -> Reply | None:
     """A file search's left-out places and kinds ("pdfs not in Downloads"); a negating
     word nothing accounts for is asked about, never dropped."""
@@ -1022,7 +1056,9 @@ def _file_values(work: _Work) -> list[tuple[int, int]]:
 
 
 def _exclusions(work: _Work) -> Reply | None:
-    if work.parse.intent == "file.find":
+    if work.parse.intent in FILE_INTENTS:
+        if work.parse.intent == "file.trash":
+            _file_place(work)
         return _file_left_out(work)
     items = work.clause.of_kind("exclusion")
     cues = work.clause.of_kind("exclusion_cue")
@@ -1187,9 +1223,19 @@ _NICE_DOWN = re.compile(r"(?i)\b(?:decrease|lower|reduce|drop|less)\b[^.,;]{0,30
 _NICE_WORD = re.compile(r"(?i)\bnice(?:ness)?\b")
 
 
+_TO_LEVEL = re.compile(r"(?i)\brenice\b.*?\bto\s+(?P<level>[-+]?\d{1,2})\s*[.!]?\s*$")
+
+
 def _nice_direction(work: _Work) -> Reply | None:
     """A higher nice value is a *lower* priority: "increase the nice level" → low."""
     if work.parse.intent != "process.renice" or work.slots.get("nice") is not None:
+        return None
+    clause = work.clause
+    level = _TO_LEVEL.search(clause.sentence, clause.request_start, clause.end)
+    if level is not None and work.slots.get("priority") is None and \
+            -20 <= int(level.group("level")) <= 19:  # "renice A and B to 15": the tagger missed it
+        work.slots["nice"] = int(level.group("level"))
+        work.covered.append(level.span("level"))
         return None
     if work.slots.get("priority") is not None and not _NICE_WORD.search(work.clause.text):
         return None  # the model read "lower priority" itself; only "nice" words invert
@@ -1215,7 +1261,7 @@ _EDGE = "\"'`“”‘’.,;:!?()[]{}"
 
 def _accounting(work: _Work) -> Reply | None:
     """Every word that carries meaning shaped the reading; otherwise ask, quoting it."""
-    if work.parse.source == "rules" and work.parse.intent != "file.find":
+    if work.parse.source == "rules" and work.parse.intent not in FILE_INTENTS:
         return None
     from nlsh.meaning.vocabulary import ANY_INTENT, intent_words
 
@@ -1237,7 +1283,7 @@ def _accounting(work: _Work) -> Reply | None:
             continue
         if _carries_meaning(word, own, work.parse.intent in CHANGING_INTENTS) or (
                 word in NUMBER_NOUNS and work.parse.intent in CHANGING_TARGET_INTENTS) or (
-                work.parse.intent == "file.find" and word not in own
+                work.parse.intent in FILE_INTENTS and word not in own
                 and word not in FUNCTION_WORDS):
             # a file search's stray word may be the very name or text sought: ask
             left.append((low, high))

@@ -18,7 +18,7 @@ import stat
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from nlsh.actions.cleaners import Cleaner, catalogue, is_inside
+from nlsh.actions.cleaners import Cleaner, Items, catalogue, is_core_dump, is_inside
 from nlsh.context import Context
 from nlsh.stages import FileRef, Plan, Reply, Status, Step
 from nlsh.system.trash import INFO_SUFFIX, is_trash_dir
@@ -114,6 +114,8 @@ class PathGuard:
             return f"outside {root}"
         if step.action != cleaner.disposal.value:
             return f"the {cleaner.name} cleaner does not {step.action}"
+        if cleaner.items is Items.CORE_FILES and not is_core_dump(path):
+            return "not a core dump"
         info_file = step.params.get("info_file")
         if info_file is not None:
             info_dir = os.path.join(os.path.dirname(str(root)), "info")

@@ -83,6 +83,9 @@ FILES: dict[str, tuple[str, str, int, float]] = {
     "tmp.800d": ("tmp", "report-draft.odt", SMALL, 800),
     "tmp.1200d": ("tmp", "installer.log", SMALL, 1200),
     "tmp.4000d": ("tmp", "ancient-image.iso", BIG, 4000),
+    "dl.iso": ("home", "Downloads/fedora-workstation-41.iso", BIG, 40),
+    "dl.pdf": ("home", "Downloads/lease-agreement.pdf", SMALL, 90),
+    "dl.txt": ("home", "Downloads/todo-list.txt", SMALL, 2),
 }
 
 NO_USER = "zqxvuser"
