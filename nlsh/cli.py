@@ -427,7 +427,8 @@ def command(sentence: tuple[str, ...], dry_run: bool, as_json: bool, yes: bool,
 
 def _on_hosts(sentence: str, options: Options) -> ExitStatus:
     """``--hosts PATTERN``: the sentence, understood here once, on every matched host;
-    without a sentence, each line typed (or read from stdin) in turn."""
+    without a sentence, each line typed (or read from stdin) in turn, as a dialogue
+    (nlsh.fleet.session: "kill the biggest on web2", "undo")."""
     from nlsh.fleet.ansible import Target
     from nlsh.fleet.command import run_on_hosts
 
@@ -443,11 +444,13 @@ def _on_hosts(sentence: str, options: Options) -> ExitStatus:
     if sentence.strip():
         return run_on_hosts(clean_sentence(sentence), options, target, understand, console,
                             show_local)
+    from nlsh.fleet.session import FleetSession
+
+    session = FleetSession(target, options, understand, console, show_local)
     worst = ExitStatus.OK
     for line in _host_session_lines(console, target.pattern):
         try:
-            code = run_on_hosts(clean_sentence(line), options, target, understand, console,
-                                show_local)
+            code = session.take(clean_sentence(line))
         except NlshError as error:  # this line is bad; the next may not be
             _stderr(str(error))
             code = error.exit_status
