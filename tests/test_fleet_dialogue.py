@@ -7,14 +7,16 @@ no answer before it asks."""
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pexpect
 import psutil
 import pytest
 
-from tests.conftest import Run, Sleepers, run_nlsh
+from tests.conftest import Run, Sleepers, nlsh_env, run_nlsh
 from tests.support.processes import eventually, program_name
 from tests.test_fleet import Fleet, pytestmark  # noqa: F401  (skipped without ansible-core)
 
@@ -95,3 +97,35 @@ def test_which_words_name_hosts(sentence: str, names: tuple[str, ...] | None) ->
 
     clause = host_clause(sentence, known=["gateway", "web1", "web2"])
     assert (clause.names if clause is not None else None) == names
+
+
+def test_at_a_terminal_kill_the_biggest_on_web2_plans_exactly_that_row(
+        fleet: Fleet, sleepers: Sleepers) -> None:
+    first = sleepers.spawn()
+    name = program_name(first)
+    second = sleepers.spawn(name)
+    argv = ["-m", "nlsh", "--hosts", "web*", "-i", str(fleet.inventory)]
+    shell = pexpect.spawn(sys.executable, argv, env=nlsh_env(fleet.env()), encoding="utf-8",
+                          timeout=120, dimensions=(50, 200))
+    try:
+        shell.expect_exact("nlsh [web*]> ")
+        shell.sendline(f"what are the {name} processes using the most memory on all hosts")
+        shell.expect_exact("nlsh [web*]> ")
+        answer = shell.before
+        assert "web1" in answer and "web2" in answer, answer
+        shell.sendline("kill the biggest on web2")
+        shell.expect(r"the biggest = pid (\d+) ")
+        top = int(shell.match.group(1))
+        assert top in (first.pid, second.pid)
+        shell.expect_exact("Go ahead on web2? [y/N/?] ")  # one host: web2 only
+        assert str(top) in shell.before
+        shell.sendline("n")
+        shell.expect_exact("nlsh [web*]> ")
+        assert "cancelled" in shell.before
+        shell.sendline("exit")
+        shell.expect(pexpect.EOF)
+    finally:
+        if shell.isalive():
+            shell.terminate(force=True)
+    assert first.poll() is None and second.poll() is None  # declined: both still run
+    assert not steps_done(fleet, "web2") and not steps_done(fleet, "web1")

@@ -155,8 +155,7 @@ class FleetSession:
                                "second…, or its pid)")
         context = tuple(note.replace("the first one", phrase, 1) if superlative else note
                         for note in found.context)
-        return Line(found.sentence, [host], dict(found.pinned),
-                    tuple(f"{note} on {host}" for note in context))
+        return Line(found.sentence, [host], dict(found.pinned), context)
 
     # ── what a line leaves for the next ──
 
