@@ -430,7 +430,7 @@ def _on_hosts(sentence: str, options: Options) -> ExitStatus:
     without a sentence, each line typed (or read from stdin) in turn, as a dialogue
     (nlsh.fleet.session: "kill the biggest on web2", "undo")."""
     from nlsh.fleet.ansible import Target
-    from nlsh.fleet.command import run_on_hosts
+    from nlsh.fleet.session import FleetSession
 
     if options.hosts is None or not options.hosts.strip():
         raise UsageError("-i INVENTORY goes with --hosts PATTERN (e.g. --hosts all)")
@@ -441,12 +441,9 @@ def _on_hosts(sentence: str, options: Options) -> ExitStatus:
     def show_local(response: Response) -> None:
         _show(response, options, console)
 
-    if sentence.strip():
-        return run_on_hosts(clean_sentence(sentence), options, target, understand, console,
-                            show_local)
-    from nlsh.fleet.session import FleetSession
-
     session = FleetSession(target, options, understand, console, show_local)
+    if sentence.strip():  # a one-shot is a session of one line: host names narrow it too
+        return session.take(clean_sentence(sentence))
     worst = ExitStatus.OK
     for line in _host_session_lines(console, target.pattern):
         try:

@@ -91,6 +91,8 @@ def test_host_names_narrow_never_widen_and_a_reference_with_no_answer_asks(
     ("kill whatever is on port 8080", None),
     ("what is listening on 8080", None),
     ("show the files on disk", None),
+    ("on web2, pause nginx", ("web2",)),
+    ("on port 8080, what runs", None),
 ])
 def test_which_words_name_hosts(sentence: str, names: tuple[str, ...] | None) -> None:
     from nlsh.fleet.narrow import host_clause
@@ -129,3 +131,14 @@ def test_at_a_terminal_kill_the_biggest_on_web2_plans_exactly_that_row(
             shell.terminate(force=True)
     assert first.poll() is None and second.poll() is None  # declined: both still run
     assert not steps_done(fleet, "web2") and not steps_done(fleet, "web1")
+
+
+def test_a_one_shot_is_narrowed_by_a_host_it_names(fleet: Fleet, sleepers: Sleepers) -> None:
+    child = sleepers.spawn()
+    name = program_name(child)
+    run = fleet.nlsh("web*", "--dry-run", "--json", f"on web2, pause {name}")
+    assert [(o["host"], o["state"]) for o in objects(run)] == [("web2", "planned")], run.stdout
+    widened = fleet.nlsh("web1", "--dry-run", "--json", f"pause {name} on web1 and web2")
+    refused = objects(widened)[0]
+    assert refused["rule"] == "host-outside-pattern" and "web2" in refused["message"]
+    assert widened.returncode == 1 and child.poll() is None

@@ -119,8 +119,8 @@ def test_words_that_only_point_at_the_hosts_are_read_as_nothing_and_name_no_host
     assert without_host_words("kill nginx across the fleet") == "kill nginx"
     assert without_host_words("show disk usage on every server") == "show disk usage"
     assert without_host_words("which servers are low on disk") == "am I low on disk"
-    # a host's name stays in the sentence (and, not understood, makes nlsh ask): no
-    # sentence picks or widens the hosts
+    # a host's name is not one of these words: it stays, for nlsh.fleet.narrow to narrow
+    # the hosts with (never to widen them)
     assert without_host_words("pause rsync on web2") == "pause rsync on web2"
     assert without_host_words("kill hostsd") == "kill hostsd"
 

@@ -1,10 +1,10 @@
-"""Host names in a sentence of a ``--hosts`` session: "kill the biggest on web2", "undo on
-web1 and web3". They may only NARROW the hosts ``--hosts`` matched, never widen them: a name
-outside the matched set is refused with the names that are in it.
+"""Host names in a sentence for ``--hosts``: "kill the biggest on web2", "undo on web1 and
+web3", "on web2, pause rsync". They may only NARROW the hosts ``--hosts`` matched, never
+widen them: a name outside the matched set is refused with the names that are in it.
 
 Which names are hosts is Ansible's to say (``ansible PATTERN --list-hosts``): the matched
-set and the inventory's whole set are listed once a session, and only when a sentence ends
-in "on NAME".
+set and the inventory's whole set are listed once a session (a one-shot is a session of one
+line), and only when a sentence starts or ends with "on NAME".
 """
 
 from __future__ import annotations
@@ -23,6 +23,11 @@ _CLAUSE = re.compile(
     rf"\s*,?\s*\bon\s+(?:the\s+)?(?:hosts?\s+|servers?\s+|machines?\s+)?"
     rf"(?P<names>{_NAME}(?:\s*(?:,\s*(?:and\s+)?|\band\s+|&\s*)\s*{_NAME})*)\s*[.!?]*\s*$",
     re.IGNORECASE)
+# "on web2, kill the biggest": at the start.
+_LEADING = re.compile(
+    rf"^\s*on\s+(?:the\s+)?(?:hosts?\s+|servers?\s+|machines?\s+)?"
+    rf"(?P<names>{_NAME}(?:\s*(?:,\s*(?:and\s+)?|\band\s+|&\s*)\s*{_NAME})*)\s*[,:]\s*",
+    re.IGNORECASE)
 _SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+)?|\band\s+|&)\s*", re.IGNORECASE)
 # A word that looks like a host's name though no inventory lists it: letters with a digit,
 # or a dotted name ("web9", "db-1", "build.example.net"); never a plain word or a number.
@@ -39,10 +44,11 @@ class HostClause:
 
 
 def host_clause(text: str, known: Sequence[str] | None = None) -> HostClause | None:
-    """The trailing "on NAME[, NAME and NAME]" of ``text`` when every name is one of
+    """The trailing "on NAME[, NAME and NAME]" of ``text`` (or a leading "on NAME, ") when
+    every name is one of
     ``known`` (the inventory's hosts) or looks like a host's name; else None ("on port
     8080", "on disk" are not hosts)."""
-    match = _CLAUSE.search(text)
+    match = _CLAUSE.search(text) or _LEADING.match(text)
     if match is None:
         return None
     names = tuple(n for n in _SPLIT.split(match.group("names").strip()) if n)
@@ -50,15 +56,16 @@ def host_clause(text: str, known: Sequence[str] | None = None) -> HostClause | N
     if not names or not all(n.lower() in known_lower or _HOSTLIKE.fullmatch(n)
                             for n in names):
         return None
-    rest = text[:match.start()].strip()
+    rest = f"{text[:match.start()]} {text[match.end():]}".strip()
     if not rest:
         return None
     return HostClause(names, rest)
 
 
 def has_clause_shape(text: str) -> bool:
-    """Whether ``text`` ends in "on WORD…" at all (worth asking Ansible what hosts are)."""
-    return _CLAUSE.search(text) is not None
+    """Whether ``text`` starts or ends with "on WORD…" at all (worth asking Ansible which
+    words are hosts)."""
+    return _CLAUSE.search(text) is not None or _LEADING.match(text) is not None
 
 
 def outside(names: Sequence[str], matched: Sequence[str]) -> list[str]:

@@ -1,4 +1,5 @@
-"""A ``--hosts`` session's dialogue: each line in the light of the previous ones.
+"""A ``--hosts`` session's dialogue: each line in the light of the previous ones (a
+one-shot is a session of one line).
 
     "what's using the most memory on all hosts"   → one merged table, worst host first
     "kill the biggest on web2"                    → a plan for web2's top row, pinned
