@@ -427,9 +427,10 @@ def command(sentence: tuple[str, ...], dry_run: bool, as_json: bool, yes: bool,
 
 def _on_hosts(sentence: str, options: Options) -> ExitStatus:
     """``--hosts PATTERN``: the sentence, understood here once, on every matched host;
-    without a sentence, each line typed (or read from stdin) in turn."""
+    without a sentence, each line typed (or read from stdin) in turn, as a dialogue
+    (nlsh.fleet.session: "kill the biggest on web2", "undo")."""
     from nlsh.fleet.ansible import Target
-    from nlsh.fleet.command import run_on_hosts
+    from nlsh.fleet.session import FleetSession
 
     if options.hosts is None or not options.hosts.strip():
         raise UsageError("-i INVENTORY goes with --hosts PATTERN (e.g. --hosts all)")
@@ -440,14 +441,13 @@ def _on_hosts(sentence: str, options: Options) -> ExitStatus:
     def show_local(response: Response) -> None:
         _show(response, options, console)
 
-    if sentence.strip():
-        return run_on_hosts(clean_sentence(sentence), options, target, understand, console,
-                            show_local)
+    session = FleetSession(target, options, understand, console, show_local)
+    if sentence.strip():  # a one-shot is a session of one line: host names narrow it too
+        return session.take(clean_sentence(sentence))
     worst = ExitStatus.OK
     for line in _host_session_lines(console, target.pattern):
         try:
-            code = run_on_hosts(clean_sentence(line), options, target, understand, console,
-                                show_local)
+            code = session.take(clean_sentence(line))
         except NlshError as error:  # this line is bad; the next may not be
             _stderr(str(error))
             code = error.exit_status

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from typing import Any
 
+import psutil
+
 from tests.conftest import Sleepers, nlsh_env
 from tests.support.processes import program_name, wait_gone
 
@@ -117,7 +119,22 @@ def test_words_that_only_point_at_the_hosts_are_read_as_nothing_and_name_no_host
     assert without_host_words("kill nginx across the fleet") == "kill nginx"
     assert without_host_words("show disk usage on every server") == "show disk usage"
     assert without_host_words("which servers are low on disk") == "am I low on disk"
-    # a host's name stays in the sentence (and, not understood, makes nlsh ask): no
-    # sentence picks or widens the hosts
+    # a host's name is not one of these words: it stays, for nlsh.fleet.narrow to narrow
+    # the hosts with (never to widen them)
     assert without_host_words("pause rsync on web2") == "pause rsync on web2"
     assert without_host_words("kill hostsd") == "kill hostsd"
+
+
+def test_a_pinned_pid_that_is_another_process_now_is_refused(sleepers: Sleepers) -> None:
+    child = sleepers.spawn()
+    frame = {"version": 1, "text": f"kill pid {child.pid}", "intent": "process.kill",
+             "confidence": 0.99, "slots": {"pid": child.pid}, "operators": {}, "spans": []}
+    shown_started = psutil.Process(child.pid).create_time() - 100.0  # "shown" as another
+    code, reply = host({"mode": "plan", "frame": frame,
+                        "pinned": {str(child.pid): shown_started}})
+    assert code == 0, reply
+    assert reply["response"]["status"] == "refused"
+    assert reply["response"]["rule"] == "changed-since-shown"
+    code, reply = host({"mode": "plan", "frame": frame, "pinned": {str(child.pid): "soon"}})
+    assert code == 2 and reply["error"].startswith("bad request: unreadable pinned")
+    assert child.poll() is None

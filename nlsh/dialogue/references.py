@@ -356,3 +356,26 @@ def _labels(targets: Sequence[Referent]) -> str:
 
 def _pins(targets: Sequence[Referent]) -> dict[int, float]:
     return {r.pid: r.create_time for r in targets if r.create_time is not None}
+
+
+def refers_back(text: str) -> str | None:
+    """The words of ``text`` that point at something shown before ("it", "the second one",
+    "them"), or None; whether they do point back is for the caller to judge from the
+    sentence's reading (a relative "that" does not)."""
+    ordinal = _ORDINAL.search(text)
+    if ordinal is not None and (ordinal.group("number") or _ORDINAL_PHRASE.fullmatch(
+            ordinal.group(0).strip())):
+        return ordinal.group(0)
+    for pattern in (_POSSESSIVE, _PRONOUN):
+        found = pattern.search(text)
+        if found is not None:
+            return found.group(0)
+    return None
+
+
+def names_own_target(parse: Parse, phrase: str = "") -> bool:
+    """Whether ``parse`` names a target of its own (not a word that points back)."""
+    return any(parse.slot(s) is not None and not (
+        _is_reference(str(parse.slot(s))) or (phrase and str(parse.slot(s)).lower()
+                                              in phrase.lower()))
+        for s in TARGET_SLOTS)

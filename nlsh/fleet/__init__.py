@@ -12,4 +12,6 @@ nlsh writes no SSH code of its own.
 * ``rows``: what became of each host, as one row.
 * ``view``: tables for people, one JSON object per host for programs.
 * ``command``: the flow of ``nlsh --hosts``.
+* ``session``: each line in the light of the earlier ones ("kill the biggest on web2", "undo").
+* ``narrow``: host names in a sentence, which only narrow the hosts ``--hosts`` matched.
 """

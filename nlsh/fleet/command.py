@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +20,7 @@ from nlsh.fleet import ansible
 from nlsh.fleet.frame import frame_of
 from nlsh.fleet.rank import is_answer, ranked
 from nlsh.fleet.rows import HostRow, HostState, missing_row, row_of, worst
-from nlsh.stages import Parse, Response, Status
+from nlsh.stages import JSON, Parse, Response, Status
 
 if TYPE_CHECKING:
     from nlsh.cli import Options
@@ -37,6 +37,22 @@ _EXIT = {HostState.DONE: ExitStatus.OK, HostState.PLANNED: ExitStatus.OK,
 NOT_PICKED = "not picked: nothing was changed"
 NOT_CONFIRMED = "not run: this changes the system and needs confirmation (use --yes, or a " \
                 "terminal)"
+
+
+@dataclass(frozen=True)
+class HostsOutcome:
+    """What one request across hosts came to: its exit status, a row per host, the hosts
+    the pattern matched (None: Ansible did not say), and the reading the hosts got."""
+
+    status: ExitStatus
+    rows: tuple[HostRow, ...] = ()
+    matched: tuple[str, ...] | None = None
+    reading: Parse | None = None
+
+    @property
+    def acted(self) -> tuple[str, ...]:
+        """The hosts where a step was carried out (what ``undo`` reverses there)."""
+        return tuple(row.host for row in self.rows if row.state is HostState.DONE)
 
 
 @dataclass(frozen=True)
@@ -142,16 +158,27 @@ def choose(planned: list[HostRow], max_hosts: int, yes: bool, ask: Ask | None,
 
 
 def execute(target: ansible.Target, frame: dict[str, Any], planned: list[HostRow],
-            picked: tuple[str, ...]) -> tuple[list[HostRow], bool]:
+            picked: tuple[str, ...], pinned: Mapping[int, float] | None = None
+            ) -> tuple[list[HostRow], bool]:
     """Carry out each picked host's confirmed steps there: a row per picked host, and
     whether Ctrl-C stopped the run."""
-    requests = {row.host: {"mode": "execute", "frame": frame, "confirmed": row.steps}
+    requests = {row.host: _request("execute", frame, pinned, confirmed=row.steps)
                 for row in planned if row.host in picked}
     done = ansible.run(target, requests, limit_to=list(picked))
     if done.error is not None and not done.results:
         return [HostRow(host, HostState.FAILED, done.error) for host in picked], False
     return [row_of(done.results[host]) if host in done.results
             else missing_row(host, done.interrupted) for host in picked], done.interrupted
+
+
+def _request(mode: str, frame: dict[str, Any], pinned: Mapping[int, float] | None,
+             **more: Any) -> JSON:
+    """One host's request; ``pinned``: pid → start time of processes a reference pointed at
+    ("kill the biggest on web2"), which the host refuses to act on if another holds the pid."""
+    request: JSON = {"mode": mode, "frame": frame, **more}
+    if pinned:
+        request["pinned"] = {str(pid): started for pid, started in pinned.items()}
+    return request
 
 
 def exit_status(rows: list[HostRow]) -> ExitStatus:
@@ -163,6 +190,16 @@ def run_on_hosts(text: str, options: Options, target: ansible.Target,
                  understand: Callable[[str], Parse], console: Any,
                  show_local: Callable[[Response], None]) -> ExitStatus:
     """The whole flow (see the module docstring); ``console`` is None for --json."""
+    return run_request(text, options, target, understand, console, show_local).status
+
+
+def run_request(text: str, options: Options, target: ansible.Target,
+                understand: Callable[[str], Parse], console: Any,
+                show_local: Callable[[Response], None], *,
+                limit_to: list[str] | None = None,
+                pinned: Mapping[int, float] | None = None) -> HostsOutcome:
+    """:func:`run_on_hosts`, on ``limit_to`` only when given (hosts the pattern matched),
+    with ``pinned`` processes; what it came to, for a session's next line."""
     from nlsh.cli import exit_status_for
     from nlsh.config import load
     from nlsh.fleet import view
@@ -170,12 +207,18 @@ def run_on_hosts(text: str, options: Options, target: ansible.Target,
     reading = understand_once(text, understand)
     if isinstance(reading, Response):
         show_local(reading)
-        return exit_status_for(reading)
+        return HostsOutcome(exit_status_for(reading))
     frame = frame_of(reading)
-    planned_run = ansible.run(target, {ansible.EVERY_HOST: {"mode": "plan", "frame": frame}})
+    planned_run = ansible.run(target, {ansible.EVERY_HOST: _request("plan", frame, pinned)},
+                              limit_to=limit_to)
     if planned_run.error is not None:
         raise UsageError(f"--hosts {target.pattern}: {planned_run.error}")
     rows = rows_of(planned_run)
+    matched = tuple(planned_run.hosts) if planned_run.hosts is not None else None
+
+    def outcome(status: ExitStatus, final: list[HostRow]) -> HostsOutcome:
+        return HostsOutcome(status, tuple(final), matched, reading)
+
     if is_answer(rows) and not planned_run.interrupted:
         ranks = ranked(rows)
         others = [row for row in rows if row.state is not HostState.ANSWERED]
@@ -183,16 +226,16 @@ def run_on_hosts(text: str, options: Options, target: ansible.Target,
             view.write_json(rows, sys.stdout, ranks)
         else:
             console.print(view.ranked_view(ranks, others))
-        return exit_status(rows)
+        return outcome(exit_status(rows), rows)
     planned = [row for row in rows if row.state is HostState.PLANNED]
     others = [row for row in rows if row.state is not HostState.PLANNED]
     if planned_run.interrupted:  # nothing is carried out after a Ctrl-C
         _show_rows(rows, console, [], others)
         _say_interrupted(planned=True)
-        return ExitStatus.INTERRUPTED
+        return outcome(ExitStatus.INTERRUPTED, rows)
     if options.dry_run or not planned:
         _show_rows(rows, console, planned, others)
-        return exit_status(rows)
+        return outcome(exit_status(rows), rows)
     interactive = console is not None and sys.stdin.isatty() and sys.stdout.isatty()
     if console is not None:
         console.print(view.plans_view(planned, others))
@@ -208,7 +251,7 @@ def run_on_hosts(text: str, options: Options, target: ansible.Target,
         final = [HostRow(row.host, HostState.SKIPPED, choice.reason, row.reply)
                  if row.state is HostState.PLANNED else row for row in rows]
     else:
-        done, interrupted = execute(target, frame, planned, choice.hosts)
+        done, interrupted = execute(target, frame, planned, choice.hosts, pinned)
         executed = {row.host: row for row in done}
         final = [executed.get(row.host) or (
             HostRow(row.host, HostState.SKIPPED, NOT_PICKED, row.reply)
@@ -219,9 +262,10 @@ def run_on_hosts(text: str, options: Options, target: ansible.Target,
         console.print(view.report_view(final))
     if interrupted:
         _say_interrupted(planned=False)
-        return ExitStatus.INTERRUPTED
+        return outcome(ExitStatus.INTERRUPTED, final)
     # A host the user chose to leave out is what they asked for: it makes no run worse.
-    return exit_status([row for row in final if row.reason != NOT_PICKED] or final)
+    return outcome(exit_status([row for row in final if row.reason != NOT_PICKED] or final),
+                   final)
 
 
 def _say_interrupted(planned: bool) -> None:

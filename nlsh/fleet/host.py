@@ -2,7 +2,8 @@
 and writes one reply as JSON on stdout. The nlsh Ansible module (``nlsh.fleet.nlsh``)
 starts it with the host's own Python.
 
-A request is ``{"mode": "plan" | "execute", "frame": {...}, "confirmed": [step, ...]}``:
+A request is ``{"mode": "plan" | "execute", "frame": {...}, "confirmed": [step, ...],
+"pinned": {pid: start time, ...}}``:
 
 * ``plan`` plans the frame here, as ``nlsh --dry-run --json`` would, and answers read-only
   questions: the host's own processes, files, policy and journal.
@@ -10,6 +11,9 @@ A request is ``{"mode": "plan" | "execute", "frame": {...}, "confirmed": [step, 
   whose targets are still the same (pid and start time, or path); the executor re-checks
   each identity as it acts, as it does locally. A confirmed step the host no longer plans
   is reported as ``gone``, never replaced by another.
+* ``pinned`` (optional): processes the user referred to by what this host showed before
+  ("kill the biggest on web2"); a plan on such a pid that another process holds now is
+  refused (rule ``changed-since-shown``), as a local follow-up is.
 
 The reply is ``{"host", "nlsh", "response", "summary", "kind", "gone"}``, ``response``
 being the usual ``--json`` object (docs/json.md).
@@ -79,7 +83,8 @@ def answer(request: Mapping[str, Any]) -> JSON:
     confirmer: Any = (ConfirmedSteps(frozenset(step_identity(s) for s in confirmed),
                                      confirmed_steps=confirmed)
                       if execute else DeclineAll())
-    response = run(parse.text, ctx, _no_language, confirmer, parse=parse)
+    response = run(parse.text, ctx, _no_language, confirmer, parse=parse,
+                   pinned=_pinned(request.get("pinned")))
     reply: JSON = {"host": socket.gethostname(), "nlsh": __version__,
                    "response": response.to_json()}
     if response.plan is not None:
@@ -92,6 +97,17 @@ def answer(request: Mapping[str, Any]) -> JSON:
     if warnings:
         reply["warnings"] = warnings
     return reply
+
+
+def _pinned(data: Any) -> dict[int, float]:
+    if data is None:
+        return {}
+    if not isinstance(data, Mapping):
+        raise BadFrame("pinned must map pids to start times")
+    try:
+        return {int(pid): float(started) for pid, started in data.items()}
+    except (TypeError, ValueError) as error:
+        raise BadFrame(f"unreadable pinned processes ({error})") from None
 
 
 def main(stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout,
