@@ -195,3 +195,67 @@ def test_the_cli_answers_a_real_request_as_json() -> None:
     assert (result.returncode, data["intent"], data["status"]) == (0, "process.list", "done")
     assert data["result"]["processes"][0]["memory_rss"] >= data["result"]["processes"][-1][
         "memory_rss"]
+
+
+ZOMBIE_PARENT = ("import os, time\n"
+                 "child = os.fork()\n"
+                 "if child == 0:\n    os._exit(0)\n"
+                 "print(child, flush=True)\n"
+                 "time.sleep(300)\n")
+
+
+def test_zombies_are_found_and_their_parent_is_asked_to_collect() -> None:
+    parent = subprocess.Popen([sys.executable, "-c", ZOMBIE_PARENT], stdout=subprocess.PIPE,
+                              text=True)
+    try:
+        assert parent.stdout is not None
+        zombie = int(parent.stdout.readline())
+        eventually(lambda: psutil.Process(zombie).status() == psutil.STATUS_ZOMBIE)
+        found = _expect(ask("find zombie processes"), "process.zombies")
+        assert found.status is Status.DONE and found.answer is not None
+        assert zombie in [row["pid"] for row in found.answer.result["zombies"]]
+        planned = _expect(ask("get rid of the zombies"), "process.reap")
+        assert planned.status is Status.PLANNED and planned.plan is not None
+        assert parent.pid in [step.target.pid for step in planned.plan.steps]
+    finally:
+        parent.kill()
+        parent.wait(timeout=10)
+
+
+def test_who_holds_a_busy_folder_from_a_pasted_error(private_home: Path) -> None:
+    folder = private_home / "mnt"
+    folder.mkdir()
+    holder = subprocess.Popen([sys.executable, "-c", "import time; f = open(__import__('sys')"
+                               ".argv[1], 'w'); print('ok', flush=True); time.sleep(300)",
+                               str(folder / "held.txt")], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ok"
+        answer = _expect(ask(f"umount: {folder}: target is busy"), "file.holders")
+        assert answer.status is Status.DONE
+        assert str(holder.pid) in json.dumps(answer.answer.result if answer.answer else {})
+    finally:
+        holder.kill()
+        holder.wait(timeout=10)
+
+
+def test_a_why_question_gets_a_built_in_answer() -> None:
+    answer = _expect(ask("what is a zombie process"), "help.explain")
+    assert answer.status is Status.DONE and "parent" in answer.message
+
+
+def test_old_files_of_a_folder_go_to_the_trash_and_come_back(private_home: Path) -> None:
+    folder = private_home / "old-stuff"
+    folder.mkdir()
+    old, new = folder / "old.log", folder / "new.log"
+    old.write_text("old")
+    new.write_text("new")
+    ago = 90 * 86400
+    os.utime(old, (old.stat().st_atime - ago, old.stat().st_mtime - ago))
+    planned = _expect(ask(f"delete everything in {folder} older than 30 days"), "file.trash")
+    assert planned.status is Status.PLANNED and planned.plan is not None
+    assert [Path(str(s.target.path)).name for s in planned.plan.steps] == ["old.log"]
+    _expect(ask(f"delete everything in {folder} older than 30 days", dry_run=False, yes=True),
+            "file.trash")
+    assert not old.exists() and new.exists()
+    _expect(ask("undo that", dry_run=False, yes=True), "undo")
+    assert old.read_text() == "old"

@@ -43,6 +43,12 @@ class FileRequest:
     limits: tuple[Limit, ...] = ()  # the comparisons applied, calendar words included
 
 
+
+# A "content" the model took from a negated description rather than a quoted text.
+_CONTENT_CUE = re.compile(r"(?i)(?:contain\w*|mention\w*|say\w*|with|text|string|word|phrase|grep|"
+                          r"['\"])\W*$")
+_NEGATED_TEXT = re.compile(r"(?i)(?:are\s*n[o']?t|is\s*n[o']?t|do(?:es)?\s*n[o']?t|not|never|no)\b")
+
 def file_request(parse: Parse, ctx: Context) -> FileRequest | Reply:
     home = str(ctx.paths.home)
     raw = parse.slot("path")
@@ -57,6 +63,14 @@ def file_request(parse: Parse, ctx: Context) -> FileRequest | Reply:
     kinds = frozenset({kind}) if isinstance(kind, str) and kind in EXTENSIONS else frozenset()
     pattern = _text(parse.slot("pattern"))
     content = _text(parse.slot("content"))
+    span = next((s for s in parse.spans if s.slot == "content"), None)
+    cued = span is not None and _CONTENT_CUE.search(parse.text[max(0, span.start - 30):span.start])
+    if content and _NEGATED_TEXT.match(content) and not cued:
+        # "photos that aren't thumbnails": a description nlsh cannot search by, never a
+        # search for the text "aren't thumbnails"
+        return Reply(Status.CLARIFY, f"I understood the search but not '{content}': files "
+                                     "are found by name, kind, size, age, place, owner or the "
+                                     "text they contain. Say it another way, or leave it out")
     uid: int | None = None
     owner = parse.slot("user")
     if isinstance(owner, str) and owner:

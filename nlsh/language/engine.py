@@ -150,6 +150,11 @@ def find_cue(text: str, cues: Sequence[str],
     return best
 
 
+# Words right before a number that make it a port: "port 8080", "on :8080", "listening on".
+_SAYS_PORT = re.compile(r"(?i)(?:\bports?\b|:|\blisten\w*|\bbound\b|\bbind\w*)\W{0,3}"
+                        r"(?:\w+\W+){0,2}$")
+
+
 def program_named_around(text: str, start: int, end: int) -> tuple[int, int] | None:
     """A longer name of nlsh's map that holds the span ``start:end`` of ``text``."""
     for match in _spoken_programs().finditer(text.lower()):
@@ -166,10 +171,14 @@ def _spoken_programs() -> re.Pattern[str]:
 
 
 def _whole_token(text: str, start: int, end: int) -> tuple[int, int]:
+    """The whitespace-delimited token around ``start:end``, less a trailing comma or
+    semicolon ("kill A, B and C": the name is "A", the comma joins the list)."""
     while start > 0 and not text[start - 1].isspace():
         start -= 1
     while end < len(text) and not text[end].isspace():
         end += 1
+    while end > start + 1 and text[end - 1] in ",;":
+        end -= 1
     return start, end
 
 
@@ -301,6 +310,16 @@ class Engine:
                 problem = None
             except ResolutionError as error:
                 value, problem, rejected = None, str(error), isinstance(error, OutOfRange)
+                if (rejected and slot == "port" and allowed is not None and "pid" in allowed
+                        and not _SAYS_PORT.search(text[:start])):
+                    # a bare number too big for a port ("kill 70000") is no port: a pid,
+                    # checked as one ("pid must be in 1–4194304" when it is none either)
+                    slot = "pid"
+                    try:
+                        value, problem, rejected = resolve(self.info.slot_types[slot], piece), \
+                            None, False
+                    except ResolutionError as pid_error:
+                        problem, rejected = str(pid_error), isinstance(pid_error, OutOfRange)
             spans.append(SlotSpan(slot=slot, text=piece, start=start, end=end, value=value,
                                   problem=problem, rejected=rejected))
             if value is not None and slot not in slots:
@@ -321,6 +340,8 @@ class Engine:
         tagged = [s for s in spans if s.slot == "process"]
         if len(tagged) != 1 or slots.get("process") != tagged[0].value:
             return
+        if program_map().names_for(str(tagged[0].value)):
+            return  # already a name nlsh knows ("gradle" in "the gradle daemon")
         around = program_named_around(text, tagged[0].start, tagged[0].end)
         if around is None:
             return

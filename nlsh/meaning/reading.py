@@ -437,6 +437,8 @@ def _deterministic_intent(clause: Clause, parse: Parse) -> Parse:
         intent = "disk.cleanup"
     elif _NICE_UP.search(request) or _NICE_DOWN.search(request):
         intent = "process.renice"
+    elif (command := _COMMAND_START.match(request)) is not None:
+        intent = _COMMAND_VERBS[command.group("verb").lower()]  # "renice A owned by B to 5"
     else:
         kind = _file_search_kind(request)
         if kind is not None:  # "show me the png pictures…", "pdfs without a password"
@@ -471,6 +473,10 @@ def _file_search_kind(request: str) -> tuple[str, str, int, int] | None:
             return kind_of("x." + EXTENSION_WORDS[said]), said, word.start(), word.end()
     return None
 
+
+# Commands that name one request whatever follows them, when the model is unsure.
+_COMMAND_VERBS = {"renice": "process.renice", "ionice": "process.ionice"}
+_COMMAND_START = re.compile(r"(?i)^\W*(?:please\s+)?(?:sudo\s+)?(?P<verb>renice|ionice)\s+\w")
 
 _NUMBERED_VERBS = {"kill": "process.kill", "terminate": "process.kill", "end": "process.kill",
                    "pause": "process.suspend", "suspend": "process.suspend",
@@ -912,8 +918,9 @@ def _listed_targets(work: _Work) -> Reply | None:
         if match is None:
             break
         item = match.group("item").strip("'\".!?")
-        if re.match(r"(?i)\s+to\s+[-+]?\d", sentence[match.end():]):
-            # "renice A to 10 and B to 5": one value per target is not one plan
+        if re.match(r"(?i)\s+to\s+[-+]?\d+\S*\s*(?:,|and\b|&|\+|plus\b)", sentence[match.end():]):
+            # "renice A and B to 10 and C to 5": one value per target is not one plan
+            # ("renice A and B to 15", one value after the list, is)
             return _not_understood(work, [(match.start(), work.clause.end)])
         kind = (match.group("kind") or slot).lower()
         parsed = _list_value(kind if kind != "process" or slot == "process" else slot, item)
