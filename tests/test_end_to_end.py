@@ -251,11 +251,11 @@ def test_old_files_of_a_folder_go_to_the_trash_and_come_back(private_home: Path)
     new.write_text("new")
     ago = 90 * 86400
     os.utime(old, (old.stat().st_atime - ago, old.stat().st_mtime - ago))
-    planned = _expect(ask(f"delete everything in {folder} older than 30 days"), "file.trash")
+    sentence = "delete everything in ~/old-stuff older than 30 days"
+    planned = _expect(ask(sentence), "file.trash")
     assert planned.status is Status.PLANNED and planned.plan is not None
     assert [Path(str(s.target.path)).name for s in planned.plan.steps] == ["old.log"]
-    _expect(ask(f"delete everything in {folder} older than 30 days", dry_run=False, yes=True),
-            "file.trash")
+    _expect(ask(sentence, dry_run=False, yes=True), "file.trash")
     assert not old.exists() and new.exists()
     _expect(ask("undo that", dry_run=False, yes=True), "undo")
     assert old.read_text() == "old"
