@@ -247,79 +247,59 @@ def main() -> int:
     return 0
 
 
-def _scale(runs: int, write: bool) -> int:
-    from scripts.scale import scale_rows
-
-    rows = scale_rows(runs, _run, _env())
+def _report(rows: list[tuple[str, str, str]], columns: tuple[str, str, str], command: str,
+            marker: str, heading: str, write: bool, shared: bool = True,
+            value_width: int = 40) -> int:
+    """Print a figure table; with ``write``, put it between ``<!-- marker -->`` and
+    ``<!-- /marker -->`` in docs/benchmarks.md (a new section under ``heading`` if absent)."""
     width = max(len(r[0]) for r in rows)
     print(_machine())
     for name, value, budget in rows:
-        print(f"{name:{width}}  {value:60}  {budget}")
-    if write:
-        table = ["| case | measured (median) | target |", "|---|---|---|"]
-        table += [f"| {name} | {value} | {budget} |" for name, value, budget in rows]
-        block = "\n".join([
-            f"Machine: {_machine()}; shared with other work while measured.",
-            f"Command: `python scripts/bench.py --scale --runs {runs} --write` "
-            f"({time.strftime('%Y-%m-%d')}).", "", *table])
-        text = DOC.read_text()
-        text = re.sub(r"<!-- scale -->.*<!-- /scale -->",
-                      lambda _m: f"<!-- scale -->\n{block}\n<!-- /scale -->", text, flags=re.S)
+        print(f"{name:{width}}  {value:{value_width}}  {budget}")
+    if not write:
+        return 0
+    table = [f"| {' | '.join(columns)} |", "|---|---|---|"]
+    table += [f"| {name} | {value} | {budget} |" for name, value, budget in rows]
+    block = "\n".join([
+        f"Machine: {_machine()}{'; shared with other work while measured' if shared else ''}.",
+        f"Command: `{command}` ({time.strftime('%Y-%m-%d')}).", "", *table])
+    text = DOC.read_text()
+    if f"<!-- {marker} -->" not in text:
+        text += f"\n{heading}\n\n<!-- {marker} -->\n<!-- /{marker} -->\n"
+    text = re.sub(rf"<!-- {marker} -->.*<!-- /{marker} -->",
+                  lambda _m: f"<!-- {marker} -->\n{block}\n<!-- /{marker} -->", text, flags=re.S)
+    DOC.write_text(text)
+    print(f"\nwrote {DOC.relative_to(REPO)}")
+    return 0
+
+
+def _scale(runs: int, write: bool) -> int:
+    from scripts.scale import scale_rows
+
+    return _report(scale_rows(runs, _run, _env()), ("case", "measured (median)", "target"),
+                   f"python scripts/bench.py --scale --runs {runs} --write", "scale",
+                   "## Scale", write, value_width=60)
 
 
 def _fleet(hosts: int, runs: int, write: bool) -> int:
     sys.path.insert(0, str(REPO / "scripts"))
     from bench_fleet import fleet_rows
 
-    rows = fleet_rows(hosts, runs, _run, _env())
-    width = max(len(r[0]) for r in rows)
-    print(_machine())
-    for name, value, budget in rows:
-        print(f"{name:{width}}  {value:40}  {budget}")
-    if write:
-        table = ["| figure | measured (median) | note |", "|---|---|---|"]
-        table += [f"| {name} | {value} | {budget} |" for name, value, budget in rows]
-        block = "\n".join([
-            f"Machine: {_machine()}; shared with other work while measured.",
-            f"Command: `python scripts/bench.py --fleet --fleet-hosts {hosts} --runs {runs} "
-            f"--write` ({time.strftime('%Y-%m-%d')}).", "", *table])
-        text = DOC.read_text()
-        if "<!-- fleet -->" not in text:
-            text += ("\n## Many hosts (`--hosts`)\n\nWhat `nlsh --hosts` adds to a plain "
-                     "`ansible -m ping` of the same hosts (docs/fleet.md).\n\n"
-                     "<!-- fleet -->\n<!-- /fleet -->\n")
-        text = re.sub(r"<!-- fleet -->.*<!-- /fleet -->",
-                      lambda _m: f"<!-- fleet -->\n{block}\n<!-- /fleet -->", text, flags=re.S)
-        DOC.write_text(text)
-        print(f"\nwrote {DOC.relative_to(REPO)}")
-    return 0
+    return _report(fleet_rows(hosts, runs, _run, _env()), ("figure", "measured (median)", "note"),
+                   f"python scripts/bench.py --fleet --fleet-hosts {hosts} --runs {runs} --write",
+                   "fleet", "## Many hosts (`--hosts`)\n\nWhat `nlsh --hosts` adds to a plain "
+                   "`ansible -m ping` of the same hosts (docs/fleet.md).", write)
 
 
 def _find_only(files: int, text_files: int, runs: int, write: bool) -> int:
     sys.path.insert(0, str(REPO / "scripts"))
     from bench_find import find_figures
 
-    rows = find_figures(files, text_files, runs, _env())
-    width = max(len(r[0]) for r in rows)
-    print(_machine())
-    for name, value, budget in rows:
-        print(f"{name:{width}}  {value:40}  {budget}")
-    if write:
-        table = ["| figure | measured (median) | target |", "|---|---|---|"]
-        table += [f"| {name} | {value} | {budget} |" for name, value, budget in rows]
-        block = "\n".join([
-            f"Machine: {_machine()}.",
-            f"Command: `python scripts/bench.py --find --find-files {files} "
-            f"--find-text-files {text_files} --runs {runs} --write` "
-            f"({time.strftime('%Y-%m-%d')}).", "", *table])
-        text = DOC.read_text()
-        if "<!-- find -->" not in text:
-            text += "\n## File search\n\n<!-- find -->\n<!-- /find -->\n"
-        text = re.sub(r"<!-- find -->.*<!-- /find -->",
-                      lambda _m: f"<!-- find -->\n{block}\n<!-- /find -->", text, flags=re.S)
-        DOC.write_text(text)
-        print(f"\nwrote {DOC.relative_to(REPO)}")
-    return 0
+    return _report(find_figures(files, text_files, runs, _env()),
+                   ("figure", "measured (median)", "target"),
+                   f"python scripts/bench.py --find --find-files {files} --find-text-files "
+                   f"{text_files} --runs {runs} --write", "find", "## File search", write,
+                   shared=False)
 
 
 def _write(rows: list[tuple[str, str, str]], profile: list[tuple[str, float]],
