@@ -121,7 +121,7 @@ def find_items(cleaner: Cleaner, starts: list[tuple[str, str]], scan: Scan) -> F
         except OSError:
             continue
         if cleaner.items is Items.ROTATED_LOGS:
-            candidates = _rotated_logs(start, rules, device, findings)
+            candidates = _below(start, rules, device, _is_rotated_log)
         elif cleaner.items is Items.CORE_FILES:
             candidates = _below(start, rules, device, is_core_dump)
         else:
@@ -266,26 +266,8 @@ def _live_temp(path: str) -> bool:
     return name.startswith(_LIVE_TEMP_PREFIXES) or name.endswith("-unix")
 
 
-def _rotated_logs(start: str, rules: TreeRules, device: int, findings: Findings) -> list[str]:
-    """Rotated log files below ``start``, without entering links, mounts or excluded trees."""
-    if not os.path.isdir(start) or os.path.islink(start):
-        return [start] if ROTATED_LOG.search(os.path.basename(start)) else []
-    found: list[str] = []
-    for directory, subdirs, files in os.walk(start):
-        keep_going = []
-        for name in subdirs:
-            path = os.path.join(directory, name)
-            try:
-                info = os.lstat(path)
-            except OSError:
-                continue
-            if name in PROTECTED_NAMES or stat.S_ISLNK(info.st_mode):
-                continue
-            if rules.keep(path, info, device) is None:
-                keep_going.append(name)
-        subdirs[:] = keep_going
-        found.extend(os.path.join(directory, f) for f in sorted(files) if ROTATED_LOG.search(f))
-    return found
+def _is_rotated_log(path: str) -> bool:
+    return ROTATED_LOG.search(os.path.basename(path)) is not None
 
 
 def _below(start: str, rules: TreeRules, device: int, wanted: Callable[[str], bool]) -> list[str]:
