@@ -18,17 +18,7 @@ from nlsh.answers.processes import process_row, uses_of
 from nlsh.context import Context
 from nlsh.stages import Answer, Parse, Reply, Status
 from nlsh.system.processes import snapshot
-
-
-def mount_of(path: str) -> str:
-    """The mount point ``path`` lies on."""
-    current = path
-    while not os.path.ismount(current):
-        parent = os.path.dirname(current)
-        if parent == current:
-            break
-        current = parent
-    return current
+from nlsh.system.trash import mount_of_directory
 
 
 def file_holders(parse: Parse, ctx: Context) -> Answer | Reply:
@@ -43,7 +33,7 @@ def file_holders(parse: Parse, ctx: Context) -> Answer | Reply:
     target = os.path.realpath(expanded)
     if not os.path.exists(target):
         return Reply(Status.NOTHING_TO_DO, f"{target} does not exist")
-    mount = mount_of(target)
+    mount = mount_of_directory(target)
     rows: list[dict[str, Any]] = []
     unreadable = 0
     total = psutil.virtual_memory().total
