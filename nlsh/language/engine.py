@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from nlsh.errors import ModelError
-from nlsh.knowledge.programs import program_map
+from nlsh.knowledge.programs import ProgramMap, program_map
 from nlsh.language.artifacts import (
     META_FILE,
     MODEL_FILE,
@@ -157,7 +157,7 @@ _SAYS_PORT = re.compile(r"(?i)(?:\bports?\b|:|\blisten\w*|\bbound\b|\bbind\w*)\W
 
 def program_named_around(text: str, start: int, end: int) -> tuple[int, int] | None:
     """A longer name of nlsh's map that holds the span ``start:end`` of ``text``."""
-    for match in _spoken_programs().finditer(text.lower()):
+    for match in _spoken_programs(program_map()).finditer(text.lower()):
         if match.start() <= start and end <= match.end() and match.end() - match.start() > (
                 end - start):
             return match.span()
@@ -165,8 +165,9 @@ def program_named_around(text: str, start: int, end: int) -> tuple[int, int] | N
 
 
 @cache
-def _spoken_programs() -> re.Pattern[str]:
-    words = sorted(program_map().spoken(), key=len, reverse=True)  # longest wins at a place
+def _spoken_programs(programs: ProgramMap) -> re.Pattern[str]:
+    """One pattern for every name of ``programs`` (a map read again gets its own)."""
+    words = sorted(programs.spoken(), key=len, reverse=True)  # longest wins at a place
     return re.compile(r"(?<![\w.-])(?:" + "|".join(map(re.escape, words)) + r")(?![\w.-])")
 
 
